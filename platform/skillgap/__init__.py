@@ -1,0 +1,80 @@
+"""Skillgap: a skills-gap training platform for social media marketers.
+
+``create_app`` wires configuration, the database, extensions, blueprints and
+CLI commands. It refuses to start against a database whose schema is not at
+the migrations' head (``flask --app run db upgrade`` fixes that), except while
+a ``flask`` CLI command is running, so that ``db upgrade`` itself can run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+from skillgap import config as settings
+from skillgap import db
+from skillgap.extensions import csrf, login_manager
+from skillgap.migrate import check_schema_current
+from skillgap.passwords import make_hasher
+from skillgap.roles import Role
+from skillgap.services.framework import load_role_profiles
+
+PROJECT_ROOT = settings.PROJECT_ROOT
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(settings.DEFAULT_INSTANCE),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(settings.BASE)
+    overrides = dict(config or {})
+    if "SECRET_KEY" in overrides and "DATABASE_URL" in overrides:
+        app.config.update(overrides)  # fully configured (tests): touch no files
+    else:
+        app.config.update(settings.from_environment(Path(app.instance_path)))
+        app.config.update(overrides)
+    app.config.setdefault("CONTENT_ROOT", PROJECT_ROOT)
+
+    database = db.make_database(app.config["DATABASE_URL"])
+    db.init_app(app, database)
+    if app.config["SCHEMA_CHECK"] and click.get_current_context(silent=True) is None:
+        check_schema_current(database.engine)
+
+    app.extensions["skillgap.hasher"] = make_hasher(app.config)
+    app.extensions["skillgap.role_profiles"] = load_role_profiles(
+        Path(app.config["CONTENT_ROOT"]) / "courses" / "framework.yml"
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    register_blueprints(app)
+    register_template_helpers(app)
+
+    from skillgap.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from skillgap import admin, auth, core, learn, team
+
+    for blueprint in (core.bp, auth.bp, learn.bp, team.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    core.register_error_pages(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def inject_roles() -> dict[str, Any]:
+        return {"Role": Role}
+
+    @app.template_filter("when")
+    def format_when(value):  # type: ignore[no-untyped-def]
+        return "never" if value is None else f"{value:%d %b %Y, %H:%M} UTC"

@@ -1,0 +1,53 @@
+"""Admin forms for users and teams. Choices are filled in by the view."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from skillgap.forms import NewPassword, PlainText, choices, strip_filter
+from skillgap.roles import Role
+
+NO_TEAM = 0
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a name."), Length(max=100), PlainText()],
+    )
+    email = EmailField(
+        "Email",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter an email address."), Length(max=254), Email()],
+    )
+    role = SelectField("Role", choices=choices((role.value, role.label) for role in Role))
+    team = SelectField("Team", coerce=int)
+    role_profile = SelectField(
+        "Role profile", description="The skill targets this person is measured against."
+    )
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        "Initial password",
+        description="12 to 128 characters. Leave empty to generate one, shown once.",
+        validators=[Optional(), NewPassword()],
+    )
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        "Team name",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a team name."), Length(max=100), PlainText()],
+    )
+    managers = SelectMultipleField(
+        "Managers", coerce=int, description="Managers and admins can manage a team."
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only actions: it carries the CSRF token."""

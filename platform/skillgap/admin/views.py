@@ -1,0 +1,247 @@
+"""Admin pages: users and teams. Views parse the form, call a service, commit once."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from skillgap.access import requires
+from skillgap.admin.forms import NO_TEAM, ConfirmForm, NewUserForm, TeamForm, UserForm
+from skillgap.db import get_session
+from skillgap.forms import choices
+from skillgap.models import Team, User
+from skillgap.roles import Role
+from skillgap.security import get_hasher
+from skillgap.services import accounts, teams
+from skillgap.services.accounts import AccountError
+from skillgap.services.teams import TeamError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+USERS_PER_PAGE = 50
+
+
+@bp.get("")
+@requires(Role.ADMIN)
+def index():
+    db = get_session()
+    counts = dict(
+        db.execute(
+            select(User.role, func.count()).where(User.active).group_by(User.role)
+        ).all()
+    )
+    team_count = db.scalar(select(func.count()).select_from(Team)) or 0
+    return render_template("admin/index.html", counts=counts, team_count=team_count)
+
+
+@bp.get("/users")
+@requires(Role.ADMIN)
+def users():
+    db = get_session()
+    search = request.args.get("q", "").strip()[:100]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(User).options(selectinload(User.team)).order_by(User.name, User.id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    people = list(db.scalars(query.limit(USERS_PER_PAGE + 1).offset((page - 1) * USERS_PER_PAGE)))
+    return render_template(
+        "admin/users.html",
+        people=people[:USERS_PER_PAGE],
+        has_next=len(people) > USERS_PER_PAGE,
+        page=page,
+        search=search,
+    )
+
+
+def _fill_user_choices(form: UserForm) -> None:
+    db = get_session()
+    form.team.choices = choices(
+        [(NO_TEAM, "No team")]
+        + [(team.id, team.name) for team in db.scalars(select(Team).order_by(Team.name))]
+    )
+    form.role_profile.choices = choices(
+        [("", "None"), *current_app.extensions["skillgap.role_profiles"]]
+    )
+
+
+def _team_or_none(team_id: int) -> Team | None:
+    return None if team_id == NO_TEAM else get_session().get(Team, team_id)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    _fill_user_choices(form)
+    if form.validate_on_submit():
+        db = get_session()
+        generated = not form.password.data
+        password = form.password.data or secrets.token_urlsafe(12)
+        try:
+            user = accounts.create_user(
+                db,
+                get_hasher(),
+                email=form.email.data,
+                name=form.name.data,
+                password=password,
+                role=Role(form.role.data),
+                team=_team_or_none(form.team.data),
+                role_profile=form.role_profile.data,
+            )
+        except AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            db.commit()
+            message = f"Created {user.name}."
+            if generated:
+                message += f" Their initial password is {password} — share it privately."
+            flash(message, "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, person=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_user(user_id: int):
+    db = get_session()
+    person = db.get(User, user_id) or abort(404)
+    form = UserForm(
+        data={
+            "name": person.name,
+            "email": person.email,
+            "role": person.role,
+            "team": person.team_id or NO_TEAM,
+            "role_profile": person.role_profile or "",
+        }
+    )
+    _fill_user_choices(form)
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                db,
+                person,
+                name=form.name.data,
+                email=form.email.data,
+                role=Role(form.role.data),
+                team=_team_or_none(form.team.data),
+                role_profile=form.role_profile.data,
+            )
+        except AccountError as error:
+            db.rollback()
+            (getattr(form, error.field).errors if error.field else form.form_errors).append(
+                str(error)
+            )
+        else:
+            db.commit()
+            flash(f"Saved {person.name}.", "success")
+            return redirect(url_for("admin.edit_user", user_id=person.id))
+    return render_template(
+        "admin/user_form.html", form=form, person=person, confirm=ConfirmForm()
+    ), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@requires(Role.ADMIN)
+def deactivate_user(user_id: int):
+    return _set_active(user_id, active=False)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@requires(Role.ADMIN)
+def reactivate_user(user_id: int):
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, active: bool):  # type: ignore[no-untyped-def]
+    db = get_session()
+    person = db.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        if person.id == current_user.id and not active:
+            flash("You cannot deactivate your own account.", "error")
+        else:
+            try:
+                accounts.set_active(db, person, active)
+            except AccountError as error:
+                flash(str(error), "error")
+            else:
+                db.commit()
+                state = "reactivated" if active else "deactivated; their data is kept"
+                flash(f"{person.name} is {state}.", "success")
+    return redirect(url_for("admin.edit_user", user_id=person.id))
+
+
+@bp.get("/teams")
+@requires(Role.ADMIN)
+def team_list():
+    all_teams = list(
+        get_session().scalars(
+            select(Team)
+            .order_by(Team.name)
+            .options(selectinload(Team.members), selectinload(Team.managers))
+        )
+    )
+    return render_template("admin/teams.html", teams=all_teams)
+
+
+def _fill_team_choices(form: TeamForm) -> None:
+    form.managers.choices = choices(
+        (user.id, f"{user.name} ({user.email})") for user in teams.manager_candidates(get_session())
+    )
+
+
+def _chosen_managers(form: TeamForm) -> list[User]:
+    ids = form.managers.data or []
+    if not ids:
+        return []
+    return list(get_session().scalars(select(User).where(User.id.in_(ids))))
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def new_team():
+    form = TeamForm()
+    _fill_team_choices(form)
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            team = teams.create_team(db, form.name.data)
+            teams.update_team(db, team, form.name.data, _chosen_managers(form))
+        except TeamError as error:
+            db.rollback()
+            getattr(form, error.field or "name").errors.append(str(error))
+        else:
+            db.commit()
+            flash(f"Created team {team.name}.", "success")
+            return redirect(url_for("admin.team_list"))
+    return render_template("admin/team_form.html", form=form, team=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_team(team_id: int):
+    db = get_session()
+    team = db.get(Team, team_id) or abort(404)
+    form = TeamForm(data={"name": team.name, "managers": [m.id for m in team.managers]})
+    _fill_team_choices(form)
+    if form.validate_on_submit():
+        try:
+            teams.update_team(db, team, form.name.data, _chosen_managers(form))
+        except TeamError as error:
+            db.rollback()
+            getattr(form, error.field or "name").errors.append(str(error))
+        else:
+            db.commit()
+            flash(f"Saved team {team.name}.", "success")
+            return redirect(url_for("admin.team_list"))
+    return render_template("admin/team_form.html", form=form, team=team), (
+        422 if form.errors else 200
+    )

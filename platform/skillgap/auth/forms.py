@@ -1,0 +1,48 @@
+"""Forms for signing in and changing one's own password."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from skillgap.forms import NewPassword, strip_filter
+from skillgap.passwords import MAX_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter your email address."), Length(max=254), Email()],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Sign in")
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField("Sign out")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    new_password = PasswordField(
+        "New password",
+        description="12 to 128 characters. Any characters, spaces included.",
+        validators=[DataRequired("Choose a new password."), NewPassword()],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired("Repeat the new password."),
+            EqualTo("new_password", "The two new passwords are not the same."),
+        ],
+    )
+    submit = SubmitField("Change password")

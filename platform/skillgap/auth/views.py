@@ -1,0 +1,113 @@
+"""Sign in, sign out, change password.
+
+Session cookies and remember-me cookies both carry ``user.get_id()``, which
+includes the user's session version; ``load_user`` rejects a cookie whose
+version is stale, which is how sign-out elsewhere and password changes end
+copied cookies.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from skillgap.access import public, requires
+from skillgap.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+from skillgap.db import get_session
+from skillgap.extensions import login_manager
+from skillgap.models import User
+from skillgap.roles import Role
+from skillgap.security import get_hasher, safe_next_url
+from skillgap.services import accounts
+from skillgap.services.accounts import AccountError, LoginOutcome
+
+bp = Blueprint("auth", __name__)
+
+INVALID_LOGIN = "Email or password is incorrect."
+
+
+@login_manager.user_loader
+def load_user(cookie_id: str) -> User | None:
+    user_id, _, version = cookie_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_session()
+        result = accounts.authenticate(
+            db,
+            get_hasher(),
+            form.email.data,
+            form.password.data,
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+        )
+        db.commit()  # failure counts are kept even when sign-in fails
+        if result.outcome == LoginOutcome.OK and result.user is not None:
+            session.clear()
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME (hours) applies
+            login_user(result.user, remember=bool(form.remember.data))
+            return redirect(safe_next_url(request.args.get("next")) or url_for("learn.dashboard"))
+        if result.outcome == LoginOutcome.LOCKED and result.locked_until is not None:
+            form.form_errors.append(
+                "Too many failed sign-ins: this account is locked until "
+                f"{result.locked_until:%H:%M} UTC. Try again then, or ask an admin."
+            )
+        elif result.outcome == LoginOutcome.INACTIVE:
+            form.form_errors.append("This account has been deactivated. Ask an admin.")
+        else:
+            form.form_errors.append(INVALID_LOGIN)
+    status = 200 if not form.errors and not form.form_errors else 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@requires(Role.LEARNER)
+def logout():
+    """GET shows a confirmation button; only the POST (with its CSRF token) signs out."""
+    form = LogoutForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = db.get(User, current_user.id)
+        if user is not None:
+            accounts.end_all_sessions(user)
+            db.commit()
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(Role.LEARNER)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = db.get(User, current_user.id)
+        try:
+            accounts.change_password(
+                get_hasher(), user, form.current_password.data, form.new_password.data
+            )
+        except AccountError as error:
+            getattr(form, error.field or "current_password").errors.append(str(error))
+        else:
+            db.commit()
+            # Every other session is now invalid; keep this one signed in.
+            login_user(user, remember=bool(request.cookies.get("remember_token")))
+            flash("Your password is changed. Other devices are signed out.", "success")
+            return redirect(url_for("learn.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status

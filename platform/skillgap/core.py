@@ -1,0 +1,58 @@
+"""Routes that belong to no area: liveness and the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from skillgap.access import public
+from skillgap.db import database
+
+bp = Blueprint("core", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        with database().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.exception("health check: database did not answer")
+        return "database unavailable\n", 503, {"Content-Type": "text/plain; charset=utf-8"}
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+ERROR_PAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Not found", "There is no page at this address, or you cannot see it."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("Too large", "What you sent is larger than this site accepts."),
+    500: ("Something went wrong", "The error has been logged. Please try again."),
+}
+
+
+def register_error_pages(app: Flask) -> None:
+    def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+        title, default_message = ERROR_PAGES[code]
+        page = render_template(
+            "errors/error.html", code=code, title=title, message=message or default_message
+        )
+        return page, code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        return render_error(
+            400,
+            "The form's security token was missing or did not match, so nothing was saved. "
+            "Go back, reload the page and try again.",
+        )

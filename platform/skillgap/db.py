@@ -1,0 +1,100 @@
+"""Engine, sessions and the per-request session.
+
+SQLite needs care to be safe under concurrency (see shared recipes): the
+driver's own transaction handling is switched off so that SQLAlchemy emits
+``BEGIN`` itself, and write transactions use ``BEGIN IMMEDIATE`` so that two
+writers queue on the busy timeout instead of failing half-way with
+"database is locked". Requests that may write (POST and friends) and CLI
+commands get a write session; GET requests read with a plain deferred BEGIN,
+which in WAL mode never blocks or is blocked by a writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g, request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    read_sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True)
+
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _configure_sqlite(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # type: ignore[no-untyped-def]
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def make_database(url: str) -> Database:
+    engine = make_engine(url)
+    writer = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(url) else engine
+    return Database(
+        engine=engine,
+        read_sessions=sessionmaker(engine, expire_on_commit=False),
+        write_sessions=sessionmaker(writer, expire_on_commit=False),
+    )
+
+
+def init_app(app: Flask, database: Database) -> None:
+    app.extensions["skillgap.db"] = database
+    app.teardown_appcontext(close_session)
+
+
+def database(app: Flask | None = None) -> Database:
+    from flask import current_app
+
+    return (app or current_app).extensions["skillgap.db"]
+
+
+def get_session() -> Session:
+    """The session for this request (or CLI command), opened on first use."""
+    if "db_session" not in g:
+        db = database()
+        wants_write = not _in_request() or request.method in WRITE_METHODS
+        g.db_session = (db.write_sessions if wants_write else db.read_sessions)()
+    return g.db_session
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,68 @@
+"""Alembic, driven from code: upgrade, current revision, and the start-up check.
+
+There is no alembic.ini: the migrations live in the package and the database
+URL comes from the app's configuration, so ``flask --app run db upgrade``
+works wherever the app does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+UPGRADE_HINT = "flask --app run db upgrade"
+
+
+class SchemaNotCurrentError(RuntimeError):
+    """The database is behind (or ahead of) the code's migrations."""
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {heads}")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+def make_revision(engine: Engine, message: str, autogenerate: bool = True) -> None:
+    command.revision(alembic_config(engine), message=message, autogenerate=autogenerate)
+
+
+def check_schema_current(engine: Engine) -> None:
+    """Refuse to run against a database whose schema does not match the code."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    state = "missing (empty database)" if current is None else f"at revision {current}"
+    raise SchemaNotCurrentError(
+        f"The database schema is {state}, but this version of Skillgap needs revision "
+        f"{head}. Back up the database, then run `{UPGRADE_HINT}` "
+        f"(with the same DATABASE_URL) and start again."
+    )

@@ -1,0 +1,1 @@
+"""Plain functions over a session: the logic behind the views and CLI."""

@@ -1,0 +1,141 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), migrated once per run with Alembic, emptied after every test; the app;
+a test client; and ``login_as(role)``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from skillgap import create_app, migrate
+from skillgap.db import make_engine
+from skillgap.models import Base
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+TEST_PASSWORD = factories.DEFAULT_PASSWORD
+
+
+@contextmanager
+def empty_database(tmp_dir: Path) -> Iterator[str]:
+    """A URL of a brand-new empty database: a SQLite file, or a fresh PostgreSQL
+    schema (dropped afterwards, so the shared server is left clean)."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_dir / f'skillgap-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin_engine = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        # Cheap hashing keeps the suite fast; production uses argon2-cffi defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "SKILLGAP_DEMO": False,
+        "SKILLGAP_DEMO_PASSWORD": None,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(test_config(database_url))
+    yield app
+    from skillgap.db import database
+
+    engine = database(app).engine
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask):
+    """A session for arranging and checking data directly. Commit after
+    arranging; call ``reread(db)`` before checking what the app wrote."""
+    from skillgap.db import database
+
+    with database(app).read_sessions() as session:
+        yield session
+
+
+def reread(session) -> None:
+    """End the session's transaction and forget loaded rows: the next read sees
+    what the app committed (SQLite keeps a snapshot per transaction)."""
+    session.rollback()
+    session.expire_all()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                        r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page like a browser would."""
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = CSRF_INPUT.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **extra: object):
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
+    return client.post("/login", data=data)
+
+
+def post_form(client: FlaskClient, path: str, data: dict | None = None, token_from: str = "/"):
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)})
+
+
+@pytest.fixture
+def login_as(app: Flask, db, client: FlaskClient):
+    """login_as(Role.MANAGER) -> the signed-in User (created fresh)."""
+
+    def sign_in(role, **fields):  # type: ignore[no-untyped-def]
+        user = factories.make_user(db, role=role, **fields)
+        db.commit()
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in

@@ -1,0 +1,159 @@
+"""Every route, every role: anonymous visitors are sent to sign in, the wrong
+role gets 403, and a manager gets 404 for people outside their teams.
+
+The expected table is keyed by endpoint; a route added without an entry here
+fails ``test_every_route_is_in_the_table``, so no route is forgotten.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from skillgap.roles import Role
+from tests import factories
+from tests.conftest import csrf_token, login
+
+PUBLIC = None
+# endpoint -> (least role allowed, HTTP method used to probe it)
+EXPECTED: dict[str, tuple[Role | None, str]] = {
+    "static": (PUBLIC, "GET"),
+    "core.healthz": (PUBLIC, "GET"),
+    "auth.login": (PUBLIC, "GET"),
+    "auth.logout": (Role.LEARNER, "GET"),
+    "auth.change_password": (Role.LEARNER, "GET"),
+    "learn.dashboard": (Role.LEARNER, "GET"),
+    "team.index": (Role.MANAGER, "GET"),
+    "team.person": (Role.MANAGER, "GET"),
+    "admin.index": (Role.ADMIN, "GET"),
+    "admin.users": (Role.ADMIN, "GET"),
+    "admin.new_user": (Role.ADMIN, "GET"),
+    "admin.edit_user": (Role.ADMIN, "GET"),
+    "admin.deactivate_user": (Role.ADMIN, "POST"),
+    "admin.reactivate_user": (Role.ADMIN, "POST"),
+    "admin.team_list": (Role.ADMIN, "GET"),
+    "admin.new_team": (Role.ADMIN, "GET"),
+    "admin.edit_team": (Role.ADMIN, "GET"),
+}
+
+
+def test_every_route_is_in_the_table(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(EXPECTED)
+
+
+def test_every_view_declares_who_may_open_it(app: Flask) -> None:
+    for endpoint, view in app.view_functions.items():
+        if endpoint == "static":
+            continue
+        assert hasattr(view, "required_role"), f"{endpoint} has no @requires/@public"
+        assert view.required_role == EXPECTED[endpoint][0], endpoint
+
+
+@pytest.fixture
+def org(db):
+    """A manager's team with one member, another team with its own member."""
+    manager = factories.make_user(db, Role.MANAGER, email="manager@example.net")
+    own_team = factories.make_team(db, "Own", managers=[manager])
+    member = factories.make_user(db, Role.LEARNER, email="member@example.net", team=own_team)
+    other_manager = factories.make_user(db, Role.MANAGER, email="other-manager@example.net")
+    other_team = factories.make_team(db, "Other", managers=[other_manager])
+    outsider = factories.make_user(db, Role.LEARNER, email="outsider@example.net", team=other_team)
+    learner = factories.make_user(db, Role.LEARNER, email="learner@example.net", team=own_team)
+    admin = factories.make_user(db, Role.ADMIN, email="admin@example.net")
+    db.commit()
+    return {
+        Role.LEARNER: learner,
+        Role.MANAGER: manager,
+        Role.ADMIN: admin,
+        "member": member,
+        "outsider": outsider,
+        "own_team": own_team,
+        "other_team": other_team,
+    }
+
+
+def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {}
+    for argument in rule.arguments:
+        if argument == "user_id":
+            values[argument] = org[person_key].id
+        elif argument == "team_id":
+            values[argument] = org["own_team"].id
+        elif argument == "filename":
+            values[argument] = "css/skillgap.css"
+        else:  # pragma: no cover - a new argument needs a sample value here
+            raise AssertionError(f"no sample value for <{argument}> in {endpoint}")
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def _request(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(client, "/login")})
+
+
+@pytest.mark.parametrize("viewer", [None, Role.LEARNER, Role.MANAGER, Role.ADMIN])
+def test_role_matrix(app: Flask, org: dict, viewer: Role | None) -> None:
+    client = app.test_client()
+    if viewer is not None:
+        assert login(client, org[viewer].email).status_code == 302
+    outcomes = []
+    for endpoint, (needed, method) in sorted(EXPECTED.items()):
+        response = _request(client, method, _url(app, endpoint, org))
+        if needed is PUBLIC:
+            expected = "ok"
+        elif viewer is None:
+            expected = "login"
+        elif viewer.includes(needed):
+            expected = "redirect" if method == "POST" else "ok"  # a done POST redirects
+        else:
+            expected = "403"
+        if endpoint == "auth.login" and viewer is not None:
+            expected = "redirect"  # already signed in: off to the dashboard
+        outcomes.append((endpoint, expected, _outcome(response)))
+    wrong = [row for row in outcomes if row[1] != row[2]]
+    assert not wrong, wrong
+
+
+def _outcome(response) -> str:
+    if response.status_code == 302 and "/login" in response.headers["Location"]:
+        return "login"
+    if response.status_code == 302:
+        return "redirect"
+    if response.status_code == 200:
+        return "ok"
+    return str(response.status_code)
+
+
+def test_manager_gets_404_for_people_outside_their_teams(app: Flask, org: dict) -> None:
+    client = app.test_client()
+    login(client, org[Role.MANAGER].email)
+    assert client.get(f"/team/people/{org['member'].id}").status_code == 200
+    assert client.get(f"/team/people/{org['outsider'].id}").status_code == 404
+    assert client.get("/team/people/999999").status_code == 404
+    team_page = client.get("/team").get_data(as_text=True)
+    assert "member@example.net" in team_page
+    assert "outsider@example.net" not in team_page
+    assert "Other" not in team_page
+
+
+def test_admin_sees_everyone(app: Flask, org: dict) -> None:
+    client = app.test_client()
+    login(client, org[Role.ADMIN].email)
+    assert client.get(f"/team/people/{org['outsider'].id}").status_code == 200
+    team_page = client.get("/team").get_data(as_text=True)
+    assert "member@example.net" in team_page and "outsider@example.net" in team_page
+
+
+def test_wrong_role_gets_the_styled_403_page(app: Flask, org: dict) -> None:
+    client = app.test_client()
+    login(client, org[Role.LEARNER].email)
+    response = client.get("/admin")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "Not allowed" in page and 'href="#main"' in page
