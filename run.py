@@ -17,9 +17,9 @@ from pathlib import Path
 # platform/ is a source folder, not a package (see README): put it on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "platform"))
 
-from skillgap import create_app  # noqa: E402
-from skillgap.migrate import SchemaNotCurrentError  # noqa: E402
-from skillgap.startup import StartupError, prepare_embedded_database  # noqa: E402
+from skillgap import create_app
+from skillgap.migrate import SchemaNotCurrentError
+from skillgap.startup import StartupError, prepare_embedded_database
 
 
 def main() -> None:

@@ -123,8 +123,9 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **extr
     return client.post("/login", data=data)
 
 
-def post_form(client: FlaskClient, path: str, data: dict | None = None, token_from: str = "/"):
-    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, token_from)})
+def post_form(client: FlaskClient, path: str, data: dict | None = None, page: str = "/"):
+    """POST ``data`` with the CSRF token a browser would have got from ``page``."""
+    return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, page)})
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 _counter = itertools.count(1)
 
 
-def make_team(session: Session, name: str | None = None, managers: list[User] | None = None) -> Team:
+def make_team(
+    session: Session, name: str | None = None, managers: list[User] | None = None
+) -> Team:
     team = Team(name=name or f"Team {next(_counter)}", managers=managers or [])
     session.add(team)
     session.flush()

@@ -129,7 +129,7 @@ def test_copied_session_cookie_stops_working_after_password_change(app, client, 
             "new_password": new_password,
             "confirm": new_password,
         },
-        token_from="/account/password",
+        page="/account/password",
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200  # the person who changed it stays signed in
@@ -154,7 +154,7 @@ def test_password_change_rules(client, login_as):
           "confirm": "q" * 12}, "The two new passwords are not the same."),
     ]
     for data, message in cases:
-        response = post_form(client, "/account/password", data, token_from="/account/password")
+        response = post_form(client, "/account/password", data, page="/account/password")
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
 
@@ -216,7 +216,7 @@ def test_role_change_ends_existing_sessions(app, client, db, login_as):
         f"/admin/users/{person.id}",
         {"name": person.name, "email": person.email, "role": "learner", "team": "0",
          "role_profile": ""},
-        token_from=f"/admin/users/{person.id}",
+        page=f"/admin/users/{person.id}",
     )
     assert response.status_code == 302
     assert client.get("/team").status_code == 302  # signed out, must sign in again
