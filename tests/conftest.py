@@ -28,10 +28,14 @@ TEST_PASSWORD = factories.DEFAULT_PASSWORD
 
 
 @contextmanager
-def empty_database(tmp_dir: Path) -> Iterator[str]:
+def empty_database(tmp_dir: Path, backend: str | None = None) -> Iterator[str]:
     """A URL of a brand-new empty database: a SQLite file, or a fresh PostgreSQL
-    schema (dropped afterwards, so the shared server is left clean)."""
-    if not TEST_DATABASE_URL:
+    schema (dropped afterwards, so the shared server is left clean). The backend
+    is the suite's (TEST_DATABASE_URL or SQLite) unless named."""
+    backend = backend or ("postgresql" if TEST_DATABASE_URL else "sqlite")
+    if backend == "postgresql" and not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set (CI sets it)")
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_dir / f'skillgap-{uuid.uuid4().hex[:8]}.db'}"
         return
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -56,7 +60,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_config(database_url: str, **overrides: object) -> dict[str, object]:
+def app_config(database_url: str, **overrides: object) -> dict[str, object]:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -73,7 +77,7 @@ def test_config(database_url: str, **overrides: object) -> dict[str, object]:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(test_config(database_url))
+    app = create_app(app_config(database_url))
     yield app
     from skillgap.db import database
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from skillgap import migrate
 from skillgap.db import database, get_session
@@ -55,6 +55,7 @@ def require_current_schema() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True, help="Full name as shown to others.")
 @click.option(
@@ -123,6 +124,7 @@ def _team(session, name: str):  # type: ignore[no-untyped-def]
 
 
 @click.command("create-demo")
+@with_appcontext
 def create_demo() -> None:
     """Create the demo organisation in an empty database and print its sign-ins."""
     require_current_schema()

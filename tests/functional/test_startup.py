@@ -1,0 +1,81 @@
+"""What `python run.py` does: upgrade the embedded SQLite, create the demo
+organisation once, print its sign-ins once, then serve."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from skillgap.db import make_engine
+from skillgap.models import User
+from skillgap.startup import prepare_embedded_database
+from tests.conftest import app_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_first_start_creates_the_demo_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    printed: list[str] = []
+    config = app_config(url, SKILLGAP_DEMO=True, SKILLGAP_DEMO_PASSWORD=None)
+    logins = prepare_embedded_database(config, echo=printed.append)
+    assert [login.email for login in logins][:2] == ["admin@example.com", "manager@example.com"]
+    assert len(logins) == 8
+    assert len({login.password for login in logins}) == 8  # random, one each
+    assert all(len(login.password) >= 12 for login in logins)
+    assert any(logins[0].password in line for line in printed)
+    printed.clear()
+    assert prepare_embedded_database(config, echo=printed.append) == []
+    assert not any("Demo organisation" in line for line in printed)
+
+
+def test_demo_can_be_skipped(tmp_path):
+    url = f"sqlite:///{tmp_path / 'nodemo.db'}"
+    assert prepare_embedded_database(app_config(url, SKILLGAP_DEMO=False), echo=print) == []
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(User)) == 0
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_python_run_py_serves_the_site(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+        "SECRET_KEY": "startup-test",
+        "PORT": str(port),
+        "SKILLGAP_DEMO_PASSWORD": "shared demo password",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "run.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body == "ok\n"
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert "learner6@example.com" in output and "shared demo password" in output
+    assert f"http://127.0.0.1:{port}/" in output
