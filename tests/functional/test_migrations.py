@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 from skillgap import create_app, migrate
 from skillgap.db import make_engine
 from skillgap.models import Base
-from tests.conftest import empty_database, app_config
+from tests.conftest import app_config, empty_database
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
