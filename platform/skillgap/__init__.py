@@ -33,13 +33,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(settings.BASE)
-    overrides = dict(config or {})
-    if "SECRET_KEY" in overrides and "DATABASE_URL" in overrides:
-        app.config.update(overrides)  # fully configured (tests): touch no files
-    else:
-        app.config.update(settings.from_environment(Path(app.instance_path)))
-        app.config.update(overrides)
-    app.config.setdefault("CONTENT_ROOT", PROJECT_ROOT)
+    app.config.update(settings.from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.load_secret_key(Path(app.instance_path))
 
     database = db.make_database(app.config["DATABASE_URL"])
     db.init_app(app, database)

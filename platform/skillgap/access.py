@@ -15,6 +15,7 @@ from typing import TypeVar
 from flask import abort
 from flask_login import current_user
 
+from skillgap.extensions import login_manager
 from skillgap.roles import Role
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -24,8 +25,6 @@ def requires(role: Role) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-            from skillgap.extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.has_role(role):

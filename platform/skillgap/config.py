@@ -56,10 +56,11 @@ def load_secret_key(instance_path: Path) -> str:
 
 
 def from_environment(instance_path: Path) -> dict[str, object]:
+    """Settings from environment variables (SECRET_KEY is resolved separately,
+    after overrides, so tests never write a key file)."""
     https = env_flag("SKILLGAP_HTTPS")
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
-        "SECRET_KEY": load_secret_key(instance_path),
         "SKILLGAP_HTTPS": https,
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,

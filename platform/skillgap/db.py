@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,8 +74,6 @@ def init_app(app: Flask, database: Database) -> None:
 
 
 def database(app: Flask | None = None) -> Database:
-    from flask import current_app
-
     return (app or current_app).extensions["skillgap.db"]
 
 
@@ -83,15 +81,9 @@ def get_session() -> Session:
     """The session for this request (or CLI command), opened on first use."""
     if "db_session" not in g:
         db = database()
-        wants_write = not _in_request() or request.method in WRITE_METHODS
+        wants_write = not has_request_context() or request.method in WRITE_METHODS
         g.db_session = (db.write_sessions if wants_write else db.read_sessions)()
     return g.db_session
-
-
-def _in_request() -> bool:
-    from flask import has_request_context
-
-    return has_request_context()
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,12 +12,11 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 
 
-def make_hasher(config: dict | object) -> PasswordHasher:
-    get = config.get if isinstance(config, dict) else config.__getitem__  # type: ignore[union-attr]
+def make_hasher(config: Mapping[str, Any]) -> PasswordHasher:
     return PasswordHasher(
-        time_cost=get("ARGON2_TIME_COST"),
-        memory_cost=get("ARGON2_MEMORY_COST"),
-        parallelism=get("ARGON2_PARALLELISM"),
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
     )
 
 

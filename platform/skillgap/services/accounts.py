@@ -6,6 +6,7 @@ and leaves committing to the caller, so a view or CLI command commits once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -82,16 +83,11 @@ class LoginResult:
     locked_until: datetime | None = None
 
 
-# Verifying against this when the email is unknown keeps the response time the
-# same as for a wrong password, so timing does not reveal which emails exist.
-_DUMMY_HASH_CACHE: dict[int, str] = {}
-
-
+@functools.cache
 def _dummy_hash(hasher: PasswordHasher) -> str:
-    key = id(hasher)
-    if key not in _DUMMY_HASH_CACHE:
-        _DUMMY_HASH_CACHE[key] = hasher.hash("not a real password")
-    return _DUMMY_HASH_CACHE[key]
+    """Verifying against this when the email is unknown takes as long as a wrong
+    password, so response times do not reveal which emails have accounts."""
+    return hasher.hash("not a real password")
 
 
 def authenticate(
