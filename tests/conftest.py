@@ -110,8 +110,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                        r'name="csrf_token" value="([^"]+)"')
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from skillgap import migrate
+from skillgap.content.errors import ContentInvalidError
+from skillgap.content.importer import import_content
 from skillgap.db import database, get_session
 from skillgap.roles import Role
 from skillgap.security import get_hasher
@@ -146,7 +149,39 @@ def print_demo_logins(logins: list[demo.DemoLogin]) -> None:
     click.echo(format_demo_logins(logins))
 
 
+content_cli = AppGroup("content", help="The curriculum files: import into the database.")
+
+
+@content_cli.command("import")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+def content_import(path: Path | None) -> None:
+    """Validate every file under PATH (default: the bundled content), then import
+    it all in one transaction. Any error: all are listed, nothing is changed."""
+    from flask import current_app
+
+    require_current_schema()
+    root = (path or Path(current_app.config["CONTENT_ROOT"])).resolve()
+    if not (root / "courses").is_dir():
+        raise click.ClickException(f"{root}: no courses/ folder here; give the content root")
+    click.echo(f"Importing content from {root}")
+    session = get_session()
+    try:
+        report = import_content(session, root, progress=lambda line: click.echo(f"  {line}"))
+    except ContentInvalidError as invalid:
+        session.rollback()
+        for error in invalid.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException(
+            f"{len(invalid.errors)} error(s) found; nothing was imported."
+        ) from invalid
+    session.commit()
+    for line in report.lines():
+        click.echo(f"  {line}")
+    click.echo("Done." if report.changed else "No changes: the database already matches the files.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_cli)
+    app.cli.add_command(content_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(create_demo)

@@ -19,6 +19,15 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 UPGRADE_HINT = "flask --app run db upgrade"
 
 
+# Tables the migrations create outside the models (SQLite's FTS5 search index
+# and its shadow tables); autogenerate must not try to drop them.
+UNMODELLED_TABLE_PREFIXES = ("module_search",)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES))
+
+
 class SchemaNotCurrentError(RuntimeError):
     """The database is behind (or ahead of) the code's migrations."""
 

@@ -9,10 +9,16 @@ operator with ``flask --app run db upgrade``; only the check runs for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from skillgap import create_app, migrate
+from skillgap.content.errors import ContentInvalidError
+from skillgap.content.importer import import_content
 from skillgap.db import database, get_session, is_sqlite
+from skillgap.models import Course
 from skillgap.security import get_hasher
 from skillgap.services import demo
 from skillgap.services.accounts import AccountError
@@ -35,6 +41,8 @@ def prepare_embedded_database(
                 echo("Upgrading the database schema ...")
                 migrate.upgrade(engine)
             session = get_session()
+            if not session.scalar(select(func.count()).select_from(Course)):
+                _import_bundled_content(session, Path(setup.config["CONTENT_ROOT"]), echo)
             if not setup.config["SKILLGAP_DEMO"] or demo.has_any_user(session):
                 return []
             try:
@@ -50,6 +58,20 @@ def prepare_embedded_database(
             return logins
         finally:
             engine.dispose()
+
+
+def _import_bundled_content(session, root: Path, echo: Callable[[str], None]) -> None:  # type: ignore[no-untyped-def]
+    echo(f"Importing the curriculum from {root / 'courses'} ...")
+    try:
+        report = import_content(session, root)
+    except ContentInvalidError as invalid:
+        session.rollback()
+        listing = "\n".join(str(error) for error in invalid.errors)
+        raise StartupError(
+            f"the content files have errors; nothing was imported:\n{listing}"
+        ) from invalid
+    session.commit()
+    echo("\n".join(f"  {line}" for line in report.lines()))
 
 
 def format_demo_logins(logins: list[demo.DemoLogin]) -> str:

@@ -42,7 +42,10 @@ def test_admin_creates_a_user_with_a_generated_password_shown_once(client, db, l
     reread(db)
     nia = db.scalar(select(User).where(User.email == "nia@example.org"))
     assert (nia.name, nia.role, nia.team_id, nia.role_profile) == (
-        "Nia Patel", "learner", team.id, "social-media-manager"
+        "Nia Patel",
+        "learner",
+        team.id,
+        "social-media-manager",
     )
     assert nia.password_hash.startswith("$argon2id$")
     fresh = client.application.test_client()
@@ -55,7 +58,9 @@ def test_duplicate_email_is_a_form_error_and_creates_nothing(client, db, login_a
     db.commit()
     before = user_count(db)
     response = post_form(
-        client, "/admin/users/new", new_user_data(email="TAKEN@example.org"),
+        client,
+        "/admin/users/new",
+        new_user_data(email="TAKEN@example.org"),
         page="/admin/users/new",
     )
     assert response.status_code == 422
@@ -81,12 +86,14 @@ def test_duplicate_email_is_a_form_error_and_creates_nothing(client, db, login_a
         ({"password": "p" * 10_000}, "Use at most 128 characters."),
     ],
 )
-def test_bad_user_input_is_a_form_error_and_changes_nothing(client, db, login_as, overrides,
-                                                           message):
+def test_bad_user_input_is_a_form_error_and_changes_nothing(
+    client, db, login_as, overrides, message
+):
     login_as(Role.ADMIN)
     before = user_count(db)
-    response = post_form(client, "/admin/users/new", new_user_data(**overrides),
-                         page="/admin/users/new")
+    response = post_form(
+        client, "/admin/users/new", new_user_data(**overrides), page="/admin/users/new"
+    )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert user_count(db) == before
@@ -98,8 +105,10 @@ def test_non_utf8_bytes_do_not_cause_a_500(client, db, login_as):
     from tests.conftest import csrf_token
 
     token = csrf_token(client, "/admin/users/new")
-    body = (b"csrf_token=" + token.encode() + b"&name=%FF%FE%FA&email=%C3%28%40example.org"
-            b"&role=learner&team=0&role_profile=")
+    body = (
+        b"csrf_token=" + token.encode() + b"&name=%FF%FE%FA&email=%C3%28%40example.org"
+        b"&role=learner&team=0&role_profile="
+    )
     response = client.post(
         "/admin/users/new", data=body, content_type="application/x-www-form-urlencoded"
     )
@@ -107,17 +116,20 @@ def test_non_utf8_bytes_do_not_cause_a_500(client, db, login_as):
     assert user_count(db) == before
     login_body = b"csrf_token=x&email=%FF%FE&password=%FF"
     anonymous = client.application.test_client()
-    response = anonymous.post("/login", data=login_body,
-                              content_type="application/x-www-form-urlencoded")
+    response = anonymous.post(
+        "/login", data=login_body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code in (400, 422)
 
 
 def test_login_form_rejects_huge_and_empty_fields_without_a_500(app, client):
     from tests.conftest import csrf_token
 
-    for data in ({"email": "", "password": ""},
-                 {"email": "x" * 10_000, "password": "y" * 10_000},
-                 {"email": "a@example.org", "password": "\x00" * 50}):
+    for data in (
+        {"email": "", "password": ""},
+        {"email": "x" * 10_000, "password": "y" * 10_000},
+        {"email": "a@example.org", "password": "\x00" * 50},
+    ):
         response = client.post("/login", data={**data, "csrf_token": csrf_token(client)})
         assert response.status_code == 422
 
@@ -130,15 +142,24 @@ def test_edit_user_changes_role_team_and_profile(client, db, login_as):
     response = post_form(
         client,
         f"/admin/users/{person.id}",
-        {"name": "Pat Renamed", "email": "pat@example.org", "role": "manager",
-         "team": str(team.id), "role_profile": "head-of-social"},
+        {
+            "name": "Pat Renamed",
+            "email": "pat@example.org",
+            "role": "manager",
+            "team": str(team.id),
+            "role_profile": "head-of-social",
+        },
         page=f"/admin/users/{person.id}",
     )
     assert response.status_code == 302
     reread(db)
     changed = db.get(User, person.id)
     assert (changed.name, changed.email, changed.role, changed.team_id, changed.role_profile) == (
-        "Pat Renamed", "pat@example.org", "manager", team.id, "head-of-social"
+        "Pat Renamed",
+        "pat@example.org",
+        "manager",
+        team.id,
+        "head-of-social",
     )
 
 
@@ -149,8 +170,9 @@ def test_deactivating_keeps_data_and_blocks_sign_in(client, db, login_as, app):
     db.commit()
     person_client = app.test_client()
     login(person_client, "p@example.org")
-    response = post_form(client, f"/admin/users/{person.id}/deactivate",
-                         page=f"/admin/users/{person.id}")
+    response = post_form(
+        client, f"/admin/users/{person.id}/deactivate", page=f"/admin/users/{person.id}"
+    )
     assert response.status_code == 302
     reread(db)
     kept = db.get(User, person.id)
@@ -163,14 +185,20 @@ def test_deactivating_keeps_data_and_blocks_sign_in(client, db, login_as, app):
 
 def test_admin_cannot_deactivate_or_demote_the_last_admin(client, db, login_as):
     admin = login_as(Role.ADMIN)
-    page = post_form(client, f"/admin/users/{admin.id}/deactivate",
-                     page=f"/admin/users/{admin.id}")
+    page = post_form(client, f"/admin/users/{admin.id}/deactivate", page=f"/admin/users/{admin.id}")
     assert "You cannot deactivate your own account." in client.get(
-        page.headers["Location"]).get_data(as_text=True)
+        page.headers["Location"]
+    ).get_data(as_text=True)
     response = post_form(
-        client, f"/admin/users/{admin.id}",
-        {"name": admin.name, "email": admin.email, "role": "learner", "team": "0",
-         "role_profile": ""},
+        client,
+        f"/admin/users/{admin.id}",
+        {
+            "name": admin.name,
+            "email": admin.email,
+            "role": "learner",
+            "team": "0",
+            "role_profile": "",
+        },
         page=f"/admin/users/{admin.id}",
     )
     assert response.status_code == 422
@@ -184,22 +212,28 @@ def test_teams_create_rename_and_assign_managers(client, db, login_as):
     manager = factories.make_user(db, Role.MANAGER, email="m@example.org")
     learner = factories.make_user(db, Role.LEARNER, email="l@example.org")
     db.commit()
-    response = post_form(client, "/admin/teams/new",
-                         {"name": "Social", "managers": [str(manager.id)]}, page="/admin/teams/new")
+    response = post_form(
+        client,
+        "/admin/teams/new",
+        {"name": "Social", "managers": [str(manager.id)]},
+        page="/admin/teams/new",
+    )
     assert response.status_code == 302
     reread(db)
     team = db.scalar(select(Team).where(Team.name == "Social"))
     assert [m.email for m in team.managers] == ["m@example.org"]
-    duplicate = post_form(client, "/admin/teams/new", {"name": " social "},
-                          page="/admin/teams/new")
+    duplicate = post_form(client, "/admin/teams/new", {"name": " social "}, page="/admin/teams/new")
     assert "A team with this name already exists." in duplicate.get_data(as_text=True)
     learner_as_manager = post_form(
-        client, f"/admin/teams/{team.id}", {"name": "Social", "managers": [str(learner.id)]},
+        client,
+        f"/admin/teams/{team.id}",
+        {"name": "Social", "managers": [str(learner.id)]},
         page=f"/admin/teams/{team.id}",
     )
     assert learner_as_manager.status_code == 422  # learners are not offered as managers
-    renamed = post_form(client, f"/admin/teams/{team.id}", {"name": "Social & Care"},
-                        page=f"/admin/teams/{team.id}")
+    renamed = post_form(
+        client, f"/admin/teams/{team.id}", {"name": "Social & Care"}, page=f"/admin/teams/{team.id}"
+    )
     assert renamed.status_code == 302
     reread(db)
     team = db.get(Team, team.id)

@@ -144,14 +144,38 @@ def test_copied_session_cookie_stops_working_after_password_change(app, client, 
 def test_password_change_rules(client, login_as):
     login_as(Role.LEARNER)
     cases = [
-        ({"current_password": "wrong wrong wrong", "new_password": "x" * 12, "confirm": "x" * 12},
-         "Your current password is not correct."),
-        ({"current_password": factories.DEFAULT_PASSWORD, "new_password": "short",
-          "confirm": "short"}, "Use at least 12 characters."),
-        ({"current_password": factories.DEFAULT_PASSWORD, "new_password": "y" * 129,
-          "confirm": "y" * 129}, "Use at most 128 characters."),
-        ({"current_password": factories.DEFAULT_PASSWORD, "new_password": "z" * 12,
-          "confirm": "q" * 12}, "The two new passwords are not the same."),
+        (
+            {
+                "current_password": "wrong wrong wrong",
+                "new_password": "x" * 12,
+                "confirm": "x" * 12,
+            },
+            "Your current password is not correct.",
+        ),
+        (
+            {
+                "current_password": factories.DEFAULT_PASSWORD,
+                "new_password": "short",
+                "confirm": "short",
+            },
+            "Use at least 12 characters.",
+        ),
+        (
+            {
+                "current_password": factories.DEFAULT_PASSWORD,
+                "new_password": "y" * 129,
+                "confirm": "y" * 129,
+            },
+            "Use at most 128 characters.",
+        ),
+        (
+            {
+                "current_password": factories.DEFAULT_PASSWORD,
+                "new_password": "z" * 12,
+                "confirm": "q" * 12,
+            },
+            "The two new passwords are not the same.",
+        ),
     ]
     for data, message in cases:
         response = post_form(client, "/account/password", data, page="/account/password")
@@ -214,8 +238,13 @@ def test_role_change_ends_existing_sessions(app, client, db, login_as):
     response = post_form(
         admin_client,
         f"/admin/users/{person.id}",
-        {"name": person.name, "email": person.email, "role": "learner", "team": "0",
-         "role_profile": ""},
+        {
+            "name": person.name,
+            "email": person.email,
+            "role": "learner",
+            "team": "0",
+            "role_profile": "",
+        },
         page=f"/admin/users/{person.id}",
     )
     assert response.status_code == 302

@@ -12,9 +12,21 @@ from tests.conftest import login, reread
 def test_create_user_reads_the_password_from_stdin(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["create-user", "Ola@Example.org", "--name", "Ola Nowak", "--role", "manager",
-              "--team", "Growth", "--manages", "Growth", "--role-profile", "head-of-social",
-              "--password-stdin"],
+        args=[
+            "create-user",
+            "Ola@Example.org",
+            "--name",
+            "Ola Nowak",
+            "--role",
+            "manager",
+            "--team",
+            "Growth",
+            "--manages",
+            "Growth",
+            "--role-profile",
+            "head-of-social",
+            "--password-stdin",
+        ],
         input="a long enough secret\n",
     )
     assert result.exit_code == 0, result.output
@@ -45,13 +57,17 @@ def test_create_user_errors_are_clear_and_change_nothing(app, db):
         (["taken@example.org", "--name", "T"], "long enough password", "already exists"),
         (["new@example.org", "--name", "N"], "short", "Use at least 12 characters."),
         (["new@example.org", "--name", "N", "--role", "owner"], "x" * 12, "Invalid value"),
-        (["new@example.org", "--name", "N", "--role-profile", "astronaut"], "x" * 12,
-         "unknown role profile"),
+        (
+            ["new@example.org", "--name", "N", "--role-profile", "astronaut"],
+            "x" * 12,
+            "unknown role profile",
+        ),
         (["new@example.org", "--name", "N", "--manages", "Team"], "x" * 12, "--manages needs"),
     ]
     for args, password, message in cases:
-        result = runner.invoke(args=["create-user", *args, "--password-stdin"],
-                               input=password + "\n")
+        result = runner.invoke(
+            args=["create-user", *args, "--password-stdin"], input=password + "\n"
+        )
         assert result.exit_code != 0
         assert message in result.output
     reread(db)

@@ -28,11 +28,26 @@ def test_admin_posts_without_token_change_nothing(client, db, login_as):
     db.commit()
     users_before = db.scalar(select(func.count()).select_from(User))
     responses = [
-        client.post("/admin/users/new", data={"name": "N", "email": "new@example.org",
-                                             "role": "learner", "team": "0", "role_profile": ""}),
-        client.post(f"/admin/users/{person.id}", data={"name": "Renamed", "email": person.email,
-                                                      "role": "admin", "team": "0",
-                                                      "role_profile": ""}),
+        client.post(
+            "/admin/users/new",
+            data={
+                "name": "N",
+                "email": "new@example.org",
+                "role": "learner",
+                "team": "0",
+                "role_profile": "",
+            },
+        ),
+        client.post(
+            f"/admin/users/{person.id}",
+            data={
+                "name": "Renamed",
+                "email": person.email,
+                "role": "admin",
+                "team": "0",
+                "role_profile": "",
+            },
+        ),
         client.post(f"/admin/users/{person.id}/deactivate"),
         client.post("/admin/teams/new", data={"name": "Sneaky"}),
     ]
@@ -48,8 +63,11 @@ def test_password_change_and_logout_without_token_change_nothing(client, db, log
     user = login_as(Role.LEARNER)
     response = client.post(
         "/account/password",
-        data={"current_password": factories.DEFAULT_PASSWORD, "new_password": "n" * 14,
-              "confirm": "n" * 14},
+        data={
+            "current_password": factories.DEFAULT_PASSWORD,
+            "new_password": "n" * 14,
+            "confirm": "n" * 14,
+        },
     )
     assert response.status_code == 400
     assert client.post("/logout").status_code == 400

@@ -25,8 +25,10 @@ def test_migrations_upgrade_an_empty_database_to_head(tmp_path, backend):
             tables = set(inspect(engine).get_table_names())
             assert {"users", "teams", "team_managers", "alembic_version"} <= tables
             with engine.connect() as connection:
-                differences = compare_metadata(MigrationContext.configure(connection),
-                                               Base.metadata)
+                context = MigrationContext.configure(
+                    connection, opts={"include_name": migrate.include_name}
+                )
+                differences = compare_metadata(context, Base.metadata)
             assert differences == [], "models and migrations disagree; add a migration"
             # Every migration can be undone and redone.
             migrate.downgrade(engine, "base")

@@ -61,8 +61,12 @@ def test_python_run_py_serves_the_site(tmp_path):
         "SKILLGAP_DEMO_PASSWORD": "shared demo password",
     }
     server = subprocess.Popen(
-        [sys.executable, "run.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "run.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         body = None

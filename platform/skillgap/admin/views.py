@@ -30,9 +30,7 @@ USERS_PER_PAGE = 50
 def index():
     db = get_session()
     counts = dict(
-        db.execute(
-            select(User.role, func.count()).where(User.active).group_by(User.role)
-        ).all()
+        db.execute(select(User.role, func.count()).where(User.active).group_by(User.role)).all()
     )
     team_count = db.scalar(select(func.count()).select_from(Team)) or 0
     return render_template("admin/index.html", counts=counts, team_count=team_count)

@@ -166,9 +166,12 @@ def set_password(hasher: PasswordHasher, user: User, new_password: str) -> None:
 
 
 def active_admin_count(session: Session) -> int:
-    return session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.active)
+        )
+        or 0
+    )
 
 
 def update_user(

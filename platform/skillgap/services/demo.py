@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from skillgap.models import User
+from skillgap.models import Module, ModuleCompletion, User
+from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import accounts, teams
 
@@ -31,6 +33,44 @@ DEMO_PEOPLE = [
     ("learner5@example.com", "Grace Byrne", Role.LEARNER, "social-media-manager"),
     ("learner6@example.com", "Diego Alvarez", Role.LEARNER, "social-media-coordinator"),
 ]
+
+
+# Realistic progress: (module id, days ago). learner5 has just joined and has none.
+DEMO_COMPLETIONS = {
+    "learner1@example.com": [
+        ("why-social-needs-a-strategy", 20),
+        ("reach-impressions-frequency", 16),
+        ("engagement-rate", 9),
+        ("social-care-basics", 3),
+    ],
+    "learner2@example.com": [
+        ("why-social-needs-a-strategy", 40),
+        ("smart-social-goals", 33),
+        ("social-media-audit", 27),
+        ("metrics-vs-kpis", 20),
+        ("utm-tracking", 12),
+        ("audiences-segments-personas", 5),
+    ],
+    "learner3@example.com": [
+        ("why-social-needs-a-strategy", 60),
+        ("smart-social-goals", 55),
+        ("social-media-audit", 50),
+        ("channel-roles", 41),
+        ("metrics-vs-kpis", 38),
+        ("kpi-tree", 30),
+        ("utm-tracking", 26),
+        ("reach-impressions-frequency", 19),
+        ("engagement-rate", 14),
+        ("paid-social-metrics", 6),
+    ],
+    "learner4@example.com": [
+        ("social-care-basics", 25),
+        ("response-playbook", 18),
+        ("triage-and-escalation", 10),
+        ("listening-vs-monitoring", 4),
+    ],
+    "learner6@example.com": [("content-pillars", 8), ("writing-for-social", 2)],
+}
 
 
 @dataclass(frozen=True)
@@ -66,4 +106,31 @@ def create_demo_organisation(
             team.managers.append(user)
         logins.append(DemoLogin(email, password, role))
     session.flush()
+    add_demo_progress(session)
     return logins
+
+
+def add_demo_progress(session: Session) -> int:
+    """Completions for the demo learners, for the modules that exist; returns how many."""
+    existing = set(session.scalars(select(Module.id)))
+    now = utcnow()
+    added = 0
+    for email, completions in DEMO_COMPLETIONS.items():
+        user = session.scalar(User.by_email(email))
+        if user is None:
+            continue
+        for module_id, days_ago in completions:
+            if (
+                module_id in existing
+                and session.get(ModuleCompletion, (user.id, module_id)) is None
+            ):
+                session.add(
+                    ModuleCompletion(
+                        user_id=user.id,
+                        module_id=module_id,
+                        completed_at=now - timedelta(days=days_ago),
+                    )
+                )
+                added += 1
+    session.flush()
+    return added

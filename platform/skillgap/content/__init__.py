@@ -1,0 +1,1 @@
+"""Content: files -> validated specs -> database; Markdown -> safe HTML."""

@@ -1,0 +1,469 @@
+"""Reading and validating the whole curriculum: courses/framework.yml and
+courses/<course>/{course.md, NN-<module>.md}.
+
+Everything is parsed and checked before anything is written; every problem is
+collected as ``file:line: reason`` so an author sees them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from skillgap.content.errors import ContentInvalidError, ErrorList
+from skillgap.content.source import SLUG, YamlDoc, YamlProblem, load_yaml, split_front_matter
+from skillgap.content.specs import (
+    CourseSpec,
+    Curriculum,
+    FrameworkSpec,
+    LevelSpec,
+    ModuleSpec,
+    RoleSpec,
+    SelfRatingSpec,
+    SkillSpec,
+)
+
+MODULE_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+FRAMEWORK_KEYS = {"levels", "self_ratings", "skills", "roles"}
+COURSE_KEYS = {"title", "order", "skills", "summary"}
+MODULE_KEYS = {"title", "skills", "level", "minutes", "prerequisites", "check"}
+MAX_TITLE = 200
+MAX_SUMMARY = 300
+MAX_MINUTES = 600
+
+
+def read_curriculum(root: Path, quiz_ids: set[str]) -> Curriculum:
+    """Parse and validate everything under ``root/courses``; raise
+    ContentInvalidError with every problem found."""
+    errors = ErrorList()
+    courses_dir = root / "courses"
+    framework = _read_framework(root, courses_dir / "framework.yml", errors)
+    courses: list[CourseSpec] = []
+    modules: list[ModuleSpec] = []
+    if courses_dir.is_dir():
+        for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
+            course = _read_course(root, folder, framework, errors)
+            if course is not None:
+                courses.append(course)
+                modules.extend(_read_modules(root, folder, course, framework, errors))
+    _check_across_modules(modules, quiz_ids, errors)
+    if errors or framework is None:
+        raise ContentInvalidError(errors.sorted())
+    return Curriculum(framework, courses, modules)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_text(path: Path, shown: str, errors: ErrorList) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        errors.add(shown, 1, "file not found")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        errors.add(shown, line, "not valid UTF-8 text")
+    except OSError as error:
+        errors.add(shown, 1, f"cannot read the file: {error.strerror}")
+    return None
+
+
+# --- framework.yml -----------------------------------------------------------
+
+
+def _read_framework(root: Path, path: Path, errors: ErrorList) -> FrameworkSpec | None:
+    shown = _relative(root, path)
+    text = _read_text(path, shown, errors)
+    if text is None:
+        return None
+    try:
+        doc = load_yaml(text)
+    except YamlProblem as problem:
+        errors.add(shown, problem.line, problem.reason)
+        return None
+    if not isinstance(doc.data, dict):
+        errors.add(
+            shown, 1, "the framework must be a mapping with levels, self_ratings, skills and roles"
+        )
+        return None
+    count_before = len(errors)
+    for key in sorted(set(doc.data) - FRAMEWORK_KEYS):
+        errors.add(shown, doc.line_of(key), f"unknown key {key!r}")
+
+    def entries(key: str) -> list[tuple[int, dict[str, Any]]]:
+        value = doc.data.get(key)
+        if not isinstance(value, list) or not value:
+            errors.add(shown, doc.line_of(key), f"{key!r} must be a non-empty list")
+            return []
+        found = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                found.append((index, item))
+            else:
+                errors.add(
+                    shown, doc.line_of(key, index), f"each entry of {key!r} must be a mapping"
+                )
+        return found
+
+    def text_field(key: str, index: int, item: dict, name: str, required: bool = True) -> str:
+        value = item.get(name)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            errors.add(shown, doc.line_of(key, index), f"{key} entry needs a {name!r} text")
+            return ""
+        return value.strip()
+
+    def ids(key: str, index: int, item: dict, seen: set[str]) -> str:
+        value = item.get("id")
+        if not isinstance(value, str) or not SLUG.match(value):
+            errors.add(
+                shown,
+                doc.line_of(key, index),
+                f"{key} entry needs an 'id' in lower-case-with-hyphens, got {value!r}",
+            )
+            return ""
+        if value in seen:
+            errors.add(shown, doc.line_of(key, index), f"duplicate {key} id {value!r}")
+        seen.add(value)
+        return value
+
+    levels: list[LevelSpec] = []
+    seen: set[str] = set()
+    for index, item in entries("levels"):
+        level_id = ids("levels", index, item, seen)
+        name = text_field("levels", index, item, "name")
+        percent = item.get("min_percent")
+        if (
+            isinstance(percent, bool)
+            or not isinstance(percent, int | float)
+            or not 0 <= percent <= 100
+        ):
+            errors.add(
+                shown, doc.line_of("levels", index), "min_percent must be a number from 0 to 100"
+            )
+            continue
+        if levels and percent <= levels[-1].min_percent:
+            errors.add(
+                shown,
+                doc.line_of("levels", index),
+                "levels must be listed from lowest to highest min_percent",
+            )
+        if not levels and percent != 0:
+            errors.add(
+                shown, doc.line_of("levels", index), "the lowest level must have min_percent 0"
+            )
+        levels.append(LevelSpec(level_id, name, float(percent)))
+    level_ids = {level.id for level in levels}
+
+    ratings: list[SelfRatingSpec] = []
+    seen = set()
+    for index, item in entries("self_ratings"):
+        rating_id = ids("self_ratings", index, item, seen)
+        label = text_field("self_ratings", index, item, "label")
+        claims = item.get("claims")
+        if claims not in level_ids:
+            errors.add(
+                shown, doc.line_of("self_ratings", index), f"unknown level {claims!r} in claims"
+            )
+        ratings.append(SelfRatingSpec(rating_id, label, str(claims)))
+
+    skills: list[SkillSpec] = []
+    seen = set()
+    for index, item in entries("skills"):
+        skill_id = ids("skills", index, item, seen)
+        skills.append(
+            SkillSpec(
+                skill_id,
+                text_field("skills", index, item, "name"),
+                text_field("skills", index, item, "description", required=False),
+            )
+        )
+    skill_ids = {skill.id for skill in skills}
+
+    roles: list[RoleSpec] = []
+    seen = set()
+    for index, item in entries("roles"):
+        role_id = ids("roles", index, item, seen)
+        name = text_field("roles", index, item, "name")
+        targets = item.get("targets") or {}
+        if not isinstance(targets, dict):
+            errors.add(
+                shown, doc.line_of("roles", index), "targets must map skill ids to level ids"
+            )
+            targets = {}
+        for skill_id, level_id in targets.items():
+            line = doc.line_of("roles", index, "targets", skill_id)
+            if skill_id not in skill_ids:
+                errors.add(shown, line, f"unknown skill {skill_id!r}")
+            if level_id not in level_ids:
+                errors.add(shown, line, f"unknown level {level_id!r}")
+        roles.append(RoleSpec(role_id, name, {str(k): str(v) for k, v in targets.items()}))
+
+    if len(errors) > count_before:
+        return None
+    return FrameworkSpec(shown, text, levels, ratings, skills, roles)
+
+
+# --- course.md and modules --------------------------------------------------
+
+
+def _front_matter(root: Path, path: Path, errors: ErrorList):  # type: ignore[no-untyped-def]
+    shown = _relative(root, path)
+    text = _read_text(path, shown, errors)
+    if text is None:
+        return shown, None, None
+    try:
+        parsed = split_front_matter(text)
+    except YamlProblem as problem:
+        errors.add(shown, problem.line, problem.reason)
+        return shown, text, None
+    if not isinstance(parsed.meta.data, dict):
+        errors.add(shown, 2, "the front matter must be a mapping of keys to values")
+        return shown, text, None
+    return shown, text, parsed
+
+
+def _title(shown: str, meta: YamlDoc, errors: ErrorList) -> str:
+    title = meta.data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        return ""
+    if len(title) > MAX_TITLE:
+        errors.add(shown, meta.line_of("title"), f"title is longer than {MAX_TITLE} characters")
+    return title.strip()
+
+
+def _id_list(shown: str, meta: YamlDoc, key: str, errors: ErrorList) -> list[str]:
+    value = meta.data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors.add(shown, meta.line_of(key), f"{key} must be a list of ids, like [a-id, b-id]")
+        return []
+    return list(value)
+
+
+def _unknown_keys(shown: str, meta: YamlDoc, allowed: set[str], errors: ErrorList) -> None:
+    for key in meta.data:
+        if key not in allowed:
+            errors.add(
+                shown,
+                meta.line_of(key),
+                f"unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+            )
+
+
+def _read_course(
+    root: Path, folder: Path, framework: FrameworkSpec | None, errors: ErrorList
+) -> CourseSpec | None:
+    path = folder / "course.md"
+    shown = _relative(root, path)
+    if not SLUG.match(folder.name):
+        errors.add(
+            shown, 1, f"course folder names are lower-case-with-hyphens, got {folder.name!r}"
+        )
+    if not path.exists():
+        errors.add(shown, 1, "every course folder needs a course.md")
+        return None
+    shown, text, parsed = _front_matter(root, path, errors)
+    if parsed is None or text is None:
+        return None
+    meta = parsed.meta
+    _unknown_keys(shown, meta, COURSE_KEYS, errors)
+    title = _title(shown, meta, errors)
+    order = meta.data.get("order")
+    if isinstance(order, bool) or not isinstance(order, int):
+        errors.add(
+            shown,
+            meta.line_of("order") if "order" in meta.data else 1,
+            "order must be a whole number (the course's place in the catalogue)",
+        )
+        order = 0
+    summary = meta.data.get("summary") or ""
+    if not isinstance(summary, str) or len(summary) > MAX_SUMMARY:
+        errors.add(
+            shown,
+            meta.line_of("summary"),
+            f"summary must be text of at most {MAX_SUMMARY} characters",
+        )
+        summary = ""
+    skills = _id_list(shown, meta, "skills", errors)
+    _check_skills(shown, meta, skills, framework, errors)
+    return CourseSpec(folder.name, shown, text, title, order, summary.strip(), skills, parsed.body)
+
+
+def _check_skills(
+    shown: str, meta: YamlDoc, skills: list[str], framework: FrameworkSpec | None, errors: ErrorList
+) -> None:
+    if framework is None:
+        return
+    known = {skill.id for skill in framework.skills}
+    for skill in skills:
+        if skill not in known:
+            errors.add(shown, meta.line_of("skills"), f"unknown skill {skill!r}")
+
+
+def _read_modules(
+    root: Path,
+    folder: Path,
+    course: CourseSpec,
+    framework: FrameworkSpec | None,
+    errors: ErrorList,
+) -> list[ModuleSpec]:
+    modules = []
+    positions: dict[int, str] = {}
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "course.md":
+            continue
+        shown = _relative(root, path)
+        match = MODULE_FILE.match(path.name)
+        if match is None:
+            errors.add(
+                shown, 1, "module file names look like NN-module-id.md (e.g. 02-kpi-tree.md)"
+            )
+            continue
+        position = int(match.group(1))
+        if position in positions:
+            errors.add(
+                shown,
+                1,
+                f"two modules share the order prefix {match.group(1)}: also {positions[position]}",
+            )
+        positions[position] = path.name
+        module = _read_module(root, path, course, position, match.group(2), framework, errors)
+        if module is not None:
+            modules.append(module)
+    return modules
+
+
+def _read_module(
+    root: Path,
+    path: Path,
+    course: CourseSpec,
+    position: int,
+    module_id: str,
+    framework: FrameworkSpec | None,
+    errors: ErrorList,
+) -> ModuleSpec | None:
+    shown, text, parsed = _front_matter(root, path, errors)
+    if parsed is None or text is None:
+        return None
+    meta = parsed.meta
+    _unknown_keys(shown, meta, MODULE_KEYS, errors)
+    title = _title(shown, meta, errors)
+    skills = _id_list(shown, meta, "skills", errors)
+    if not skills:
+        errors.add(
+            shown,
+            meta.line_of("skills") if "skills" in meta.data else 1,
+            "skills must list at least one skill id",
+        )
+    _check_skills(shown, meta, skills, framework, errors)
+    level = meta.data.get("level")
+    if framework is not None:
+        teachable = [lvl.id for lvl in framework.levels[1:]]
+        if level not in teachable:
+            errors.add(
+                shown,
+                meta.line_of("level") if "level" in meta.data else 1,
+                f"unknown level {level!r}: use one of {', '.join(teachable)}",
+            )
+    minutes = meta.data.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
+        errors.add(
+            shown,
+            meta.line_of("minutes") if "minutes" in meta.data else 1,
+            f"minutes must be a whole number from 1 to {MAX_MINUTES}",
+        )
+        minutes = 0
+    check = meta.data.get("check")
+    if check is not None and not isinstance(check, str):
+        errors.add(shown, meta.line_of("check"), "check must be a quiz id")
+        check = None
+    if not parsed.body.strip():
+        errors.add(shown, parsed.body_first_line, "the module has no text after the front matter")
+    lines = {key: meta.line_of(key) for key in meta.data}
+    return ModuleSpec(
+        id=module_id,
+        course_id=course.id,
+        position=position,
+        path=shown,
+        file_name=path.name,
+        source=text,
+        title=title,
+        skills=skills,
+        level=str(level),
+        minutes=minutes,
+        prerequisites=_id_list(shown, meta, "prerequisites", errors),
+        check=check,
+        body=parsed.body,
+        lines=lines,
+    )
+
+
+def _check_across_modules(modules: list[ModuleSpec], quiz_ids: set[str], errors: ErrorList) -> None:
+    by_id: dict[str, ModuleSpec] = {}
+    for module in modules:
+        if module.id in by_id:
+            errors.add(
+                module.path, 1, f"duplicate module id {module.id!r}: also {by_id[module.id].path}"
+            )
+        else:
+            by_id[module.id] = module
+    for module in modules:
+        line = module.lines.get("prerequisites", 1)
+        for prerequisite in module.prerequisites:
+            if prerequisite == module.id:
+                errors.add(module.path, line, "a module cannot be its own prerequisite")
+            elif prerequisite not in by_id:
+                errors.add(module.path, line, f"unknown prerequisite {prerequisite!r}")
+        if module.check is not None and module.check not in quiz_ids:
+            errors.add(
+                module.path, module.lines.get("check", 1), f"unknown check quiz {module.check!r}"
+            )
+    for cycle in find_cycles(
+        {m.id: [p for p in m.prerequisites if p in by_id and p != m.id] for m in by_id.values()}
+    ):
+        first = by_id[cycle[0]]
+        errors.add(
+            first.path,
+            first.lines.get("prerequisites", 1),
+            f"prerequisites form a cycle: {' -> '.join([*cycle, cycle[0]])}",
+        )
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle in a prerequisite graph once, starting from its smallest id.
+    Iterative, so a deep chain cannot hit the recursion limit."""
+    cycles: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, edge = stack.pop()
+            if edge == 0:
+                state[node] = 1
+                path.append(node)
+            targets = sorted(graph.get(node, []))
+            if edge < len(targets):
+                stack.append((node, edge + 1))
+                target = targets[edge]
+                if state.get(target) == 1:
+                    cycle = path[path.index(target) :]
+                    smallest = cycle.index(min(cycle))
+                    cycles.add(tuple(cycle[smallest:] + cycle[:smallest]))
+                elif not state.get(target):
+                    stack.append((target, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return [list(cycle) for cycle in sorted(cycles)]

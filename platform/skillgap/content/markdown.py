@@ -1,0 +1,139 @@
+"""Markdown to safe HTML: the only place our code produces HTML from content.
+
+python-markdown does no sanitising at all, so its output always goes through
+nh3 with an allow-list: no script, style, iframes, forms, event handlers or
+``style`` attributes survive, links may only use http(s), mailto or relative
+URLs, and every link gets ``rel="noopener noreferrer"``. Templates may mark
+this function's output ``|safe``; nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+
+EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
+EXTENSION_CONFIG = {
+    # align="..." instead of style="text-align: ...", which the sanitiser drops.
+    "tables": {"use_align_attribute": True},
+    "toc": {
+        "permalink": "#",
+        "permalink_title": "Link to this section",
+        "toc_depth": "2-3",
+    },
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+}
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+    "li": {"id"},
+    "sup": {"id"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+}
+ALLOWED_CLASSES = {
+    "div": {"admonition", "note", "tip", "warning", "footnote", "toc"},
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref", "headerlink"},
+    "ol": set(),
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+SAFE_ID = re.compile(r"^[A-Za-z0-9_:.-]{1,100}$")
+LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
+
+
+def _keep_safe_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id" and not SAFE_ID.match(value):
+        return None
+    if attribute == "align" and value not in {"left", "right", "center"}:
+        return None
+    return value
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_keep_safe_attribute,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def plain_text(html: str) -> str:
+    text = nh3.clean(html, tags=set())
+    text = re.sub(r"&[a-z]+;|&#\d+;", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc_html: str
+    text: str
+
+    @property
+    def word_count(self) -> int:
+        return len(re.findall(r"[\w'\u2019%-]+", self.text))
+
+
+def render(source: str, drop_leading_title: bool = False) -> Rendered:
+    """Render Markdown to sanitised HTML, a sanitised table of contents and plain text.
+
+    ``drop_leading_title`` removes a first ``# Title`` line: module pages show
+    the title from the front matter, so the page keeps a single h1.
+    """
+    if drop_leading_title:
+        source = LEADING_H1.sub("", source, count=1)
+    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
+    html = sanitise(converter.convert(source))
+    toc_tokens = getattr(converter, "toc_tokens", [])
+    toc_html = sanitise(converter.toc) if toc_tokens else ""  # type: ignore[attr-defined]
+    return Rendered(html=html, toc_html=toc_html, text=plain_text(html))

@@ -1,0 +1,83 @@
+"""Reading content files: front matter split, and YAML that remembers line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class YamlProblem(ValueError):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Parsed YAML plus the node tree, to point errors at the right line."""
+
+    data: Any
+    node: Node | None
+    first_line: int  # the file line of the YAML text's first line
+
+    def line_of(self, *path: str | int) -> int:
+        """File line of the value at ``path`` (of the key, for the last mapping step)."""
+        node = self.node
+        line = self.first_line
+        for step in path:
+            if isinstance(node, MappingNode):
+                match = next((pair for pair in node.value if pair[0].value == step), None)
+                if match is None:
+                    return node.start_mark.line + self.first_line
+                key_node, node = match
+                line = key_node.start_mark.line + self.first_line
+            elif (
+                isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value)
+            ):
+                node = node.value[step]
+                line = node.start_mark.line + self.first_line
+            else:
+                break
+        return line
+
+
+def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line if mark else 0) + first_line
+        raise YamlProblem(line, f"invalid YAML: {error.problem or error.context}") from error
+    except yaml.YAMLError as error:
+        raise YamlProblem(first_line, f"invalid YAML: {error}") from error
+    finally:
+        loader.dispose()
+    return YamlDoc(data=data, node=node, first_line=first_line)
+
+
+@dataclass(frozen=True)
+class FrontMatterFile:
+    meta: YamlDoc
+    body: str
+    body_first_line: int
+
+
+def split_front_matter(text: str) -> FrontMatterFile:
+    """``---`` YAML ``---`` then the Markdown body."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise YamlProblem(1, "the file must start with a '---' line opening the front matter")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            meta = load_yaml("\n".join(lines[1:index]), first_line=2)
+            return FrontMatterFile(meta, "\n".join(lines[index + 1 :]), index + 2)
+    raise YamlProblem(1, "the front matter is never closed with a '---' line")
