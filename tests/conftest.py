@@ -24,6 +24,8 @@ from skillgap.models import Base
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TEST_PASSWORD = factories.DEFAULT_PASSWORD
 
 
@@ -85,6 +87,8 @@ def app(database_url: str) -> Iterator[Flask]:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("DELETE FROM module_search"))
     engine.dispose()
 
 
@@ -103,6 +107,16 @@ def reread(session) -> None:
     what the app committed (SQLite keeps a snapshot per transaction)."""
     session.rollback()
     session.expire_all()
+
+
+@pytest.fixture
+def content(db):
+    """The small test curriculum in tests/fixtures/content, imported."""
+    from skillgap.content.importer import import_content
+
+    report = import_content(db, FIXTURE_CONTENT)
+    db.commit()
+    return report
 
 
 @pytest.fixture

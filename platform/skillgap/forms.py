@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from flask_wtf import FlaskForm
 from wtforms import Field, Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -37,3 +38,7 @@ def strip_filter(value: str | None) -> str | None:
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only actions (buttons): it carries the CSRF token."""

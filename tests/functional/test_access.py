@@ -23,6 +23,12 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "auth.logout": (Role.LEARNER, "GET"),
     "auth.change_password": (Role.LEARNER, "GET"),
     "learn.dashboard": (Role.LEARNER, "GET"),
+    "learn.courses": (Role.LEARNER, "GET"),
+    "learn.course": (Role.LEARNER, "GET"),
+    "learn.module": (Role.LEARNER, "GET"),
+    "learn.complete": (Role.LEARNER, "POST"),
+    "learn.incomplete": (Role.LEARNER, "POST"),
+    "learn.search": (Role.LEARNER, "GET"),
     "team.index": (Role.MANAGER, "GET"),
     "team.person": (Role.MANAGER, "GET"),
     "admin.index": (Role.ADMIN, "GET"),
@@ -51,7 +57,7 @@ def test_every_view_declares_who_may_open_it(app: Flask) -> None:
 
 
 @pytest.fixture
-def org(db):
+def org(db, content):
     """A manager's team with one member, another team with its own member."""
     manager = factories.make_user(db, Role.MANAGER, email="manager@example.net")
     own_team = factories.make_team(db, "Own", managers=[manager])
@@ -81,6 +87,10 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = org[person_key].id
         elif argument == "team_id":
             values[argument] = org["own_team"].id
+        elif argument == "course_id":
+            values[argument] = "alpha"
+        elif argument == "module_id":
+            values[argument] = "first-steps"
         elif argument == "filename":
             values[argument] = "css/skillgap.css"
         else:  # pragma: no cover - a new argument needs a sample value here

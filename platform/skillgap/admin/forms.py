@@ -47,7 +47,3 @@ class TeamForm(FlaskForm):
     managers = SelectMultipleField(
         "Managers", coerce=int, description="Managers and admins can manage a team."
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for POST-only actions: it carries the CSRF token."""

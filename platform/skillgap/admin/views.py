@@ -10,9 +10,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from skillgap.access import requires
-from skillgap.admin.forms import NO_TEAM, ConfirmForm, NewUserForm, TeamForm, UserForm
+from skillgap.admin.forms import NO_TEAM, NewUserForm, TeamForm, UserForm
 from skillgap.db import get_session
-from skillgap.forms import choices
+from skillgap.forms import ConfirmForm, choices
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher

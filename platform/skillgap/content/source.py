@@ -54,7 +54,9 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The context mark is where the broken construct starts (an unclosed
+        # list, say), which is where the author has to look; else the problem.
+        mark = error.context_mark or error.problem_mark
         line = (mark.line if mark else 0) + first_line
         raise YamlProblem(line, f"invalid YAML: {error.problem or error.context}") from error
     except yaml.YAMLError as error:

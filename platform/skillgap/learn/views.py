@@ -1,13 +1,15 @@
-"""The dashboard. Skill profile, path progress and next step are added by the
-assessment and learning-path features; for now it shows who you are and where."""
+"""The learner's pages: dashboard, catalogue, courses, modules, search."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from skillgap.access import requires
+from skillgap.db import get_session
+from skillgap.forms import ConfirmForm
 from skillgap.roles import Role
+from skillgap.services import catalogue
 
 bp = Blueprint("learn", __name__)
 
@@ -20,3 +22,74 @@ def dashboard():
         "learn/dashboard.html",
         role_profile_name=profiles.get(current_user.role_profile or ""),
     )
+
+
+@bp.get("/courses")
+@requires(Role.LEARNER)
+def courses():
+    db = get_session()
+    skills, levels = catalogue.skills_and_levels(db)
+    skill_id = request.args.get("skill") or None
+    level_id = request.args.get("level") or None
+    if skill_id not in {None, *(s.id for s in skills)}:
+        skill_id = None
+    if level_id not in {None, *(lvl.id for lvl in levels)}:
+        level_id = None
+    cards = catalogue.catalogue(db, current_user, skill_id, level_id)
+    return render_template(
+        "learn/catalogue.html",
+        cards=cards,
+        skills=skills,
+        levels=levels[1:],  # modules teach entry and above
+        skill_id=skill_id,
+        level_id=level_id,
+        filtered=bool(skill_id or level_id),
+    )
+
+
+@bp.get("/courses/<course_id>")
+@requires(Role.LEARNER)
+def course(course_id: str):
+    db = get_session()
+    found = catalogue.course_for(db, current_user, course_id) or abort(404)
+    modules = catalogue.course_modules(db, current_user, course_id)
+    done = catalogue.completed_ids(db, current_user.id)
+    return render_template("learn/course.html", course=found, modules=modules, done=done)
+
+
+@bp.get("/modules/<module_id>")
+@requires(Role.LEARNER)
+def module(module_id: str):
+    page = catalogue.module_page(get_session(), current_user, module_id) or abort(404)
+    return render_template("learn/module.html", page=page, form=ConfirmForm())
+
+
+@bp.post("/modules/<module_id>/complete")
+@requires(Role.LEARNER)
+def complete(module_id: str):
+    return _set_completed(module_id, completed=True)
+
+
+@bp.post("/modules/<module_id>/incomplete")
+@requires(Role.LEARNER)
+def incomplete(module_id: str):
+    return _set_completed(module_id, completed=False)
+
+
+def _set_completed(module_id: str, completed: bool):  # type: ignore[no-untyped-def]
+    db = get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not catalogue.set_completed(db, current_user, module_id, completed):
+        abort(404)
+    db.commit()
+    flash("Marked as complete." if completed else "Marked as not complete.", "success")
+    return redirect(url_for("learn.module", module_id=module_id))
+
+
+@bp.get("/search")
+@requires(Role.LEARNER)
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    hits = catalogue.search(get_session(), current_user, query) if query else []
+    return render_template("learn/search.html", query=query, hits=hits)
