@@ -16,7 +16,8 @@ XSS_PAYLOADS = [
     "<img src=\"javascript:alert('x')\">",
     '<svg/onload=alert(1)><circle r="1"/></svg>',
     "<svg><script>alert(1)</script></svg>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"
+    "</style></mglyph></table></mtext></math>",
     "[click me](javascript:alert(1))",
     "[click me](JaVaScRiPt:alert(1))",
     "[entity trick](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1))",
