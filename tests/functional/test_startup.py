@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from skillgap.db import make_engine
-from skillgap.models import User
+from skillgap.models import Module, ModuleCompletion, User
 from skillgap.startup import prepare_embedded_database
 from tests.conftest import app_config
 
@@ -31,9 +31,25 @@ def test_first_start_creates_the_demo_once(tmp_path):
     assert len({login.password for login in logins}) == 8  # random, one each
     assert all(len(login.password) >= 12 for login in logins)
     assert any(logins[0].password in line for line in printed)
+    assert any("Importing the curriculum" in line for line in printed)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Module)) == 40
+        completions = dict(
+            connection.execute(
+                select(User.email, func.count(ModuleCompletion.module_id))
+                .join(ModuleCompletion, ModuleCompletion.user_id == User.id)
+                .group_by(User.email)
+            ).all()
+        )
+    engine.dispose()
+    # Realistic progress: most learners have some, one has none, amounts vary.
+    assert 4 <= len(completions) <= 5 and "learner5@example.com" not in completions
+    assert len(set(completions.values())) >= 3
     printed.clear()
     assert prepare_embedded_database(config, echo=printed.append) == []
     assert not any("Demo organisation" in line for line in printed)
+    assert not any("Importing" in line for line in printed)  # only on the first start
 
 
 def test_demo_can_be_skipped(tmp_path):
