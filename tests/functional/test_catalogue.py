@@ -156,3 +156,24 @@ def test_search_never_fails_on_odd_input(client, content, login_as, query):
     login_as(Role.LEARNER)
     response = client.get("/search", query_string={"q": query})
     assert response.status_code == 200
+
+
+def test_a_module_full_of_xss_payloads_is_served_inert(client, db, login_as, tmp_path):
+    import shutil
+
+    from skillgap.content.importer import import_content
+    from tests.conftest import FIXTURE_CONTENT
+    from tests.unit.test_markdown import XSS_PAYLOADS, active_content
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    payloads = "\n\n".join(XSS_PAYLOADS)
+    module = root / "courses" / "beta" / "01-reach-basics.md"
+    module.write_text(module.read_text() + "\n\n## Payloads\n\n" + payloads + "\n")
+    import_content(db, root)
+    db.commit()
+    login_as(Role.LEARNER)
+    page = client.get("/modules/reach-basics").get_data(as_text=True)
+    body = page.split('<div class="prose">', 1)[1].split('<section class="completion', 1)[0]
+    assert "Payloads" in body
+    assert active_content(body) == []

@@ -107,6 +107,17 @@ def sanitise(html: str) -> str:
     )
 
 
+def make_scrollers_focusable(html: str) -> str:
+    """Wide tables and code blocks scroll sideways on small screens; keyboard users
+    must be able to reach them (WCAG: scrollable regions are focusable). Applied to
+    sanitised output, where <table> and <pre> never carry attributes."""
+    html = html.replace(
+        "<table>",
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="Table">\n<table>',
+    ).replace("</table>", "</table>\n</div>")
+    return html.replace("<pre>", '<pre tabindex="0">')
+
+
 def plain_text(html: str) -> str:
     text = nh3.clean(html, tags=set())
     text = re.sub(r"&[a-z]+;|&#\d+;", " ", text)
@@ -134,6 +145,8 @@ def render(source: str, drop_leading_title: bool = False) -> Rendered:
         source = LEADING_H1.sub("", source, count=1)
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
     html = sanitise(converter.convert(source))
+    text = plain_text(html)
+    html = make_scrollers_focusable(html)
     toc_tokens = getattr(converter, "toc_tokens", [])
     toc_html = sanitise(converter.toc) if toc_tokens else ""  # type: ignore[attr-defined]
-    return Rendered(html=html, toc_html=toc_html, text=plain_text(html))
+    return Rendered(html=html, toc_html=toc_html, text=text)
