@@ -37,6 +37,15 @@ def read_curriculum(root: Path, quiz_ids: set[str]) -> Curriculum:
     """Parse and validate everything under ``root/courses``; raise
     ContentInvalidError with every problem found."""
     errors = ErrorList()
+    curriculum = collect_curriculum(root, quiz_ids, errors)
+    if errors or curriculum is None:
+        raise ContentInvalidError(errors.sorted())
+    return curriculum
+
+
+def collect_curriculum(root: Path, quiz_ids: set[str], errors: ErrorList) -> Curriculum | None:
+    """Parse everything under ``root/courses``, adding problems to ``errors``;
+    None when the framework itself cannot be read."""
     courses_dir = root / "courses"
     framework = _read_framework(root, courses_dir / "framework.yml", errors)
     courses: list[CourseSpec] = []
@@ -48,9 +57,7 @@ def read_curriculum(root: Path, quiz_ids: set[str]) -> Curriculum:
                 courses.append(course)
                 modules.extend(_read_modules(root, folder, course, framework, errors))
     _check_across_modules(modules, quiz_ids, errors)
-    if errors or framework is None:
-        raise ContentInvalidError(errors.sorted())
-    return Curriculum(framework, courses, modules)
+    return None if framework is None else Curriculum(framework, courses, modules)
 
 
 def _relative(root: Path, path: Path) -> str:

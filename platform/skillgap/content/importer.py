@@ -21,13 +21,17 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from skillgap.content import markdown
-from skillgap.content.curriculum import read_curriculum
+from skillgap.content.curriculum import collect_curriculum
+from skillgap.content.errors import ContentInvalidError, ErrorList
+from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
 from skillgap.content.specs import CourseSpec, Curriculum, FrameworkSpec, ModuleSpec
 from skillgap.models import (
     Course,
     FrameworkSource,
     Level,
     Module,
+    Question,
+    Quiz,
     RoleProfile,
     RoleTarget,
     SelfRating,
@@ -36,7 +40,7 @@ from skillgap.models import (
     module_skills,
 )
 
-KINDS = ("levels", "self_ratings", "skills", "roles", "courses", "modules")
+KINDS = ("levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions")
 
 
 @dataclass
@@ -75,18 +79,36 @@ class ImportReport:
 
 def known_quiz_ids(root: Path) -> set[str]:
     """Quiz ids a module's ``check`` may name: the quiz files in quizzes/."""
-    folder = root / "quizzes"
-    return {path.stem for path in folder.glob("*.md")} if folder.is_dir() else set()
+    return {path.stem for path in quiz_files(root)}
+
+
+@dataclass(frozen=True)
+class Content:
+    curriculum: Curriculum
+    quizzes: list[QuizSpec]
+
+
+def read_content(root: Path) -> Content:
+    """Parse and validate courses and quizzes together; raise ContentInvalidError
+    listing every problem in every file."""
+    errors = ErrorList()
+    curriculum = collect_curriculum(root, known_quiz_ids(root), errors)
+    skill_ids = {s.id for s in curriculum.framework.skills} if curriculum else None
+    quizzes = collect_quizzes(root, skill_ids, errors)
+    if errors or curriculum is None:
+        raise ContentInvalidError(errors.sorted())
+    return Content(curriculum, quizzes)
 
 
 def import_content(
     session: Session, root: Path, progress: Callable[[str], None] | None = None
 ) -> ImportReport:
-    curriculum = read_curriculum(root, known_quiz_ids(root))
+    content = read_content(root)
     report = ImportReport()
-    _apply_framework(session, curriculum.framework, report)
-    _apply_courses(session, curriculum.courses, report)
-    _apply_modules(session, curriculum, report, progress)
+    _apply_framework(session, content.curriculum.framework, report)
+    _apply_courses(session, content.curriculum.courses, report)
+    _apply_modules(session, content.curriculum, report, progress)
+    _apply_quizzes(session, content.quizzes, report)
     session.flush()
     return report
 
@@ -254,6 +276,76 @@ def _apply_modules(
     counts.unpublished += len(retired)
     session.flush()
     update_search_index(session, changed, [m.id for m in retired])
+
+
+def _apply_quizzes(session: Session, quizzes: list[QuizSpec], report: ImportReport) -> None:
+    counts = report.counts["quizzes"]
+    question_counts = report.counts["questions"]
+    existing = {quiz.id: quiz for quiz in session.scalars(select(Quiz))}
+    active: dict[str, dict[str, Question]] = {}
+    for question in session.scalars(select(Question).where(Question.active)):
+        active.setdefault(question.quiz_id, {})[question.fingerprint] = question
+    for spec in quizzes:
+        quiz = existing.get(spec.id)
+        if quiz is not None and quiz.source == spec.source and quiz.published:
+            counts.unchanged += 1
+            question_counts.unchanged += len(spec.questions)
+            continue
+        _upsert(
+            session,
+            Quiz,
+            spec.id,
+            {
+                "title": spec.title,
+                "kind": spec.kind,
+                "time_limit_minutes": spec.time_limit_minutes,
+                "file_name": spec.file_name,
+                "source": spec.source,
+                "published": True,
+            },
+            counts,
+        )
+        session.flush()
+        current = active.get(spec.id, {})
+        for position, question_spec in enumerate(spec.questions):
+            values = {
+                "position": position,
+                "explanation": question_spec.explanation,
+                "line": question_spec.line,
+            }
+            question = current.pop(question_spec.fingerprint, None)
+            if question is None:
+                session.add(
+                    Question(
+                        quiz_id=spec.id,
+                        fingerprint=question_spec.fingerprint,
+                        text=question_spec.text,
+                        skill_id=question_spec.skill,
+                        kind=question_spec.kind,
+                        options=[
+                            {"text": o.text, "correct": o.correct, "weight": o.weight}
+                            for o in question_spec.options
+                        ],
+                        **values,
+                    )
+                )
+                question_counts.created += 1
+            elif any(getattr(question, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(question, name, value)
+                question_counts.updated += 1
+            else:
+                question_counts.unchanged += 1
+        # Questions no longer in the file are retired: past answers still point at them.
+        for question in current.values():
+            question.active = False
+            question_counts.unpublished += 1
+    in_files = {spec.id for spec in quizzes}
+    for quiz in existing.values():
+        if quiz.id not in in_files and quiz.published:
+            quiz.published = False
+            counts.unpublished += 1
+    session.flush()
 
 
 def update_search_index(

@@ -1,6 +1,16 @@
 """Typed SQLAlchemy models, split by domain. Import models from here."""
 
 from skillgap.models.accounts import Team, User, team_managers
+from skillgap.models.assessments import (
+    Answer,
+    Attempt,
+    AttemptState,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizKind,
+    SkillResult,
+)
 from skillgap.models.base import Base
 from skillgap.models.content import (
     Course,
@@ -17,16 +27,24 @@ from skillgap.models.content import (
 from skillgap.models.progress import ModuleCompletion
 
 __all__ = [
+    "Answer",
+    "Attempt",
+    "AttemptState",
     "Base",
     "Course",
     "FrameworkSource",
     "Level",
     "Module",
     "ModuleCompletion",
+    "Question",
+    "QuestionKind",
+    "Quiz",
+    "QuizKind",
     "RoleProfile",
     "RoleTarget",
     "SelfRating",
     "Skill",
+    "SkillResult",
     "Team",
     "User",
     "module_prerequisites",

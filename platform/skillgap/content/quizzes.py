@@ -1,0 +1,257 @@
+"""Reading and validating quiz files: quizzes/<quiz-id>.md.
+
+Format (see ../shared/design.md): front matter with ``title``, ``kind`` and an
+optional ``time_limit_minutes``; then one ``## question`` heading per question,
+a ``skill:`` line, the options as a task list (``- [x]`` marks a correct one;
+two or more make a multiple-response question) and an optional ``> ``
+explanation. Self-assessment statements have no options: they are rated on the
+framework's self-rating scale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skillgap.content.errors import ErrorList
+from skillgap.content.source import SLUG, YamlProblem, split_front_matter
+from skillgap.models.assessments import QuestionKind, QuizKind
+
+QUIZ_KEYS = {"title", "kind", "time_limit_minutes"}
+OPTION = re.compile(r"^- \[( |x|X)\] (.*)$")
+SKILL_LINE = re.compile(r"^skill:\s*(\S*)\s*$")
+MAX_OPTIONS = 10
+MAX_TIME_LIMIT = 600
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    text: str
+    correct: bool
+    weight: float | None = None  # GIFT percentage weight, kept for round trips
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    text: str
+    skill: str
+    kind: str
+    options: tuple[OptionSpec, ...]
+    explanation: str = ""
+    line: int = field(default=0, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """What the question asks; a change here makes it a new question."""
+        payload = [
+            self.text,
+            self.skill,
+            self.kind,
+            [[o.text, o.correct, o.weight] for o in self.options],
+        ]
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    id: str
+    path: str
+    file_name: str
+    source: str
+    title: str
+    kind: str
+    time_limit_minutes: int | None
+    questions: list[QuestionSpec]
+
+
+def question_kind(options: list[OptionSpec]) -> str:
+    correct = sum(1 for option in options if option.correct)
+    texts = sorted(option.text.strip().lower() for option in options)
+    if texts == ["false", "true"] and correct == 1:
+        return QuestionKind.TRUE_FALSE.value
+    return QuestionKind.MULTIPLE.value if correct > 1 else QuestionKind.SINGLE.value
+
+
+def quiz_files(root: Path) -> list[Path]:
+    folder = root / "quizzes"
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def collect_quizzes(root: Path, skill_ids: set[str] | None, errors: ErrorList) -> list[QuizSpec]:
+    """Parse every quiz file; problems go to ``errors``. ``skill_ids`` None means
+    the framework itself is broken, so skills are not checked."""
+    quizzes = []
+    for path in quiz_files(root):
+        quiz = parse_quiz_file(path, path.relative_to(root).as_posix(), skill_ids, errors)
+        if quiz is not None:
+            quizzes.append(quiz)
+    return quizzes
+
+
+def parse_quiz_file(
+    path: Path, shown: str, skill_ids: set[str] | None, errors: ErrorList
+) -> QuizSpec | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        errors.add(shown, 1, "not valid UTF-8 text")
+        return None
+    return parse_quiz(text, path.stem, shown, skill_ids, errors)
+
+
+def parse_quiz(
+    text: str, quiz_id: str, shown: str, skill_ids: set[str] | None, errors: ErrorList
+) -> QuizSpec | None:
+    count_before = len(errors)
+    if not SLUG.match(quiz_id):
+        errors.add(shown, 1, f"quiz file names are lower-case-with-hyphens, got {quiz_id!r}")
+    try:
+        parsed = split_front_matter(text)
+    except YamlProblem as problem:
+        errors.add(shown, problem.line, problem.reason)
+        return None
+    meta = parsed.meta
+    if not isinstance(meta.data, dict):
+        errors.add(shown, 2, "the front matter must be a mapping of keys to values")
+        return None
+    for key in meta.data:
+        if key not in QUIZ_KEYS:
+            errors.add(
+                shown,
+                meta.line_of(key),
+                f"unknown key {key!r} (allowed: {', '.join(sorted(QUIZ_KEYS))})",
+            )
+    title = meta.data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        title = ""
+    kind = meta.data.get("kind")
+    kinds = [k.value for k in QuizKind]
+    if kind not in kinds:
+        errors.add(
+            shown,
+            meta.line_of("kind") if "kind" in meta.data else 1,
+            f"kind must be one of {', '.join(kinds)}, got {kind!r}",
+        )
+    limit = meta.data.get("time_limit_minutes")
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_TIME_LIMIT
+    ):
+        errors.add(
+            shown,
+            meta.line_of("time_limit_minutes"),
+            f"time_limit_minutes must be a whole number from 1 to {MAX_TIME_LIMIT}",
+        )
+        limit = None
+    questions = _parse_questions(
+        parsed.body, parsed.body_first_line, shown, str(kind), skill_ids, errors
+    )
+    if not questions and len(errors) == count_before:
+        errors.add(shown, parsed.body_first_line, "the quiz has no questions ('## ' headings)")
+    if len(errors) > count_before:
+        return None
+    return QuizSpec(
+        quiz_id, shown, Path(shown).name, text, title.strip(), str(kind), limit, questions
+    )
+
+
+def _parse_questions(
+    body: str,
+    first_line: int,
+    shown: str,
+    quiz_kind: str,
+    skill_ids: set[str] | None,
+    errors: ErrorList,
+) -> list[QuestionSpec]:
+    blocks: list[tuple[int, str, list[tuple[int, str]]]] = []
+    for offset, raw in enumerate(body.split("\n")):
+        line_no = first_line + offset
+        line = raw.rstrip()
+        if line.startswith("## "):
+            blocks.append((line_no, line[3:].strip(), []))
+        elif line.startswith("#"):
+            errors.add(shown, line_no, "only '## ' headings are allowed: one per question")
+        elif not blocks:
+            if line.strip():
+                errors.add(shown, line_no, "text before the first question ('## ' heading)")
+        else:
+            blocks[-1][2].append((line_no, line))
+    questions = []
+    seen: dict[str, int] = {}
+    for heading_line, text, lines in blocks:
+        question = _parse_question(heading_line, text, lines, shown, quiz_kind, skill_ids, errors)
+        if question is None:
+            continue
+        if question.fingerprint in seen:
+            errors.add(
+                shown,
+                heading_line,
+                f"the same question is already on line {seen[question.fingerprint]}",
+            )
+            continue
+        seen[question.fingerprint] = heading_line
+        questions.append(question)
+    return questions
+
+
+def _parse_question(
+    heading_line: int,
+    text: str,
+    lines: list[tuple[int, str]],
+    shown: str,
+    quiz_kind: str,
+    skill_ids: set[str] | None,
+    errors: ErrorList,
+) -> QuestionSpec | None:
+    count_before = len(errors)
+    if not text:
+        errors.add(shown, heading_line, "the question heading has no text")
+    content = [(number, line) for number, line in lines if line.strip()]
+    skill = ""
+    if content and SKILL_LINE.match(content[0][1]):
+        skill = SKILL_LINE.match(content[0][1]).group(1)  # type: ignore[union-attr]
+        if skill_ids is not None and skill not in skill_ids:
+            errors.add(shown, content[0][0], f"unknown skill {skill!r}")
+        content = content[1:]
+    else:
+        errors.add(
+            shown,
+            content[0][0] if content else heading_line,
+            "the line after the question must be 'skill: <skill-id>'",
+        )
+    options: list[OptionSpec] = []
+    explanation: list[str] = []
+    for number, line in content:
+        option = OPTION.match(line)
+        if option and not explanation:
+            if not option.group(2).strip():
+                errors.add(shown, number, "an option has no text")
+            options.append(OptionSpec(option.group(2).strip(), option.group(1) != " "))
+        elif line.startswith(">"):
+            explanation.append(line[1:].strip())
+        else:
+            errors.add(
+                shown,
+                number,
+                "expected an option '- [ ] ...' / '- [x] ...' or an explanation '> ...'",
+            )
+    if quiz_kind == QuizKind.SELF_ASSESSMENT:
+        if options:
+            errors.add(
+                shown, heading_line, "self-assessment statements have no options: people rate them"
+            )
+        kind = QuestionKind.RATING.value
+    else:
+        if len(options) < 2:
+            errors.add(shown, heading_line, "a question needs at least two options")
+        elif len(options) > MAX_OPTIONS:
+            errors.add(shown, heading_line, f"a question has at most {MAX_OPTIONS} options")
+        elif not any(option.correct for option in options):
+            errors.add(shown, heading_line, "no option is marked correct with '- [x]'")
+        kind = question_kind(options)
+    if len(errors) > count_before:
+        return None
+    return QuestionSpec(text, skill, kind, tuple(options), " ".join(explanation), heading_line)

@@ -1,0 +1,153 @@
+"""Quizzes, their questions, and people's attempts, answers and results.
+
+Grain, as in well-kept learning platforms: a quiz and its questions (content),
+an attempt (one sitting), one answer per question per attempt, and one result
+per skill per attempt. A question is identified by its content: when its text,
+skill or options change, the importer retires the old row and adds a new one,
+so past answers always point at the question as it was asked. The questions an
+attempt asks are fixed when it starts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from skillgap.models.base import Base, created_at, intpk, utcnow
+from skillgap.models.content import content_id
+
+
+class QuizKind(StrEnum):
+    DIAGNOSTIC = "diagnostic"
+    SELF_ASSESSMENT = "self-assessment"
+    CHECK = "check"
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single"  # one correct option
+    MULTIPLE = "multiple"  # two or more correct options, scored all-or-nothing
+    TRUE_FALSE = "true-false"
+    RATING = "rating"  # a self-assessment statement rated on the self-rating scale
+
+
+class AttemptState(StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    TIMED_OUT = "timed-out"  # submitted after the time limit; answers given in time count
+
+
+class Quiz(Base):
+    __tablename__ = "quizzes"
+
+    id: Mapped[str] = mapped_column(content_id, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    time_limit_minutes: Mapped[int | None]
+    file_name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(default=True)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="quiz",
+        order_by="Question.position",
+        primaryjoin="and_(Quiz.id == Question.quiz_id, Question.active)",
+        viewonly=True,
+    )
+
+
+class Question(Base):
+    __tablename__ = "questions"
+
+    id: Mapped[intpk]
+    quiz_id: Mapped[str] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    # sha256 of what the question asks (text, skill, kind, options): its identity.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # [{"text": str, "correct": bool, "weight": float | None}, ...]; [] for ratings.
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    line: Mapped[int] = mapped_column(default=0)  # in the quiz file, for item statistics
+    active: Mapped[bool] = mapped_column(default=True)
+
+    quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
+
+    @property
+    def correct_indexes(self) -> set[int]:
+        return {index for index, option in enumerate(self.options) if option["correct"]}
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[str] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    # Set when the person re-takes one skill's section of the diagnostic.
+    skill_id: Mapped[str | None] = mapped_column(ForeignKey("skills.id"))
+    state: Mapped[str] = mapped_column(String(20), default=AttemptState.OPEN.value)
+    question_ids: Mapped[list[int]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    percent: Mapped[float | None]  # over all its questions, once submitted
+
+    quiz: Mapped[Quiz] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan"
+    )
+    results: Mapped[list[SkillResult]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == AttemptState.OPEN
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    chosen: Mapped[list[int]] = mapped_column(JSON, default=list)  # option indexes
+    rating_id: Mapped[str | None] = mapped_column(ForeignKey("self_ratings.id"))
+    confidence: Mapped[float | None]  # 0.33 / 0.67 / 1.0, diagnostic only
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    score: Mapped[float | None]  # 0 or 1 once graded
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class SkillResult(Base):
+    """One skill's outcome of a submitted attempt. For a self-assessment, the
+    self-rated level (no percent)."""
+
+    __tablename__ = "skill_results"
+    __table_args__ = (UniqueConstraint("attempt_id", "skill_id"),)
+
+    id: Mapped[intpk]
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # the quiz kind, for quick "latest" queries
+    level_id: Mapped[str] = mapped_column(ForeignKey("levels.id"))
+    earned: Mapped[float] = mapped_column(default=0)
+    possible: Mapped[float] = mapped_column(default=0)
+    percent: Mapped[float | None]
+    questions: Mapped[int] = mapped_column(default=0)
+    low_evidence: Mapped[bool] = mapped_column(default=False)
+    brier: Mapped[float | None]
+    certain_count: Mapped[int] = mapped_column(default=0)
+    certain_wrong: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[created_at]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="results")
