@@ -60,9 +60,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from skillgap import admin, auth, core, learn, team
+    from skillgap import admin, assess, auth, core, learn, team
 
-    for blueprint in (core.bp, auth.bp, learn.bp, team.bp, admin.bp):
+    for blueprint in (core.bp, auth.bp, learn.bp, assess.bp, team.bp, admin.bp):
         app.register_blueprint(blueprint)
     core.register_error_pages(app)
 

@@ -15,6 +15,9 @@ from tests import factories
 from tests.conftest import csrf_token, login
 
 PUBLIC = None
+# Routes about one person's data: the sample belongs to a member of the manager's
+# team, so another learner gets 404 although the role would be enough.
+PERSONAL = {"assess.result"}
 # endpoint -> (least role allowed, HTTP method used to probe it)
 EXPECTED: dict[str, tuple[Role | None, str]] = {
     "static": (PUBLIC, "GET"),
@@ -29,6 +32,9 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "learn.complete": (Role.LEARNER, "POST"),
     "learn.incomplete": (Role.LEARNER, "POST"),
     "learn.search": (Role.LEARNER, "GET"),
+    "assess.index": (Role.LEARNER, "GET"),
+    "assess.take": (Role.LEARNER, "GET"),
+    "assess.result": (Role.LEARNER, "GET"),
     "team.index": (Role.MANAGER, "GET"),
     "team.person": (Role.MANAGER, "GET"),
     "admin.index": (Role.ADMIN, "GET"),
@@ -68,7 +74,15 @@ def org(db, content):
     learner = factories.make_user(db, Role.LEARNER, email="learner@example.net", team=own_team)
     admin = factories.make_user(db, Role.ADMIN, email="admin@example.net")
     db.commit()
+    from skillgap.models import Quiz
+    from skillgap.models.base import utcnow
+    from skillgap.services import assessments
+
+    attempt = assessments.start_attempt(db, member, db.get(Quiz, "diagnostic"), None, utcnow())
+    assessments.submit(db, attempt.id, utcnow())
+    db.commit()
     return {
+        "attempt": attempt,
         Role.LEARNER: learner,
         Role.MANAGER: manager,
         Role.ADMIN: admin,
@@ -91,6 +105,10 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "alpha"
         elif argument == "module_id":
             values[argument] = "first-steps"
+        elif argument == "quiz_id":
+            values[argument] = "diagnostic"
+        elif argument == "attempt_id":
+            values[argument] = org["attempt"].id
         elif argument == "filename":
             values[argument] = "css/skillgap.css"
         else:  # pragma: no cover - a new argument needs a sample value here
@@ -123,6 +141,8 @@ def test_role_matrix(app: Flask, org: dict, viewer: Role | None) -> None:
             expected = "redirect" if method == "POST" else "ok"  # a done POST redirects
         else:
             expected = "403"
+        if endpoint in PERSONAL and viewer == Role.LEARNER:
+            expected = "404"
         if endpoint == "auth.login" and viewer is not None:
             expected = "redirect"  # already signed in: off to the dashboard
         outcomes.append((endpoint, expected, _outcome(response)))

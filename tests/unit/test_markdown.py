@@ -131,7 +131,7 @@ reach = unique accounts
     assert '<h2 id="engagement-rate">' in html
     assert 'class="headerlink" href="#engagement-rate"' in html
     assert '<th align="left">metric</th>' in html and '<td align="right">' in html
-    assert "<pre tabindex=\"0\"><code>reach = unique accounts" in html
+    assert '<pre tabindex="0"><code>reach = unique accounts' in html
     assert '<div class="table-scroll" tabindex="0" role="region"' in html
     assert '<div class="admonition tip">' in html
     assert '<p class="admonition-title">Pick one formula</p>' in html

@@ -53,7 +53,7 @@ def course(course_id: str):
     db = get_session()
     found = catalogue.course_for(db, current_user, course_id) or abort(404)
     modules = catalogue.course_modules(db, current_user, course_id)
-    done = catalogue.completed_ids(db, current_user.id)
+    done = catalogue.done_ids(db, current_user.id)
     return render_template("learn/course.html", course=found, modules=modules, done=done)
 
 
@@ -83,6 +83,10 @@ def _set_completed(module_id: str, completed: bool):  # type: ignore[no-untyped-
     if not catalogue.set_completed(db, current_user, module_id, completed):
         abort(404)
     db.commit()
+    check = catalogue.check_quiz_of(db, module_id)
+    if completed and check is not None:
+        flash("Marked as read. Pass the module check (60% or more) to complete it.", "info")
+        return redirect(url_for("assess.take", quiz_id=check))
     flash("Marked as complete." if completed else "Marked as not complete.", "success")
     return redirect(url_for("learn.module", module_id=module_id))
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy import Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from skillgap.models import (
@@ -66,7 +66,7 @@ def catalogue(
             .order_by(Course.position, Course.id, Module.position)
         )
     )
-    done = completed_ids(session, user.id)
+    done = done_ids(session, user.id)
     cards: dict[str, list[Module]] = {}
     courses: dict[str, Course] = {}
     for module in modules:
@@ -88,11 +88,31 @@ def catalogue(
 
 
 def completed_ids(session: Session, user_id: int) -> set[str]:
+    """Modules this person marked complete."""
     return set(
         session.scalars(
             select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user_id)
         )
     )
+
+
+def done_ids(session: Session, user_id: int) -> set[str]:
+    """Modules that count as done: a module with a check once the check is passed
+    (>= 60%); a module without one once marked complete."""
+    from skillgap.services.assessments import passed_check_quiz_ids
+
+    marked = completed_ids(session, user_id)
+    passed = passed_check_quiz_ids(session, user_id)
+    rows = session.execute(
+        select(Module.id, Module.check_quiz_id).where(
+            or_(Module.id.in_(marked), Module.check_quiz_id.in_(passed))
+        )
+    )
+    return {
+        module_id
+        for module_id, check in rows
+        if (check is None and module_id in marked) or (check is not None and check in passed)
+    }
 
 
 def completion_times(session: Session, user_id: int, module_ids: list[str]) -> dict[str, datetime]:
@@ -128,7 +148,11 @@ class ModulePage:
     siblings: list[Module]
     prerequisites: list[Module]
     done_ids: set[str]
-    completed_at: datetime | None
+    completed_at: datetime | None  # when the person marked it complete
+
+    @property
+    def done(self) -> bool:
+        return self.module.id in self.done_ids
 
     @property
     def previous(self) -> Module | None:
@@ -170,8 +194,13 @@ def module_page(session: Session, user: User, module_id: str) -> ModulePage | No
             .order_by(Module.title)
         )
     )
-    times = completion_times(session, user.id, [module.id, *(p.id for p in prerequisites)])
-    return ModulePage(module, siblings, prerequisites, set(times), times.get(module.id))
+    times = completion_times(session, user.id, [module.id])
+    done = done_ids(session, user.id)
+    return ModulePage(module, siblings, prerequisites, done, times.get(module.id))
+
+
+def check_quiz_of(session: Session, module_id: str) -> str | None:
+    return session.scalar(select(Module.check_quiz_id).where(Module.id == module_id))
 
 
 def set_completed(session: Session, user: User, module_id: str, completed: bool) -> bool:

@@ -1,0 +1,212 @@
+"""What the assessment pages show, computed from the database (no Flask here)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillgap.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    Level,
+    Question,
+    Quiz,
+    QuizKind,
+    RoleTarget,
+    SelfRating,
+    Skill,
+    SkillResult,
+    User,
+)
+from skillgap.roles import Role
+from skillgap.services import scoring, teams
+
+QUESTIONS_PER_PAGE = 5
+
+
+@dataclass(frozen=True)
+class TakePage:
+    attempt: Attempt
+    quiz: Quiz
+    questions: list[Question]  # this page's questions
+    answers: dict[int, Answer]  # every saved answer of the attempt
+    page: int
+    pages: int
+    total: int
+    ratings: list[SelfRating]
+    skill: Skill | None
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * QUESTIONS_PER_PAGE + 1
+
+    @property
+    def answered(self) -> int:
+        return len(self.answers)
+
+
+def page_count(total: int) -> int:
+    return max(1, math.ceil(total / QUESTIONS_PER_PAGE))
+
+
+def resume_page(attempt: Attempt, answered_ids: set[int]) -> int:
+    """The first page with an unanswered question (the last page if all are answered)."""
+    for index, question_id in enumerate(attempt.question_ids):
+        if question_id not in answered_ids:
+            return index // QUESTIONS_PER_PAGE + 1
+    return page_count(len(attempt.question_ids))
+
+
+def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
+    answers = {
+        a.question_id: a
+        for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
+    }
+    total = len(attempt.question_ids)
+    pages = page_count(total)
+    page = resume_page(attempt, set(answers)) if page is None else min(max(page, 1), pages)
+    page_ids = attempt.question_ids[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE]
+    by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(page_ids)))}
+    ratings = list(session.scalars(select(SelfRating).order_by(SelfRating.position)))
+    skill = session.get(Skill, attempt.skill_id) if attempt.skill_id else None
+    return TakePage(
+        attempt,
+        attempt.quiz,
+        [by_id[q] for q in page_ids],
+        answers,
+        page,
+        pages,
+        total,
+        ratings,
+        skill,
+    )
+
+
+def can_view_attempt(session: Session, viewer: User, attempt: Attempt) -> bool:
+    """The person themselves, their managers and admins."""
+    if viewer.id == attempt.user_id or viewer.role == Role.ADMIN:
+        return True
+    return teams.person_visible_to(session, viewer, attempt.user_id) is not None
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    skill: Skill
+    result: SkillResult | None
+    tested: Level | None
+    self_rated: Level | None
+    target: Level | None
+    calibration: scoring.Calibration | None
+
+
+@dataclass(frozen=True)
+class QuestionReview:
+    number: int
+    question: Question
+    answer: Answer | None
+    rating: SelfRating | None
+
+    @property
+    def correct(self) -> bool:
+        return bool(self.answer and self.answer.score == 1)
+
+
+@dataclass
+class ResultPage:
+    attempt: Attempt
+    person: User
+    levels: list[Level]
+    rows: list[SkillRow]
+    reviews: list[QuestionReview]
+    calibration_counts: dict[str, int] = field(default_factory=dict)
+
+
+def result_page(
+    session: Session, attempt: Attempt, target_overrides: dict[str, str] | None = None
+) -> ResultPage:
+    from skillgap.services.assessments import latest_results
+
+    person = session.get(User, attempt.user_id)
+    assert person is not None
+    levels = list(session.scalars(select(Level).order_by(Level.position)))
+    level_by_id = {level.id: level for level in levels}
+    index = {level.id: level.position for level in levels}
+    results = {r.skill_id: r for r in attempt.results}
+    skills = list(
+        session.scalars(select(Skill).where(Skill.id.in_(list(results))).order_by(Skill.position))
+    )
+    self_rated = latest_results(session, person.id, QuizKind.SELF_ASSESSMENT)
+    targets = dict(
+        session.execute(
+            select(RoleTarget.skill_id, RoleTarget.level_id).where(
+                RoleTarget.role_profile_id == (person.role_profile or "")
+            )
+        ).all()
+    )
+    targets.update(target_overrides or {})
+    rows = []
+    counts: dict[str, int] = {}
+    for skill in skills:
+        result = results.get(skill.id)
+        tested = level_by_id.get(result.level_id) if result else None
+        rated_result = self_rated.get(skill.id)
+        rated = level_by_id.get(rated_result.level_id) if rated_result else None
+        verdict = None
+        if attempt.quiz.kind == QuizKind.DIAGNOSTIC and tested and rated:
+            verdict = scoring.calibration(index[rated.id], index[tested.id])
+            counts[verdict.value] = counts.get(verdict.value, 0) + 1
+        rows.append(
+            SkillRow(
+                skill, result, tested, rated, level_by_id.get(targets.get(skill.id, "")), verdict
+            )
+        )
+    answers = {a.question_id: a for a in attempt.answers}
+    questions = {
+        q.id: q
+        for q in session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
+    }
+    ratings = {r.id: r for r in session.scalars(select(SelfRating))}
+    reviews = [
+        QuestionReview(
+            number,
+            questions[qid],
+            answers.get(qid),
+            ratings.get(answers[qid].rating_id or "") if qid in answers else None,
+        )
+        for number, qid in enumerate(attempt.question_ids, start=1)
+    ]
+    return ResultPage(attempt, person, levels, rows, reviews, counts)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    attempt: Attempt
+    results: list[SkillResult]
+
+
+def history(session: Session, user_id: int) -> list[Attempt]:
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.state != AttemptState.OPEN.value)
+            .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+        )
+    )
+
+
+def skill_trends(session: Session, user_id: int) -> list[tuple[Skill, list[SkillResult]]]:
+    """Per skill, the person's diagnostic results oldest first."""
+    rows = session.scalars(
+        select(SkillResult)
+        .where(SkillResult.user_id == user_id, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
+        .order_by(SkillResult.created_at, SkillResult.id)
+    )
+    by_skill: dict[str, list[SkillResult]] = {}
+    for row in rows:
+        by_skill.setdefault(row.skill_id, []).append(row)
+    skills = session.scalars(select(Skill).order_by(Skill.position))
+    return [(skill, by_skill[skill.id]) for skill in skills if skill.id in by_skill]

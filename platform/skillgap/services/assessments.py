@@ -1,0 +1,320 @@
+"""Attempts: starting, resuming, saving answers, submitting exactly once, grading,
+and the levels that follow from results.
+
+Submitting is a state change guarded by the database: ``UPDATE attempts SET
+state = ... WHERE id = :id AND state = 'open'``. Only the request that changes
+the row grades the attempt (in the same transaction), and results are unique
+per (attempt, skill), so double submits, replays and concurrent submits all
+end with one result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from skillgap.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    Level,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizKind,
+    SelfRating,
+    SkillResult,
+    User,
+)
+from skillgap.services import scoring
+from skillgap.services.scoring import GradedAnswer, LevelRule
+
+
+class AttemptError(ValueError):
+    """Something a person tried that the attempt does not allow; the message is for them."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    chosen: tuple[int, ...] = ()
+    rating_id: str | None = None
+    confidence: float | None = None
+
+
+def level_rules(session: Session) -> list[LevelRule]:
+    return [
+        LevelRule(level.id, level.name, level.min_percent)
+        for level in session.scalars(select(Level).order_by(Level.position))
+    ]
+
+
+def quiz_questions(session: Session, quiz_id: str, skill_id: str | None = None) -> list[Question]:
+    query = select(Question).where(Question.quiz_id == quiz_id, Question.active)
+    if skill_id is not None:
+        query = query.where(Question.skill_id == skill_id)
+    return list(session.scalars(query.order_by(Question.position)))
+
+
+def open_attempt_for(
+    session: Session, user_id: int, quiz_id: str, skill_id: str | None
+) -> Attempt | None:
+    return session.scalar(
+        select(Attempt)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.quiz_id == quiz_id,
+            Attempt.state == AttemptState.OPEN.value,
+            Attempt.skill_id.is_(None) if skill_id is None else Attempt.skill_id == skill_id,
+        )
+        .order_by(Attempt.id.desc())
+    )
+
+
+def start_attempt(
+    session: Session, user: User, quiz: Quiz, skill_id: str | None, now: datetime
+) -> Attempt:
+    """Resume the open attempt for this quiz (and skill section), or start one."""
+    existing = open_attempt_for(session, user.id, quiz.id, skill_id)
+    if existing is not None:
+        return existing
+    if skill_id is not None and quiz.kind != QuizKind.DIAGNOSTIC:
+        raise AttemptError("Only the diagnostic can be taken one skill at a time.")
+    questions = quiz_questions(session, quiz.id, skill_id)
+    if not questions:
+        raise AttemptError("This assessment has no questions for that skill.")
+    limit = quiz.time_limit_minutes
+    if limit and skill_id is not None:
+        # A section gets its share of the time, never less than five minutes.
+        share = limit * len(questions) / len(quiz_questions(session, quiz.id))
+        limit = max(5, round(share))
+    attempt = Attempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        skill_id=skill_id,
+        question_ids=[q.id for q in questions],
+        started_at=now,
+        deadline_at=now + timedelta(minutes=limit) if limit else None,
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at
+
+
+def save_answers(
+    session: Session, attempt: Attempt, answers: Mapping[int, AnswerInput], now: datetime
+) -> int:
+    """Store answers as they are given (each replaces the previous one for its
+    question). Refused once the attempt is submitted or its time is up."""
+    if not attempt.is_open:
+        raise AttemptError("This attempt has been submitted; its answers cannot change.")
+    if is_past_deadline(attempt, now):
+        raise AttemptError("The time limit has passed; answers can no longer be saved.")
+    questions = {
+        q.id: q
+        for q in session.scalars(
+            select(Question).where(
+                Question.id.in_([qid for qid in answers if qid in attempt.question_ids])
+            )
+        )
+    }
+    ratings = set(session.scalars(select(SelfRating.id)))
+    existing = {
+        a.question_id: a
+        for a in session.scalars(
+            select(Answer).where(
+                Answer.attempt_id == attempt.id, Answer.question_id.in_(list(questions))
+            )
+        )
+    }
+    saved = 0
+    for question_id, given in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            continue  # not a question of this attempt: ignored, never trusted
+        chosen = sorted({i for i in given.chosen if 0 <= i < len(question.options)})
+        if question.kind != QuestionKind.MULTIPLE:
+            chosen = chosen[:1]
+        rating = given.rating_id if given.rating_id in ratings else None
+        if question.kind == QuestionKind.RATING and rating is None:
+            continue
+        if question.kind != QuestionKind.RATING and not chosen:
+            continue
+        confidence = (
+            given.confidence if given.confidence in scoring.CONFIDENCE_LEVELS.values() else None
+        )
+        answer = existing.get(question_id)
+        if answer is None:
+            answer = Answer(attempt_id=attempt.id, question_id=question_id)
+            session.add(answer)
+        answer.chosen = chosen
+        answer.rating_id = rating
+        answer.confidence = confidence
+        answer.answered_at = now
+        saved += 1
+    session.flush()
+    return saved
+
+
+def submit(session: Session, attempt_id: int, now: datetime) -> Attempt:
+    """Submit and grade the attempt exactly once; later calls return it unchanged."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None:
+        raise AttemptError("There is no such attempt.")
+    late = is_past_deadline(attempt, now)
+    state = AttemptState.TIMED_OUT if late else AttemptState.SUBMITTED
+    changed = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.state == AttemptState.OPEN.value)
+        .values(state=state.value, submitted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(attempt)
+    if changed == 1:
+        _grade(session, attempt)
+    return attempt
+
+
+def _grade(session: Session, attempt: Attempt) -> None:
+    questions = {
+        q.id: q
+        for q in session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
+    }
+    answers = {
+        a.question_id: a
+        for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
+        # Only answers given in time count (saving after the deadline is refused anyway).
+        if attempt.deadline_at is None or a.answered_at <= attempt.deadline_at
+    }
+    kind = attempt.quiz.kind
+    if kind == QuizKind.SELF_ASSESSMENT:
+        _record_self_ratings(session, attempt, questions, answers)
+        return
+    graded = []
+    for question_id in attempt.question_ids:
+        question = questions[question_id]
+        answer = answers.get(question_id)
+        score = scoring.question_score(question.correct_indexes, answer.chosen if answer else [])
+        if answer is not None:
+            answer.score = score
+        graded.append(GradedAnswer(question.skill_id, score, answer.confidence if answer else None))
+    levels = level_rules(session)
+    for result in scoring.score_skills(graded, levels):
+        session.add(
+            SkillResult(
+                attempt_id=attempt.id,
+                user_id=attempt.user_id,
+                skill_id=result.skill_id,
+                kind=kind,
+                level_id=result.level.id,
+                earned=result.earned,
+                possible=result.possible,
+                percent=result.percent,
+                questions=result.questions,
+                low_evidence=result.low_evidence,
+                brier=result.brier,
+                certain_count=result.certain_count,
+                certain_wrong=result.certain_wrong,
+            )
+        )
+    total = sum(g.score for g in graded)
+    attempt.percent = scoring.percent_of(total, len(graded))
+    session.flush()
+
+
+def _record_self_ratings(session: Session, attempt: Attempt, questions, answers) -> None:  # type: ignore[no-untyped-def]
+    claims = {rating.id: rating.claims_level_id for rating in session.scalars(select(SelfRating))}
+    level_ids = [level.id for level in session.scalars(select(Level).order_by(Level.position))]
+    claimed: dict[str, list[int]] = {}
+    for question_id, answer in answers.items():
+        if answer.rating_id in claims:
+            skill = questions[question_id].skill_id
+            claimed.setdefault(skill, []).append(level_ids.index(claims[answer.rating_id]))
+    for skill_id, indexes in claimed.items():
+        session.add(
+            SkillResult(
+                attempt_id=attempt.id,
+                user_id=attempt.user_id,
+                skill_id=skill_id,
+                kind=QuizKind.SELF_ASSESSMENT.value,
+                level_id=level_ids[scoring.self_rated_level_index(indexes)],
+                questions=len(indexes),
+                possible=len(indexes),
+            )
+        )
+    session.flush()
+
+
+# --- levels that follow from results ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentLevel:
+    skill_id: str
+    level_id: str
+    verified: bool  # True: from a diagnostic; False: self-rated only, or nothing yet
+    percent: float | None = None
+    low_evidence: bool = False
+    attempt_id: int | None = None
+
+
+@dataclass
+class Profile:
+    """A person's standing per skill: tested level (current), self-rating, results."""
+
+    current: dict[str, CurrentLevel] = field(default_factory=dict)
+    self_rated: dict[str, str] = field(default_factory=dict)
+
+
+def latest_results(session: Session, user_id: int, kind: QuizKind) -> dict[str, SkillResult]:
+    rows = session.scalars(
+        select(SkillResult)
+        .where(SkillResult.user_id == user_id, SkillResult.kind == kind.value)
+        .order_by(SkillResult.created_at.desc(), SkillResult.id.desc())
+    )
+    latest: dict[str, SkillResult] = {}
+    for row in rows:
+        latest.setdefault(row.skill_id, row)
+    return latest
+
+
+def profile(session: Session, user_id: int, skill_ids: list[str], lowest_level: str) -> Profile:
+    """Current level per skill: the latest diagnostic result; else the self-rating
+    (unverified); else the lowest level (unverified)."""
+    tested = latest_results(session, user_id, QuizKind.DIAGNOSTIC)
+    rated = latest_results(session, user_id, QuizKind.SELF_ASSESSMENT)
+    result = Profile(self_rated={skill: r.level_id for skill, r in rated.items()})
+    for skill_id in skill_ids:
+        if skill_id in tested:
+            r = tested[skill_id]
+            result.current[skill_id] = CurrentLevel(
+                skill_id, r.level_id, True, r.percent, r.low_evidence, r.attempt_id
+            )
+        elif skill_id in rated:
+            result.current[skill_id] = CurrentLevel(skill_id, rated[skill_id].level_id, False)
+        else:
+            result.current[skill_id] = CurrentLevel(skill_id, lowest_level, False)
+    return result
+
+
+def passed_check_quiz_ids(session: Session, user_id: int) -> set[str]:
+    """Check quizzes this person has passed (>= the entry threshold) at least once."""
+    return set(
+        session.scalars(
+            select(Attempt.quiz_id)
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(
+                Attempt.user_id == user_id,
+                Quiz.kind == QuizKind.CHECK.value,
+                Attempt.state != AttemptState.OPEN.value,
+                Attempt.percent >= scoring.PASS_PERCENT,
+            )
+        )
+    )

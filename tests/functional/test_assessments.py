@@ -1,0 +1,398 @@
+"""Taking assessments through the real app: start, save, resume, submit once,
+time limits, results and who may see them."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from skillgap import clock
+from skillgap.db import database
+from skillgap.models import Answer, Attempt, ModuleCompletion, Question, SkillResult
+from skillgap.models.base import utcnow
+from skillgap.roles import Role
+from skillgap.services import assessments
+from tests import factories
+from tests.conftest import csrf_token, login, reread
+
+
+def start(client, quiz_id: str, skill: str | None = None):
+    url = f"/assessments/{quiz_id}/take" + (f"?skill={skill}" if skill else "")
+    data = {"action": "start", "csrf_token": csrf_token(client, url)}
+    if skill:
+        data["skill"] = skill
+    return client.post(url, data=data)
+
+
+def attempt_of(db, user_id: int, quiz_id: str = "diagnostic") -> Attempt:
+    reread(db)
+    return db.scalar(
+        select(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id)
+        .order_by(Attempt.id.desc())
+    )
+
+
+def questions_of(db, attempt: Attempt) -> list[Question]:
+    by_id = {
+        q.id: q for q in db.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
+    }
+    return [by_id[qid] for qid in attempt.question_ids]
+
+
+def post_answers(
+    client,
+    quiz_id,
+    attempt,
+    answers: dict[int, list[int] | str],
+    action="save",
+    page=1,
+    confidence: dict[int, str] | None = None,
+    skill=None,
+):
+    url = f"/assessments/{quiz_id}/take" + (f"?skill={skill}" if skill else "")
+    data: dict[str, object] = {
+        "csrf_token": csrf_token(client, "/assessments"),
+        "attempt_id": str(attempt.id),
+        "page": str(page),
+        "action": action,
+    }
+    for qid, value in answers.items():
+        data[f"q-{qid}"] = value if isinstance(value, str) else [str(v) for v in value]
+    for qid, level in (confidence or {}).items():
+        data[f"c-{qid}"] = level
+    return client.post(url, data=data)
+
+
+def correct_choice(question: Question) -> list[int]:
+    return sorted(question.correct_indexes)
+
+
+def wrong_choice(question: Question) -> list[int]:
+    return [next(i for i in range(len(question.options)) if i not in question.correct_indexes)]
+
+
+@pytest.fixture
+def learner(db, content, client):
+    user = factories.make_user(db, email="lee@example.org", role_profile="social-media-manager")
+    db.commit()
+    login(client, "lee@example.org")
+    return user
+
+
+def test_start_shows_the_first_page_and_resumes_after_signing_out(app, client, db, learner):
+    assert "Start" in client.get("/assessments/diagnostic/take").get_data(as_text=True)
+    assert start(client, "diagnostic").status_code == 302
+    attempt = attempt_of(db, learner.id)
+    questions = questions_of(db, attempt)
+    assert len(questions) == 7
+    chosen = {
+        q.id: wrong_choice(q) if n % 2 else correct_choice(q) for n, q in enumerate(questions)
+    }
+    post_answers(client, "diagnostic", attempt, {q.id: chosen[q.id] for q in questions[:5]}, "next")
+    post_answers(
+        client, "diagnostic", attempt, {q.id: chosen[q.id] for q in questions[5:]}, "save", page=2
+    )
+    reread(db)
+    assert db.scalar(select(func.count()).select_from(Answer)) == 7
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    fresh = app.test_client()
+    login(fresh, "lee@example.org")
+    shown = ""
+    for page in (1, 2):
+        shown += fresh.get(f"/assessments/diagnostic/take?page={page}").get_data(as_text=True)
+    checked = set(re.findall(r'name="q-(\d+)" value="(\d+)" checked', shown))
+    expected = {(str(qid), str(i)) for qid, picks in chosen.items() for i in picks}
+    assert checked == expected  # the same 7 answers, as given
+    # Without a page number, resuming opens the first page with a gap: here all are answered.
+    assert "page 2 of 2" in fresh.get("/assessments/diagnostic/take").get_data(as_text=True)
+
+
+def test_submit_scores_per_skill_and_shows_the_result(client, db, learner):
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    questions = questions_of(db, attempt)
+    strategy = [q for q in questions if q.skill_id == "strategy-planning"]
+    metrics = [q for q in questions if q.skill_id == "platform-metrics"]
+    answers = {q.id: correct_choice(q) for q in strategy[:3]}  # 3 of 5 strategy right = 60%
+    answers |= {strategy[3].id: wrong_choice(strategy[3])}  # one wrong, one unanswered
+    answers |= {q.id: correct_choice(q) for q in metrics}  # 2 of 2 = 100%, low evidence
+    confidence = {strategy[3].id: "certain", strategy[0].id: "certain", metrics[0].id: "guessing"}
+    post_answers(client, "diagnostic", attempt, answers, confidence=confidence)
+    response = post_answers(client, "diagnostic", attempt, {}, "submit", page=2)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/results/{attempt.id}"
+    reread(db)
+    results = {r.skill_id: r for r in db.scalars(select(SkillResult))}
+    assert (results["strategy-planning"].percent, results["strategy-planning"].level_id) == (
+        60,
+        "entry",
+    )
+    assert results["strategy-planning"].certain_wrong == 1
+    assert results["platform-metrics"].level_id == "advanced"
+    assert results["platform-metrics"].low_evidence is True
+    page = client.get(f"/results/{attempt.id}").get_data(as_text=True)
+    assert "3 of 5 (60%)" in page and "low evidence: fewer than 5 questions" in page
+    assert "1 of 2 certain" in page
+    assert "(correct answer)" in page and "(your answer)" in page
+    assert "SMART goals need a number and a date." in page  # explanations after submission
+
+
+def test_double_submit_and_replayed_post_give_one_result(client, db, learner):
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    q = questions_of(db, attempt)[0]
+    post_answers(client, "diagnostic", attempt, {q.id: correct_choice(q)})
+    token = csrf_token(client, "/assessments")
+    submit = {"csrf_token": token, "attempt_id": str(attempt.id), "page": "1", "action": "submit"}
+    first = client.post("/assessments/diagnostic/take", data=submit)
+    replay = client.post("/assessments/diagnostic/take", data=submit)
+    assert first.headers["Location"] == replay.headers["Location"] == f"/results/{attempt.id}"
+    # A replayed save with a different answer does not change the submitted attempt.
+    changed = post_answers(client, "diagnostic", attempt, {q.id: wrong_choice(q)})
+    assert changed.headers["Location"] == f"/results/{attempt.id}"
+    reread(db)
+    assert db.scalar(select(func.count()).select_from(Attempt)) == 1
+    assert db.scalar(select(func.count()).select_from(SkillResult)) == 2
+    assert db.get(Answer, (attempt.id, q.id)).chosen == correct_choice(q)
+    with pytest.raises(assessments.AttemptError):
+        assessments.save_answers(
+            db, db.get(Attempt, attempt.id), {q.id: assessments.AnswerInput(chosen=(0,))}, utcnow()
+        )
+
+
+def test_eight_concurrent_submits_give_exactly_one_result(app, db, content):
+    user = factories.make_user(db)
+    db.commit()
+    quiz = db.get(assessments.Quiz, "diagnostic")
+    attempt = assessments.start_attempt(db, user, quiz, None, utcnow())
+    db.commit()
+    sessions = database(app).write_sessions
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def submit_once() -> None:
+        try:
+            with sessions() as session:
+                barrier.wait(timeout=10)
+                assessments.submit(session, attempt.id, utcnow())
+                session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit_once) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []  # in particular no "database is locked"
+    reread(db)
+    assert db.scalar(select(func.count()).select_from(SkillResult)) == 2  # two skills, once
+    assert db.get(Attempt, attempt.id).state == "submitted"
+
+
+def test_take_pages_never_reveal_correct_answers(app, client, db, login_as):
+    from skillgap.content.importer import import_content
+    from tests.conftest import PROJECT_ROOT
+
+    import_content(db, PROJECT_ROOT)
+    db.commit()
+    user = login_as(Role.LEARNER)
+    quizzes = db.scalars(select(assessments.Quiz)).all()
+    checked = 0
+    for quiz in quizzes:
+        start(client, quiz.id)
+        attempt = attempt_of(db, user.id, quiz.id)
+        by_id = {q.id: q for q in questions_of(db, attempt)}
+        pages = -(-len(attempt.question_ids) // 5)
+        for page in range(1, pages + 1):
+            html = client.get(f"/assessments/{quiz.id}/take?page={page}").get_data(as_text=True)
+            for qid in re.findall(r'id="question-(\d+)"', html):
+                question = by_id[int(qid)]
+                checked += 1
+                if question.kind == "rating":
+                    continue  # self-ratings have no right answer to hide
+                block = html.split(f'id="question-{qid}"', 1)[1].split("</fieldset>", 1)[0]
+                inputs = re.findall(rf'<input [^>]*name="q-{qid}"[^>]*>', block)
+                shapes = {re.sub(r'value="\d+"', "", tag) for tag in inputs}
+                assert len(shapes) == 1, block  # every option's input looks the same
+                labels = re.findall(
+                    r'<label class="option">(<input [^>]*>)(.*?)</label>', block, re.S
+                )
+                # Each label holds exactly its option's text: nothing added for the right one.
+                assert [html_lib.unescape(text).strip() for _, text in labels] == [
+                    option["text"] for option in question.options
+                ]
+                tags = "".join(re.findall(r"<[^>]+>", block))
+                assert "data-" not in tags and "correct" not in tags.lower()
+                if question.explanation:
+                    assert question.explanation[:60] not in html_lib.unescape(html)
+    assert checked == db.scalar(select(func.count()).select_from(Question))
+    assert checked > 250
+
+
+def test_time_limit_is_enforced_on_the_server(client, db, learner, monkeypatch):
+    start_time = utcnow()
+    monkeypatch.setattr(clock, "now", lambda: start_time)
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    questions = questions_of(db, attempt)
+    post_answers(client, "diagnostic", attempt, {questions[0].id: correct_choice(questions[0])})
+    monkeypatch.setattr(clock, "now", lambda: start_time + timedelta(minutes=31))
+    late = post_answers(
+        client, "diagnostic", attempt, {questions[1].id: correct_choice(questions[1])}, "submit"
+    )
+    assert late.headers["Location"] == f"/results/{attempt.id}"
+    reread(db)
+    timed_out = db.get(Attempt, attempt.id)
+    assert timed_out.state == "timed-out"
+    assert db.get(Answer, (attempt.id, questions[1].id)) is None  # given too late
+    strategy = db.scalar(select(SkillResult).where(SkillResult.skill_id == "strategy-planning"))
+    assert strategy.earned == 1  # the answer given in time counts
+    assert "timed out" in client.get(f"/results/{attempt.id}").get_data(as_text=True)
+
+
+def test_results_are_private_to_the_person_their_managers_and_admins(app, db, content):
+    manager = factories.make_user(db, Role.MANAGER, email="m@example.org")
+    team = factories.make_team(db, "Team", managers=[manager])
+    person = factories.make_user(db, email="p@example.org", team=team)
+    factories.make_user(db, email="peer@example.org", team=team)
+    factories.make_user(db, Role.MANAGER, email="other-m@example.org")
+    factories.make_user(db, Role.ADMIN, email="a@example.org")
+    db.commit()
+    attempt = assessments.start_attempt(
+        db, person, db.get(assessments.Quiz, "diagnostic"), None, utcnow()
+    )
+    assessments.submit(db, attempt.id, utcnow())
+    db.commit()
+    expected = {
+        "p@example.org": 200,
+        "m@example.org": 200,
+        "a@example.org": 200,
+        "peer@example.org": 404,
+        "other-m@example.org": 404,
+    }
+    for email, status in expected.items():
+        client = app.test_client()
+        login(client, email)
+        assert client.get(f"/results/{attempt.id}").status_code == status, email
+    anonymous = app.test_client().get(f"/results/{attempt.id}")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_self_rating_then_diagnostic_shows_calibration(client, db, learner):
+    start(client, "self-assessment")
+    attempt = attempt_of(db, learner.id, "self-assessment")
+    statements = questions_of(db, attempt)
+    post_answers(client, "self-assessment", attempt, {q.id: "very" for q in statements}, "submit")
+    start(client, "diagnostic")
+    diagnostic = attempt_of(db, learner.id)
+    answers = {
+        q.id: correct_choice(q) if q.skill_id == "platform-metrics" else wrong_choice(q)
+        for q in questions_of(db, diagnostic)
+    }
+    post_answers(client, "diagnostic", diagnostic, answers)
+    post_answers(client, "diagnostic", diagnostic, {}, "submit", page=2)
+    page = client.get(f"/results/{diagnostic.id}").get_data(as_text=True)
+    assert "over-confident in 1, calibrated in 1, under-confident in 0" in page
+    reread(db)
+    profile = assessments.profile(
+        db, learner.id, ["strategy-planning", "platform-metrics"], "below-entry"
+    )
+    assert profile.self_rated == {"strategy-planning": "advanced", "platform-metrics": "advanced"}
+    assert profile.current["strategy-planning"].level_id == "below-entry"
+    assert profile.current["strategy-planning"].verified
+
+
+def test_retaking_one_skill_replaces_only_that_skills_current_level(client, db, learner):
+    start(client, "diagnostic")
+    full = attempt_of(db, learner.id)
+    post_answers(client, "diagnostic", full, {}, "submit", page=2)  # nothing right
+    start(client, "diagnostic", skill="strategy-planning")
+    section = attempt_of(db, learner.id)
+    assert section.id != full.id and section.skill_id == "strategy-planning"
+    questions = questions_of(db, section)
+    assert {q.skill_id for q in questions} == {"strategy-planning"}
+    post_answers(
+        client,
+        "diagnostic",
+        section,
+        {q.id: correct_choice(q) for q in questions},
+        "submit",
+        skill="strategy-planning",
+    )
+    reread(db)
+    profile = assessments.profile(
+        db, learner.id, ["strategy-planning", "platform-metrics"], "below-entry"
+    )
+    assert profile.current["strategy-planning"].level_id == "advanced"
+    assert profile.current["platform-metrics"].level_id == "below-entry"
+    assert profile.current["platform-metrics"].attempt_id == full.id
+
+
+def test_a_bad_csrf_token_keeps_the_posted_answers(client, db, learner):
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    question = questions_of(db, attempt)[1]
+    response = client.post(
+        "/assessments/diagnostic/take",
+        data={
+            "csrf_token": "stale",
+            "attempt_id": str(attempt.id),
+            "page": "1",
+            "action": "save",
+            f"q-{question.id}": "0",
+        },
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "were not saved" in html
+    assert f'name="q-{question.id}" value="0" checked' in html
+
+
+def test_autosave_stores_an_answer_and_answers_json(client, db, learner):
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    question = questions_of(db, attempt)[0]
+    response = post_answers(
+        client,
+        "diagnostic",
+        attempt,
+        {question.id: [1]},
+        "autosave",
+        confidence={question.id: "fairly-sure"},
+    )
+    assert response.status_code == 200 and response.get_json() == {"saved": 1}
+    reread(db)
+    saved = db.get(Answer, (attempt.id, question.id))
+    assert saved.chosen == [1] and saved.confidence == 0.67
+
+
+def test_passing_a_module_check_completes_the_module(client, db, learner):
+    page = client.get("/modules/second-steps").get_data(as_text=True)
+    assert "Take the module check" in page
+    start(client, "second-steps-check")
+    attempt = attempt_of(db, learner.id, "second-steps-check")
+    question = questions_of(db, attempt)[0]
+    post_answers(
+        client, "second-steps-check", attempt, {question.id: wrong_choice(question)}, "submit"
+    )
+    assert "Not passed yet: 0%" in client.get(f"/results/{attempt.id}").get_data(as_text=True)
+    assert "1 of 2 modules done" not in client.get("/courses/alpha").get_data(as_text=True)
+    start(client, "second-steps-check")
+    again = attempt_of(db, learner.id, "second-steps-check")
+    post_answers(
+        client, "second-steps-check", again, {question.id: correct_choice(question)}, "submit"
+    )
+    assert "1 of 2 modules done" in client.get("/courses/alpha").get_data(as_text=True)
+    assert "you passed the module check" in client.get("/modules/second-steps").get_data(
+        as_text=True
+    )
+    reread(db)
+    assert db.scalar(select(ModuleCompletion)) is None  # done by the check, not by a click
