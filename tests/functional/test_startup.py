@@ -46,6 +46,7 @@ def test_first_start_creates_the_demo_once(tmp_path):
     # Realistic progress: most learners have some, one has none, amounts vary.
     assert 4 <= len(completions) <= 5 and "learner5@example.com" not in completions
     assert len(set(completions.values())) >= 3
+    _check_demo_assessments(url)
     printed.clear()
     assert prepare_embedded_database(config, echo=printed.append) == []
     assert not any("Demo organisation" in line for line in printed)
@@ -99,3 +100,35 @@ def test_python_run_py_serves_the_site(tmp_path):
         output, _ = server.communicate(timeout=20)
     assert "learner6@example.com" in output and "shared demo password" in output
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def _check_demo_assessments(url: str) -> None:
+    """A realistic spread: most skills below entry, some over-confident people,
+    someone under-confident, someone self-rated only, someone with nothing."""
+    from skillgap.db import make_database
+    from skillgap.services import assessments
+
+    database = make_database(url)
+    with database.read_sessions() as session:
+        levels = ["below-entry", "entry", "intermediate", "advanced"]
+        from skillgap.services.demo import SKILL_ORDER as skills
+
+        verdicts: dict[str, list[int]] = {}
+        tested_levels = []
+        for n in range(1, 7):
+            user = session.scalar(User.by_email(f"learner{n}@example.com"))
+            profile = assessments.profile(session, user.id, skills, "below-entry")
+            diffs = [
+                levels.index(profile.self_rated[s]) - levels.index(profile.current[s].level_id)
+                for s in skills
+                if s in profile.self_rated and profile.current[s].verified
+            ]
+            verdicts[user.email] = diffs
+            tested_levels += [c.level_id for c in profile.current.values() if c.verified]
+        over = [email for email, diffs in verdicts.items() if sum(d > 0 for d in diffs) >= 4]
+        under = [email for email, diffs in verdicts.items() if any(d < 0 for d in diffs)]
+        assert len(over) >= 2 and under
+        assert verdicts["learner5@example.com"] == []  # self-rated only: nothing verified
+        assert tested_levels.count("below-entry") > len(tested_levels) / 3
+        assert set(tested_levels) >= {"below-entry", "entry", "intermediate", "advanced"}
+    database.engine.dispose()

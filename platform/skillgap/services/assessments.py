@@ -222,6 +222,7 @@ def _grade(session: Session, attempt: Attempt) -> None:
                 brier=result.brier,
                 certain_count=result.certain_count,
                 certain_wrong=result.certain_wrong,
+                created_at=attempt.submitted_at,
             )
         )
     total = sum(g.score for g in graded)
@@ -247,6 +248,7 @@ def _record_self_ratings(session: Session, attempt: Attempt, questions, answers)
                 level_id=level_ids[scoring.self_rated_level_index(indexes)],
                 questions=len(indexes),
                 possible=len(indexes),
+                created_at=attempt.submitted_at,
             )
         )
     session.flush()

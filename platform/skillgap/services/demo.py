@@ -15,10 +15,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from skillgap.models import Module, ModuleCompletion, User
+from skillgap.models import Module, ModuleCompletion, Quiz, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
-from skillgap.services import accounts, teams
+from skillgap.services import accounts, assessments, teams
+from skillgap.services.assessments import AnswerInput
 
 DEMO_TEAM = "Social"
 
@@ -107,11 +108,13 @@ def create_demo_organisation(
         logins.append(DemoLogin(email, password, role))
     session.flush()
     add_demo_progress(session)
+    add_demo_assessments(session)
     return logins
 
 
 def add_demo_progress(session: Session) -> int:
-    """Completions for the demo learners, for the modules that exist; returns how many."""
+    """Completions for the demo learners, for the modules that exist; returns how many.
+    Modules with a check count as done once it is passed, so the check is taken too."""
     existing = set(session.scalars(select(Module.id)))
     now = utcnow()
     added = 0
@@ -120,17 +123,134 @@ def add_demo_progress(session: Session) -> int:
         if user is None:
             continue
         for module_id, days_ago in completions:
-            if (
-                module_id in existing
-                and session.get(ModuleCompletion, (user.id, module_id)) is None
-            ):
-                session.add(
-                    ModuleCompletion(
-                        user_id=user.id,
-                        module_id=module_id,
-                        completed_at=now - timedelta(days=days_ago),
-                    )
-                )
-                added += 1
+            if module_id not in existing or session.get(ModuleCompletion, (user.id, module_id)):
+                continue
+            when = now - timedelta(days=days_ago)
+            session.add(ModuleCompletion(user_id=user.id, module_id=module_id, completed_at=when))
+            check = session.get(Module, module_id).check_quiz_id  # type: ignore[union-attr]
+            if check:
+                _take(session, user, check, None, when, lambda question, index: True)
+            added += 1
     session.flush()
     return added
+
+
+# Self-rating per skill (every statement of a skill gets it) and tested percent per
+# skill, oldest diagnostic first (days ago, percents in SKILL_ORDER). Sam and Lena
+# are over-confident, as half the marketers in the DMI diagnostic were; Priya is
+# close to calibrated; Tom underrates himself; Grace has only rated herself;
+# Diego has done nothing yet.
+SKILL_ORDER = [
+    "strategy-planning",
+    "kpis-measurement",
+    "audience-personas",
+    "platform-metrics",
+    "customer-care",
+    "content-creative",
+    "social-listening",
+]
+DEMO_ASSESSMENTS: dict[str, dict] = {
+    "learner1@example.com": {
+        "self": ["fairly", "fairly", "fairly", "very", "fairly", "very", "fairly"],
+        "tested": [(30, [38, 45, 50, 62, 70, 65, 40])],
+        "sure": "certain",
+    },
+    "learner2@example.com": {
+        "self": ["very", "very", "very", "very", "fairly", "very", "fairly"],
+        "tested": [(95, [31, 42, 50, 58, 50, 63, 38]), (12, [54, 58, 67, 75, 62, 75, 50])],
+        "sure": "certain",
+    },
+    "learner3@example.com": {
+        "self": ["fairly", "fairly", "fairly", "very", "fairly", "fairly", "not-very"],
+        "tested": [(20, [77, 83, 67, 92, 75, 75, 62])],
+        "sure": "mixed",
+    },
+    "learner4@example.com": {
+        "self": ["not-very", "not-very", "not-very", "not-very", "fairly", "not-very", "not-very"],
+        "tested": [(15, [54, 58, 67, 58, 88, 63, 75])],
+        "sure": "mixed",
+    },
+    "learner5@example.com": {
+        "self": ["fairly", "not-very", "fairly", "fairly", "not-very", "very", "not-very"],
+        "tested": [],
+        "sure": "mixed",
+    },
+}
+
+
+def add_demo_assessments(session: Session) -> int:
+    """Self-assessments and diagnostics for the demo learners; returns attempts made."""
+    if session.get(Quiz, "diagnostic") is None or session.get(Quiz, "self-assessment") is None:
+        return 0
+    now = utcnow()
+    made = 0
+    for email, plan in DEMO_ASSESSMENTS.items():
+        user = session.scalar(User.by_email(email))
+        if user is None:
+            continue
+        ratings = dict(zip(SKILL_ORDER, plan["self"], strict=True))
+        rated_days_ago = plan["tested"][0][0] + 2 if plan["tested"] else 10
+        _take(
+            session,
+            user,
+            "self-assessment",
+            None,
+            now - timedelta(days=rated_days_ago),
+            lambda question, index, r=ratings: r.get(question.skill_id),
+        )
+        made += 1
+        for days_ago, percents in plan["tested"]:
+            quotas = _right_answer_quotas(session, dict(zip(SKILL_ORDER, percents, strict=True)))
+            _take(
+                session,
+                user,
+                "diagnostic",
+                None,
+                now - timedelta(days=days_ago),
+                lambda question, index, q=quotas: _use_quota(q, question.skill_id),
+                sure=plan["sure"],
+            )
+            made += 1
+    session.flush()
+    return made
+
+
+def _right_answer_quotas(session: Session, percents: dict[str, int]) -> dict[str, int]:
+    """How many of each skill's diagnostic questions to answer right to land near ``percents``."""
+    totals: dict[str, int] = {}
+    for question in assessments.quiz_questions(session, "diagnostic"):
+        totals[question.skill_id] = totals.get(question.skill_id, 0) + 1
+    return {skill: round(percents.get(skill, 0) * total / 100) for skill, total in totals.items()}
+
+
+def _use_quota(quotas: dict[str, int], skill_id: str) -> bool:
+    quotas[skill_id] = quotas.get(skill_id, 0) - 1
+    return quotas[skill_id] >= 0
+
+
+def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):  # type: ignore[no-untyped-def]
+    """Sit an assessment through the real services. ``decide(question, index)``
+    says True (answer right), False (wrong) or gives a self-rating id."""
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None:
+        return None
+    attempt = assessments.start_attempt(session, user, quiz, skill_id, when)
+    answers = {}
+    for index, question in enumerate(assessments.quiz_questions(session, quiz_id, skill_id)):
+        decision = decide(question, index)
+        if decision is None or isinstance(decision, str):
+            if decision:
+                answers[question.id] = AnswerInput(rating_id=decision)
+            continue
+        right = sorted(question.correct_indexes)
+        wrong = [i for i in range(len(question.options)) if i not in question.correct_indexes][:1]
+        if sure == "certain":
+            confidence = 1.0
+        else:
+            confidence = (1.0, 0.67, 0.67)[index % 3] if decision else (0.33, 0.67, 1.0)[index % 3]
+        answers[question.id] = AnswerInput(
+            chosen=tuple(right if decision else wrong), confidence=confidence
+        )
+    assessments.save_answers(session, attempt, answers, when + timedelta(minutes=20))
+    assessments.submit(session, attempt.id, when + timedelta(minutes=25))
+    return attempt
