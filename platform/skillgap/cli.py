@@ -149,7 +149,7 @@ def print_demo_logins(logins: list[demo.DemoLogin]) -> None:
     click.echo(format_demo_logins(logins))
 
 
-content_cli = AppGroup("content", help="The curriculum files: import into the database.")
+content_cli = AppGroup("content", help="Curriculum and quiz files: import, GIFT in and out.")
 
 
 @content_cli.command("import")
@@ -178,6 +178,98 @@ def content_import(path: Path | None) -> None:
     for line in report.lines():
         click.echo(f"  {line}")
     click.echo("Done." if report.changed else "No changes: the database already matches the files.")
+
+
+@content_cli.command("gift-import")
+@click.argument("gift_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--quiz", "quiz_id", required=True, help="Id of the quiz file to write.")
+@click.option("--skill", required=True, help="Skill id every imported question measures.")
+@click.option("--title", help="Quiz title (default: from the quiz id).")
+@click.option(
+    "--kind", type=click.Choice(["check", "diagnostic"]), default="check", show_default=True
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing quiz file.")
+@click.option("--strict", is_flag=True, help="Write nothing if any question is unsupported.")
+def gift_import(
+    gift_file: Path,
+    quiz_id: str,
+    skill: str,
+    title: str | None,
+    kind: str,
+    force: bool,
+    strict: bool,
+) -> None:
+    """Convert a Moodle GIFT file into quizzes/QUIZ.md (then run `content import`)."""
+    from flask import current_app
+
+    from skillgap.content.gift import parse_gift
+    from skillgap.content.quizzes import quiz_markdown
+    from skillgap.content.source import SLUG
+
+    if not SLUG.match(quiz_id):
+        raise click.UsageError("--quiz must be lower-case-with-hyphens, like kpi-basics")
+    target = Path(current_app.config["CONTENT_ROOT"]) / "quizzes" / f"{quiz_id}.md"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists; use --force to overwrite it")
+    try:
+        text = gift_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{gift_file}: not UTF-8 text") from error
+    result = parse_gift(text, skill)
+    for problem in result.problems:
+        click.echo(f"{gift_file}:{problem.line}: {problem.kind}: {problem.reason}", err=True)
+    if strict and result.problems:
+        raise click.ClickException(
+            f"{len(result.problems)} question(s) not supported; nothing written"
+        )
+    if not result.questions:
+        raise click.ClickException("no supported questions found; nothing written")
+    title = title or quiz_id.replace("-", " ").capitalize()
+    target.write_text(quiz_markdown(title, kind, result.questions), encoding="utf-8")
+    click.echo(
+        f"Wrote {len(result.questions)} question(s) to {target}; "
+        f"{len(result.problems)} not imported (listed above). "
+        "Run `flask --app run content import` to load it."
+    )
+
+
+@content_cli.command("gift-export")
+@click.argument("quiz_id")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+def gift_export(quiz_id: str, output: Path | None) -> None:
+    """Write a quiz's questions (as in the database) in Moodle's GIFT format."""
+    from skillgap.content.gift import export_gift
+    from skillgap.content.quizzes import OptionSpec, QuestionSpec
+    from skillgap.services.assessments import quiz_questions
+
+    require_current_schema()
+    questions = quiz_questions(get_session(), quiz_id)
+    if not questions:
+        raise click.ClickException(f"no quiz {quiz_id!r} with questions in the database")
+    specs = [
+        QuestionSpec(
+            q.text,
+            q.skill_id,
+            q.kind,
+            tuple(
+                OptionSpec(o["text"], o["correct"], o.get("weight"), o.get("feedback", ""))
+                for o in q.options
+            ),
+            q.explanation,
+        )
+        for q in questions
+    ]
+    text = export_gift(specs)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {len(specs)} question(s) to {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 def register_commands(app: Flask) -> None:

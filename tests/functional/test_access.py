@@ -46,6 +46,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.team_list": (Role.ADMIN, "GET"),
     "admin.new_team": (Role.ADMIN, "GET"),
     "admin.edit_team": (Role.ADMIN, "GET"),
+    "admin.items": (Role.ADMIN, "GET"),
 }
 
 

@@ -13,11 +13,12 @@ from skillgap.access import requires
 from skillgap.admin.forms import NO_TEAM, NewUserForm, TeamForm, UserForm
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices
-from skillgap.models import Team, User
+from skillgap.models import Quiz, Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
 from skillgap.services import accounts, teams
 from skillgap.services.accounts import AccountError
+from skillgap.services.item_stats import item_statistics
 from skillgap.services.teams import TeamError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -242,4 +243,21 @@ def edit_team(team_id: int):
             return redirect(url_for("admin.team_list"))
     return render_template("admin/team_form.html", form=form, team=team), (
         422 if form.errors else 200
+    )
+
+
+@bp.get("/items")
+@requires(Role.ADMIN)
+def items():
+    db = get_session()
+    quizzes = list(db.scalars(select(Quiz).order_by(Quiz.kind, Quiz.title)))
+    quiz_id = request.args.get("quiz") or "diagnostic"
+    quiz = db.get(Quiz, quiz_id) or (quizzes[0] if quizzes else None)
+    stats = item_statistics(db, quiz.id) if quiz else []
+    return render_template(
+        "admin/items.html",
+        quizzes=quizzes,
+        quiz=quiz,
+        stats=stats,
+        flagged=sum(1 for s in stats if s.flags),
     )

@@ -323,7 +323,12 @@ def _apply_quizzes(session: Session, quizzes: list[QuizSpec], report: ImportRepo
                         skill_id=question_spec.skill,
                         kind=question_spec.kind,
                         options=[
-                            {"text": o.text, "correct": o.correct, "weight": o.weight}
+                            {
+                                "text": o.text,
+                                "correct": o.correct,
+                                "weight": o.weight,
+                                "feedback": o.feedback,
+                            }
                             for o in question_spec.options
                         ],
                         **values,

@@ -1,0 +1,246 @@
+"""Moodle's GIFT question format: import and export.
+
+Supported, both ways: multiple choice with one right answer, multiple response
+(``~%50%`` percentage weights), true/false, their per-answer feedback and the
+general feedback (``####``, which becomes the question's explanation), and the
+"missing word" layout (text after the answer block). Every other GIFT type —
+short answer, matching, numerical, essay, description — is reported with its
+line and type, never silently dropped.
+
+Scoring stays all-or-nothing (design.md): weights are kept so that a question
+bank exported again carries the weights it came with; an option with a
+positive weight counts as correct.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from skillgap.content.quizzes import OptionSpec, QuestionSpec, question_kind
+from skillgap.models.assessments import QuestionKind
+
+SPECIAL = "~=#{}:"
+TRUE_WORDS = {"T", "TRUE"}
+FALSE_WORDS = {"F", "FALSE"}
+
+
+@dataclass(frozen=True)
+class GiftProblem:
+    line: int
+    kind: str  # the GIFT question type, or "syntax"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.kind}: {self.reason}"
+
+
+@dataclass
+class GiftResult:
+    questions: list[QuestionSpec] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    problems: list[GiftProblem] = field(default_factory=list)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([~=#{}:n\\])", lambda m: "\n" if m.group(1) == "n" else m.group(1), text)
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    for char in SPECIAL:
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _split_unescaped(text: str, separators: str) -> list[tuple[str, str]]:
+    """Split ``text`` before each unescaped separator: [(separator, part), ...]."""
+    parts: list[tuple[str, str]] = []
+    current, marker, index = [], "", 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            current.append(text[index : index + 2])
+            index += 2
+            continue
+        if char in separators:
+            parts.append((marker, "".join(current)))
+            current, marker = [], char
+        else:
+            current.append(char)
+        index += 1
+    parts.append((marker, "".join(current)))
+    return parts
+
+
+def _find_unescaped(text: str, char: str, start: int = 0) -> int:
+    index = start
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == char:
+            return index
+        index += 1
+    return -1
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """Questions are separated by blank lines; comments (//) and $CATEGORY lines go."""
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if line.lstrip().startswith("//") or line.startswith("$CATEGORY"):
+            continue
+        if not line.strip():
+            if current:
+                blocks.append((start, "\n".join(current)))
+                current = []
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    if current:
+        blocks.append((start, "\n".join(current)))
+    return blocks
+
+
+def parse_gift(text: str, skill: str) -> GiftResult:
+    """Questions of a GIFT file, all given ``skill``; unsupported ones in ``problems``."""
+    result = GiftResult()
+    for line, block in _blocks(text):
+        title = ""
+        body = block.strip()
+        if body.startswith("::"):
+            end = body.find("::", 2)
+            if end < 0:
+                result.problems.append(GiftProblem(line, "syntax", "the '::title::' is not closed"))
+                continue
+            title, body = _unescape(body[2:end].strip()), body[end + 2 :].strip()
+        open_at = _find_unescaped(body, "{")
+        close_at = _find_unescaped(body, "}", open_at + 1) if open_at >= 0 else -1
+        if open_at < 0:
+            result.problems.append(
+                GiftProblem(line, "description", "no answers ({...}): not a question")
+            )
+            continue
+        if close_at < 0:
+            result.problems.append(
+                GiftProblem(line, "syntax", "the answer block '{' is not closed")
+            )
+            continue
+        before = _unescape(body[:open_at]).strip()
+        after = _unescape(body[close_at + 1 :]).strip()
+        question_text = (
+            " ".join(f"{before} _____ {after}".split()) if after else " ".join(before.split())
+        )
+        answers = body[open_at + 1 : close_at].strip()
+        question = _parse_answers(line, question_text, answers, skill, result)
+        if question is not None:
+            result.questions.append(question)
+            result.titles.append(title)
+    return result
+
+
+def _parse_answers(
+    line: int, text: str, answers: str, skill: str, result: GiftResult
+) -> QuestionSpec | None:
+    def unsupported(kind: str) -> None:
+        result.problems.append(GiftProblem(line, kind, "this question type is not supported"))
+
+    if not answers:
+        unsupported("essay")
+        return None
+    if answers.startswith("#"):
+        unsupported("numerical")
+        return None
+    general_at = answers.find("####")
+    general = _unescape(answers[general_at + 4 :].strip()) if general_at >= 0 else ""
+    answer_part = answers[:general_at] if general_at >= 0 else answers
+    head, *feedbacks = [part.strip() for _, part in _split_unescaped(answer_part, "#")]
+    if head.upper() in TRUE_WORDS | FALSE_WORDS:
+        # {TRUE#shown when answered wrong#shown when answered right####general}
+        is_true = head.upper() in TRUE_WORDS
+        wrong_feedback = _unescape(feedbacks[0]) if feedbacks else ""
+        right_feedback = _unescape(feedbacks[1]) if len(feedbacks) > 1 else ""
+        options = (
+            OptionSpec("True", is_true, feedback=right_feedback if is_true else wrong_feedback),
+            OptionSpec(
+                "False", not is_true, feedback=wrong_feedback if is_true else right_feedback
+            ),
+        )
+        return QuestionSpec(text, skill, QuestionKind.TRUE_FALSE.value, options, general, line)
+    if "->" in answer_part:
+        unsupported("matching")
+        return None
+    pieces = [(mark, part) for mark, part in _split_unescaped(answer_part, "~=") if mark]
+    if not pieces:
+        result.problems.append(GiftProblem(line, "syntax", "no answers start with '=' or '~'"))
+        return None
+    if all(mark == "=" for mark, _ in pieces):
+        unsupported("short answer")
+        return None
+    options = []
+    for mark, part in pieces:
+        split_at = _find_unescaped(part, "#")
+        option_text, feedback = (
+            (part[:split_at], part[split_at + 1 :]) if split_at >= 0 else (part, "")
+        )
+        option_text = option_text.strip()
+        weight = None
+        match = re.match(r"^%(-?\d+(?:\.\d+)?)%(.*)$", option_text, re.S)
+        if match:
+            weight, option_text = float(match.group(1)), match.group(2).strip()
+        correct = mark == "=" or (weight is not None and weight > 0)
+        options.append(
+            OptionSpec(_unescape(option_text), correct, weight, _unescape(feedback.strip()))
+        )
+    if not any(option.correct for option in options):
+        result.problems.append(
+            GiftProblem(line, "syntax", "no answer is right (= or a positive %weight%)")
+        )
+        return None
+    return QuestionSpec(text, skill, question_kind(options), tuple(options), general, line)
+
+
+def export_gift(questions: list[QuestionSpec], titles: list[str] | None = None) -> str:
+    """GIFT text for ``questions`` (ratings cannot be expressed and are skipped)."""
+    blocks = []
+    for number, question in enumerate(questions, start=1):
+        if question.kind == QuestionKind.RATING:
+            continue
+        title = (titles[number - 1] if titles and number <= len(titles) else "") or f"Q{number}"
+        text = _escape(question.text)
+        general = f"####{_escape(question.explanation)}" if question.explanation else ""
+        if question.kind == QuestionKind.TRUE_FALSE:
+            right = next(o for o in question.options if o.correct)
+            wrong = next(o for o in question.options if not o.correct)
+            feedback = ""
+            if right.feedback or wrong.feedback:  # shown when answered wrong, then right
+                feedback = f"#{_escape(wrong.feedback)}#{_escape(right.feedback)}"
+            word = "TRUE" if right.text.lower() == "true" else "FALSE"
+            blocks.append(f"::{_escape(title)}:: {text} {{{word}{feedback}{general}}}")
+            continue
+        lines = [f"::{_escape(title)}:: {text} {{"]
+        multiple = question.kind == QuestionKind.MULTIPLE
+        right_count = sum(1 for o in question.options if o.correct)
+        for option in question.options:
+            if multiple or option.weight is not None:
+                weight = option.weight
+                if weight is None:
+                    weight = round(100 / right_count, 5) if option.correct else -100.0
+                line = f"\t~%{_format_weight(weight)}%{_escape(option.text)}"
+            else:
+                line = f"\t{'=' if option.correct else '~'}{_escape(option.text)}"
+            lines.append(line + (f"#{_escape(option.feedback)}" if option.feedback else ""))
+        if general:
+            lines.append(f"\t{general}")
+        lines.append("}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _format_weight(weight: float) -> str:
+    return str(int(weight)) if float(weight).is_integer() else f"{weight:g}"

@@ -1,0 +1,95 @@
+"""Item statistics for admins: how each question behaves across submitted attempts.
+
+- answers: how many people answered it;
+- facility: percent of those answers that were right (too hard < 20%, too easy > 95%);
+- discrimination: point-biserial correlation between the item score (0/1) and
+  the rest-of-test score (the attempt's other points); below 0 means people who
+  do well overall tend to get it wrong, which usually means a flawed key or
+  an ambiguous question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillgap.models import Answer, Attempt, AttemptState, Question
+
+TOO_HARD_BELOW = 20.0
+TOO_EASY_ABOVE = 95.0
+
+
+def point_biserial(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """r_pb = (M1 - M0) / s * sqrt(p q) over (item score, rest score) pairs, with s the
+    population standard deviation of the rest scores. None when it is undefined
+    (everyone right, everyone wrong, or no spread in the rest scores)."""
+    n = len(pairs)
+    if n < 2:
+        return None
+    right = [rest for item, rest in pairs if item == 1]
+    wrong = [rest for item, rest in pairs if item != 1]
+    if not right or not wrong:
+        return None
+    rests = [rest for _, rest in pairs]
+    mean = sum(rests) / n
+    spread = math.sqrt(sum((rest - mean) ** 2 for rest in rests) / n)
+    if spread == 0:
+        return None
+    p = len(right) / n
+    difference = sum(right) / len(right) - sum(wrong) / len(wrong)
+    return round(difference / spread * math.sqrt(p * (1 - p)), 4)
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    question: Question
+    answers: int
+    facility: float | None  # percent right among answers
+    discrimination: float | None
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.facility is not None and self.facility < TOO_HARD_BELOW:
+            flags.append("very hard (under 20% right)")
+        if self.facility is not None and self.facility > TOO_EASY_ABOVE:
+            flags.append("very easy (over 95% right)")
+        if self.discrimination is not None and self.discrimination < 0:
+            flags.append("negative discrimination: check the key and wording")
+        return flags
+
+
+def item_statistics(session: Session, quiz_id: str) -> list[ItemStat]:
+    """One plain-column query for every graded answer of the quiz, then arithmetic."""
+    rows = session.execute(
+        select(Answer.attempt_id, Answer.question_id, Answer.score)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.state != AttemptState.OPEN.value,
+            Answer.score.is_not(None),
+        )
+    ).all()
+    totals: dict[int, float] = {}
+    for attempt_id, _question_id, score in rows:
+        totals[attempt_id] = totals.get(attempt_id, 0.0) + score
+    per_question: dict[int, list[tuple[float, float]]] = {}
+    for attempt_id, question_id, score in rows:
+        per_question.setdefault(question_id, []).append((score, totals[attempt_id] - score))
+    questions = session.scalars(
+        select(Question)
+        .where(Question.quiz_id == quiz_id)
+        .order_by(Question.active.desc(), Question.position)
+    )
+    stats = []
+    for question in questions:
+        pairs = per_question.get(question.id, [])
+        if not question.active and not pairs:
+            continue
+        facility = round(100 * sum(i for i, _ in pairs) / len(pairs), 2) if pairs else None
+        stats.append(ItemStat(question, len(pairs), facility, point_biserial(pairs)))
+    return stats
