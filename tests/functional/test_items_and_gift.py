@@ -89,7 +89,7 @@ GIFT_ALL_TYPES = """// Supported types, with feedback
 \t~%-100%Revenue#Revenue is not a denominator.
 }
 
-::Frequency:: Frequency is impressions divided by reach. {TRUE#Check the formula.#Yes.####F = I / R.}
+::Frequency:: Frequency is impressions over reach. {TRUE#Check the formula.#Yes.####F = I / R.}
 
 ::Myth:: Follower count is a business outcome. {F}
 
