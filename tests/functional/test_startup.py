@@ -47,6 +47,7 @@ def test_first_start_creates_the_demo_once(tmp_path):
     assert 4 <= len(completions) <= 5 and "learner5@example.com" not in completions
     assert len(set(completions.values())) >= 3
     _check_demo_assessments(url)
+    _check_demo_paths(url)
     printed.clear()
     assert prepare_embedded_database(config, echo=printed.append) == []
     assert not any("Demo organisation" in line for line in printed)
@@ -131,4 +132,23 @@ def _check_demo_assessments(url: str) -> None:
         assert verdicts["learner5@example.com"] == []  # self-rated only: nothing verified
         assert tested_levels.count("below-entry") > len(tested_levels) / 3
         assert set(tested_levels) >= {"below-entry", "entry", "intermediate", "advanced"}
+    database.engine.dispose()
+
+
+def _check_demo_paths(url: str) -> None:
+    """Every demo learner has a non-trivial path; the manager has acted on two."""
+    from datetime import date
+
+    from skillgap.db import make_database
+    from skillgap.services import paths
+
+    database = make_database(url)
+    with database.read_sessions() as session:
+        for n in range(1, 7):
+            user = session.scalar(User.by_email(f"learner{n}@example.com"))
+            view = paths.person_path(session, user, date.today())
+            assert len(view.path.steps) >= 3, user.email
+            assert len({s.module.course_id for s in view.path.steps}) >= 2, user.email
+        sam = session.scalar(User.by_email("learner2@example.com"))
+        assert paths.plan_for(session, sam.id).due_date is not None
     database.engine.dispose()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
 
 from skillgap.forms import NewPassword, strip_filter
+from skillgap.models.plans import MAX_WEEKLY_MINUTES, MIN_WEEKLY_MINUTES
 from skillgap.passwords import MAX_PASSWORD_LENGTH
 
 
@@ -46,3 +47,21 @@ class ChangePasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField("Change password")
+
+
+class BudgetForm(FlaskForm):
+    weekly_minutes = IntegerField(
+        "Weekly learning time (minutes)",
+        description=(
+            f"Between {MIN_WEEKLY_MINUTES} and {MAX_WEEKLY_MINUTES}. Your path is planned "
+            "into weeks of this length; be honest rather than ambitious."
+        ),
+        validators=[
+            InputRequired("Enter a number of minutes."),
+            NumberRange(
+                MIN_WEEKLY_MINUTES,
+                MAX_WEEKLY_MINUTES,
+                f"Choose between {MIN_WEEKLY_MINUTES} and {MAX_WEEKLY_MINUTES} minutes.",
+            ),
+        ],
+    )

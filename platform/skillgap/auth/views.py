@@ -21,13 +21,13 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from skillgap.access import public, requires
-from skillgap.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+from skillgap.auth.forms import BudgetForm, ChangePasswordForm, LoginForm, LogoutForm
 from skillgap.db import get_session
 from skillgap.extensions import login_manager
 from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.security import get_hasher, safe_next_url
-from skillgap.services import accounts
+from skillgap.services import accounts, paths
 from skillgap.services.accounts import AccountError, LoginOutcome
 
 bp = Blueprint("auth", __name__)
@@ -120,3 +120,19 @@ def change_password():
             return redirect(url_for("learn.dashboard"))
     status = 422 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires(Role.LEARNER)
+def account():
+    """The person's own settings: weekly learning budget (and a link to the password)."""
+    db = get_session()
+    plan = paths.plan_for(db, current_user.id)
+    form = BudgetForm(data={"weekly_minutes": plan.weekly_minutes})
+    if form.validate_on_submit():
+        paths.set_weekly_minutes(db, current_user.id, form.weekly_minutes.data)
+        db.commit()
+        flash(f"Your path is now planned at {form.weekly_minutes.data} minutes a week.", "success")
+        return redirect(url_for("learn.path"))
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", form=form, plan=plan), status

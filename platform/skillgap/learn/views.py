@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from skillgap import clock
 from skillgap.access import requires
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
+from skillgap.models import Level
 from skillgap.roles import Role
-from skillgap.services import catalogue
+from skillgap.services import catalogue, paths
 
 bp = Blueprint("learn", __name__)
 
@@ -17,11 +20,23 @@ bp = Blueprint("learn", __name__)
 @bp.get("/")
 @requires(Role.LEARNER)
 def dashboard():
+    db = get_session()
+    view = paths.person_path(db, current_user, clock.now().date())
     profiles = dict(current_app.extensions["skillgap.role_profiles"])
     return render_template(
         "learn/dashboard.html",
+        view=view,
+        closed=paths.closed_gaps(db, current_user.id, view.standings),
+        levels=list(db.scalars(select(Level).order_by(Level.position))),
         role_profile_name=profiles.get(current_user.role_profile or ""),
     )
+
+
+@bp.get("/path")
+@requires(Role.LEARNER)
+def path():
+    view = paths.person_path(get_session(), current_user, clock.now().date())
+    return render_template("learn/path.html", view=view)
 
 
 @bp.get("/courses")

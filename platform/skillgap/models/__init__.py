@@ -24,6 +24,7 @@ from skillgap.models.content import (
     module_prerequisites,
     module_skills,
 )
+from skillgap.models.plans import LearningPlan, TargetOverride
 from skillgap.models.progress import ModuleCompletion
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Base",
     "Course",
     "FrameworkSource",
+    "LearningPlan",
     "Level",
     "Module",
     "ModuleCompletion",
@@ -45,6 +47,7 @@ __all__ = [
     "SelfRating",
     "Skill",
     "SkillResult",
+    "TargetOverride",
     "Team",
     "User",
     "module_prerequisites",

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from skillgap.models import Module, ModuleCompletion, Quiz, User
+from skillgap.models import Module, ModuleCompletion, Quiz, Skill, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import accounts, assessments, teams
@@ -109,7 +109,31 @@ def create_demo_organisation(
     session.flush()
     add_demo_progress(session)
     add_demo_assessments(session)
+    add_demo_plans(session)
     return logins
+
+
+def add_demo_plans(session: Session) -> None:
+    """The manager has acted on two people: a due date for Sam (who also cut his
+    weekly time), and a higher KPI target for Lena than her role asks."""
+    from datetime import date
+
+    from skillgap.services import paths
+
+    manager = session.scalar(User.by_email("manager@example.com"))
+    sam = session.scalar(User.by_email("learner2@example.com"))
+    lena = session.scalar(User.by_email("learner1@example.com"))
+    if (
+        manager is None
+        or sam is None
+        or lena is None
+        or session.get(Skill, "kpis-measurement") is None
+    ):
+        return
+    paths.set_weekly_minutes(session, sam.id, 90)
+    paths.set_due_date(session, sam.id, date.today() + timedelta(weeks=6), manager)
+    paths.set_target_overrides(session, lena.id, {"kpis-measurement": "intermediate"}, manager)
+    session.flush()
 
 
 def add_demo_progress(session: Session) -> int:

@@ -66,6 +66,23 @@ def person_visible_to(session: Session, viewer: User, user_id: int) -> User | No
     return None
 
 
+def manages(session: Session, viewer: User, person: User) -> bool:
+    """May ``viewer`` act for ``person`` (set targets, due dates)? Admins, and
+    managers of a team the person belongs to."""
+    if viewer.role == Role.ADMIN:
+        return True
+    if viewer.role != Role.MANAGER or person.team_id is None:
+        return False
+    return (
+        session.scalar(
+            select(team_managers.c.team_id).where(
+                team_managers.c.team_id == person.team_id, team_managers.c.user_id == viewer.id
+            )
+        )
+        is not None
+    )
+
+
 def manager_candidates(session: Session) -> list[User]:
     return list(
         session.scalars(

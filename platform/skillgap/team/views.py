@@ -1,17 +1,23 @@
-"""/team: the members of the teams the signed-in manager manages (admins: all).
+"""/team: the members of the teams the signed-in manager manages (admins: all),
+and each person's page with the manager's actions (targets, due date).
 
 The skill matrix is added here by the team-matrix feature.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from skillgap import clock
 from skillgap.access import requires
+from skillgap.assess import pages
 from skillgap.db import get_session
+from skillgap.models import Level, RoleTarget, User
 from skillgap.roles import Role
-from skillgap.services import teams
+from skillgap.services import paths, teams
+from skillgap.team.forms import DueDateForm, targets_form
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
@@ -24,10 +30,89 @@ def index():
     )
 
 
-@bp.get("/people/<int:user_id>")
-@requires(Role.MANAGER)
-def person(user_id: int):
+def _person_or_404(user_id: int) -> User:
     person = teams.person_visible_to(get_session(), current_user, user_id)
     if person is None:
         abort(404)
-    return render_template("team/person.html", person=person)
+    return person
+
+
+def _level_choices() -> list[tuple[str, str]]:
+    return [
+        (lvl.id, lvl.name) for lvl in get_session().scalars(select(Level).order_by(Level.position))
+    ]
+
+
+def _role_target_names(person: User) -> dict[str, str]:
+    db = get_session()
+    names = {lvl.id: lvl.name for lvl in db.scalars(select(Level))}
+    return {
+        skill_id: names[level_id]
+        for skill_id, level_id in db.execute(
+            select(RoleTarget.skill_id, RoleTarget.level_id).where(
+                RoleTarget.role_profile_id == (person.role_profile or "")
+            )
+        )
+    }
+
+
+def _render_person(person: User, targets=None, due=None, status: int = 200):  # type: ignore[no-untyped-def]
+    db = get_session()
+    view = paths.person_path(db, person, clock.now().date())
+    if targets is None:
+        targets = targets_form(view.standings, _level_choices(), _role_target_names(person))
+    if due is None:
+        due = DueDateForm(data={"due_date": view.plan.due_date})
+    return render_template(
+        "team/person.html",
+        person=person,
+        view=view,
+        history=pages.history(db, person.id),
+        can_manage=teams.manages(db, current_user, person),
+        targets=targets,
+        due=due,
+    ), status
+
+
+@bp.get("/people/<int:user_id>")
+@requires(Role.MANAGER)
+def person(user_id: int):
+    return _render_person(_person_or_404(user_id))
+
+
+@bp.post("/people/<int:user_id>/targets")
+@requires(Role.MANAGER)
+def set_targets(user_id: int):
+    db = get_session()
+    person = _person_or_404(user_id)
+    if not teams.manages(db, current_user, person):
+        abort(403)
+    standings = paths.standings_for(db, person)
+    form = targets_form(standings, _level_choices(), _role_target_names(person), formdata=None)
+    if not form.validate_on_submit():
+        return _render_person(person, targets=form, status=422)
+    # The empty choice (ROLE_TARGET) means "back to the role profile's target".
+    overrides = {s.skill.id: form[f"target-{s.skill.id}"].data or None for s in standings}
+    changed = paths.set_target_overrides(db, person.id, overrides, current_user)
+    db.commit()
+    flash(
+        f"Targets saved for {person.name} ({changed} changed). Their path follows them.", "success"
+    )
+    return redirect(url_for("team.person", user_id=person.id))
+
+
+@bp.post("/people/<int:user_id>/due-date")
+@requires(Role.MANAGER)
+def set_due_date(user_id: int):
+    db = get_session()
+    person = _person_or_404(user_id)
+    if not teams.manages(db, current_user, person):
+        abort(403)
+    form = DueDateForm()
+    if not form.validate_on_submit():
+        return _render_person(person, due=form, status=422)
+    paths.set_due_date(db, person.id, form.due_date.data, current_user)
+    db.commit()
+    when = form.due_date.data.strftime("%d %b %Y") if form.due_date.data else "none"
+    flash(f"Due date for {person.name}: {when}.", "success")
+    return redirect(url_for("team.person", user_id=person.id))

@@ -1,0 +1,302 @@
+"""A person's learning path and skill profile, assembled from the database for
+the pure engine in path_engine. A fixed number of queries per person."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skillgap.models import (
+    Course,
+    LearningPlan,
+    Level,
+    Module,
+    QuizKind,
+    RoleTarget,
+    Skill,
+    SkillResult,
+    TargetOverride,
+    User,
+    module_prerequisites,
+    module_skills,
+)
+from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
+from skillgap.services import assessments, catalogue, path_engine
+from skillgap.services.path_engine import LearningPath, ModuleInfo, Standing, Step
+
+
+def load_modules(session: Session) -> list[ModuleInfo]:
+    """Every published module of a published course, as plain values (three queries)."""
+    level_index = {lvl.id: lvl.position for lvl in session.scalars(select(Level))}
+    rows = session.execute(
+        select(
+            Module.id,
+            Module.title,
+            Module.course_id,
+            Course.position,
+            Module.position,
+            Module.level_id,
+            Module.minutes,
+        )
+        .join(Course, Course.id == Module.course_id)
+        .where(Module.published, Course.published)
+    ).all()
+    skills: dict[str, list[str]] = {}
+    for module_id, skill_id in session.execute(
+        select(module_skills.c.module_id, module_skills.c.skill_id).order_by(
+            module_skills.c.module_id, module_skills.c.position
+        )
+    ):
+        skills.setdefault(module_id, []).append(skill_id)
+    prerequisites: dict[str, list[str]] = {}
+    for module_id, prerequisite_id in session.execute(
+        select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
+    ):
+        prerequisites.setdefault(module_id, []).append(prerequisite_id)
+    return [
+        ModuleInfo(
+            id=row.id,
+            title=row.title,
+            course_id=row.course_id,
+            course_position=row[3],
+            position=row[4],
+            skills=tuple(skills.get(row.id, ())),
+            level=level_index[row.level_id],
+            minutes=row.minutes,
+            prerequisites=tuple(sorted(prerequisites.get(row.id, ()))),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SkillStanding:
+    skill: Skill
+    current: Level
+    verified: bool
+    low_evidence: bool
+    percent: float | None
+    self_rated: Level | None
+    target: Level
+    target_source: str  # "role", "manager" or "none"
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.target.position - self.current.position)
+
+
+def standings_for(session: Session, user: User) -> list[SkillStanding]:
+    levels = list(session.scalars(select(Level).order_by(Level.position)))
+    if not levels:
+        return []  # no framework imported yet: nothing to stand on
+    by_id = {level.id: level for level in levels}
+    skills = list(session.scalars(select(Skill).order_by(Skill.position)))
+    role = dict(
+        session.execute(
+            select(RoleTarget.skill_id, RoleTarget.level_id).where(
+                RoleTarget.role_profile_id == (user.role_profile or "")
+            )
+        ).all()
+    )
+    overrides = dict(
+        session.execute(
+            select(TargetOverride.skill_id, TargetOverride.level_id).where(
+                TargetOverride.user_id == user.id
+            )
+        ).all()
+    )
+    targets = path_engine.resolve_targets(role, overrides)
+    profile = assessments.profile(session, user.id, [s.id for s in skills], levels[0].id)
+    result = []
+    for skill in skills:
+        current = profile.current[skill.id]
+        target_id = targets.get(skill.id)
+        source = "manager" if skill.id in overrides else ("role" if target_id else "none")
+        result.append(
+            SkillStanding(
+                skill=skill,
+                current=by_id[current.level_id],
+                verified=current.verified,
+                low_evidence=current.low_evidence,
+                percent=current.percent,
+                self_rated=by_id.get(profile.self_rated.get(skill.id, "")),
+                target=by_id[target_id] if target_id else levels[0],
+                target_source=source,
+            )
+        )
+    return result
+
+
+def plan_for(session: Session, user_id: int) -> LearningPlan:
+    """The person's plan settings; an unsaved default row when they never changed them."""
+    return session.get(LearningPlan, user_id) or LearningPlan(
+        user_id=user_id, weekly_minutes=DEFAULT_WEEKLY_MINUTES
+    )
+
+
+@dataclass(frozen=True)
+class SkillProgress:
+    skill: Skill
+    done: int
+    total: int
+
+
+@dataclass
+class PathView:
+    path: LearningPath
+    standings: list[SkillStanding]
+    plan: LearningPlan
+    today: date
+    course_titles: dict[str, str]
+    skill_names: dict[str, str]
+    progress: list[SkillProgress] = field(default_factory=list)
+
+    @property
+    def next_step(self) -> Step | None:
+        return self.path.steps[0] if self.path.steps else None
+
+    @property
+    def finish_date(self) -> date | None:
+        weeks = len(self.path.weeks)
+        return self.today + timedelta(weeks=weeks) if weeks else None
+
+    @property
+    def weeks_available(self) -> int | None:
+        if self.plan.due_date is None:
+            return None
+        return max(0, math.ceil((self.plan.due_date - self.today).days / 7))
+
+    @property
+    def weeks_over(self) -> int:
+        available = self.weeks_available
+        return 0 if available is None else max(0, len(self.path.weeks) - available)
+
+    @property
+    def budget_that_fits(self) -> int | None:
+        if not self.weeks_over:
+            return None
+        return path_engine.smallest_budget_that_fits(
+            self.path.steps, self.weeks_available or 0, self.plan.weekly_minutes
+        )
+
+    @property
+    def overall(self) -> tuple[int, int]:
+        done = len(self.path.done)
+        return done, done + len(self.path.steps)
+
+
+def person_path(session: Session, user: User, today: date) -> PathView:
+    standings = standings_for(session, user)
+    plan = plan_for(session, user.id)
+    level_names = [lvl.name for lvl in session.scalars(select(Level).order_by(Level.position))]
+    engine_standings = [
+        Standing(s.skill.id, s.skill.name, s.current.position, s.target.position, s.verified)
+        for s in standings
+    ]
+    path = path_engine.plan_path(
+        engine_standings,
+        load_modules(session),
+        catalogue.done_ids(session, user.id),
+        plan.weekly_minutes,
+        level_names,
+    )
+    course_titles = dict(session.execute(select(Course.id, Course.title)).all())
+    view = PathView(
+        path, standings, plan, today, course_titles, {s.skill.id: s.skill.name for s in standings}
+    )
+    for standing in standings:
+        if standing.gap == 0:
+            continue
+        done = sum(1 for step in path.done if standing.skill.id in step.skills)
+        remaining = sum(1 for step in path.steps if standing.skill.id in step.skills)
+        view.progress.append(SkillProgress(standing.skill, done, done + remaining))
+    return view
+
+
+@dataclass(frozen=True)
+class ClosedGap:
+    skill: Skill
+    before: Level
+    now: Level
+
+    @property
+    def rose_by(self) -> int:
+        return self.now.position - self.before.position
+
+
+def closed_gaps(session: Session, user_id: int, standings: list[SkillStanding]) -> list[ClosedGap]:
+    """Skills whose latest diagnostic reached the target where the one before had not."""
+    levels = {lvl.id: lvl for lvl in session.scalars(select(Level))}
+    history: dict[str, list[str]] = {}
+    for skill_id, level_id in session.execute(
+        select(SkillResult.skill_id, SkillResult.level_id)
+        .where(SkillResult.user_id == user_id, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
+        .order_by(SkillResult.created_at, SkillResult.id)
+    ):
+        history.setdefault(skill_id, []).append(level_id)
+    closed = []
+    for standing in standings:
+        if standing.target_source == "none" or not standing.verified:
+            continue
+        results = [levels[level_id] for level_id in history.get(standing.skill.id, [])]
+        if len(results) < 2 or results[-1].position < standing.target.position:
+            continue
+        before = results[-2]
+        if before.position < standing.target.position:
+            closed.append(ClosedGap(standing.skill, before, results[-1]))
+    return closed
+
+
+# --- changing the plan ----------------------------------------------------------
+
+
+def _stored_plan(session: Session, user_id: int) -> LearningPlan:
+    plan = session.get(LearningPlan, user_id)
+    if plan is None:
+        plan = LearningPlan(user_id=user_id, weekly_minutes=DEFAULT_WEEKLY_MINUTES)
+        session.add(plan)
+    return plan
+
+
+def set_weekly_minutes(session: Session, user_id: int, minutes: int) -> None:
+    _stored_plan(session, user_id).weekly_minutes = minutes
+
+
+def set_due_date(session: Session, user_id: int, due: date | None, set_by: User) -> None:
+    plan = _stored_plan(session, user_id)
+    plan.due_date = due
+    plan.due_set_by_id = set_by.id if due else None
+
+
+def set_target_overrides(
+    session: Session, user_id: int, overrides: dict[str, str | None], set_by: User
+) -> int:
+    """Per skill: a level id to override the role target, or None to go back to it.
+    Returns how many skills changed."""
+    existing = {
+        o.skill_id: o
+        for o in session.scalars(select(TargetOverride).where(TargetOverride.user_id == user_id))
+    }
+    changed = 0
+    for skill_id, level_id in overrides.items():
+        current = existing.get(skill_id)
+        if level_id is None and current is not None:
+            session.delete(current)
+            changed += 1
+        elif level_id is not None and current is None:
+            session.add(
+                TargetOverride(
+                    user_id=user_id, skill_id=skill_id, level_id=level_id, set_by_id=set_by.id
+                )
+            )
+            changed += 1
+        elif level_id is not None and current is not None and current.level_id != level_id:
+            current.level_id = level_id
+            current.set_by_id = set_by.id
+            changed += 1
+    session.flush()
+    return changed
