@@ -69,9 +69,8 @@ def main() -> None:
     people = [make_person(modules, rng) for _ in range(1000)]
     batch = median_ms(lambda: [plan_path(s, modules, c, b, LEVELS) for s, c, b in people], 3)
     print(f"modules: {len(modules)}, skills: {len(SKILLS)}")
-    print(
-        f"one person:    median {single:8.2f} ms  ({len(path.steps)} steps, {len(path.weeks)} weeks)"
-    )
+    steps, weeks = len(path.steps), len(path.weeks)
+    print(f"one person:    median {single:8.2f} ms  ({steps} steps, {weeks} weeks)")
     print(f"1,000 people:  median {batch:8.0f} ms  ({batch / 1000:.2f} ms a person)")
 
 
