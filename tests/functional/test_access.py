@@ -38,6 +38,8 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "assess.take": (Role.LEARNER, "GET"),
     "assess.result": (Role.LEARNER, "GET"),
     "team.index": (Role.MANAGER, "GET"),
+    "team.matrix_csv": (Role.MANAGER, "GET"),
+    "team.matrix_xlsx": (Role.MANAGER, "GET"),
     "team.person": (Role.MANAGER, "GET"),
     "team.set_targets": (Role.MANAGER, "POST"),
     "team.set_due_date": (Role.MANAGER, "POST"),
@@ -51,6 +53,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.new_team": (Role.ADMIN, "GET"),
     "admin.edit_team": (Role.ADMIN, "GET"),
     "admin.items": (Role.ADMIN, "GET"),
+    "admin.organisation": (Role.ADMIN, "GET"),
 }
 
 
@@ -181,8 +184,24 @@ def test_admin_sees_everyone(app: Flask, org: dict) -> None:
     client = app.test_client()
     login(client, org[Role.ADMIN].email)
     assert client.get(f"/team/people/{org['outsider'].id}").status_code == 200
-    team_page = client.get("/team").get_data(as_text=True)
-    assert "member@example.net" in team_page and "outsider@example.net" in team_page
+    own = client.get(f"/team?team={org['own_team'].id}").get_data(as_text=True)
+    other = client.get(f"/team?team={org['other_team'].id}").get_data(as_text=True)
+    assert "member@example.net" in own and "outsider@example.net" in other
+    for path in ("/team/matrix.csv", "/team/matrix.xlsx"):
+        assert client.get(f"{path}?team={org['other_team'].id}").status_code == 200
+
+
+def test_matrix_and_exports_of_another_team_are_404_for_a_manager(app: Flask, org: dict) -> None:
+    client = app.test_client()
+    login(client, org[Role.MANAGER].email)
+    other = org["other_team"].id
+    for path in ("/team", "/team/matrix.csv", "/team/matrix.xlsx"):
+        assert client.get(f"{path}?team={other}").status_code == 404, path
+        assert client.get(f"{path}?team={org['own_team'].id}").status_code == 200, path
+    learner = app.test_client()
+    login(learner, org[Role.LEARNER].email)
+    for path in ("/team", "/team/matrix.csv", "/team/matrix.xlsx"):
+        assert learner.get(f"{path}?team={org['own_team'].id}").status_code == 403, path
 
 
 def test_wrong_role_gets_the_styled_403_page(app: Flask, org: dict) -> None:

@@ -16,15 +16,17 @@ def test_manager_sees_members_of_every_team_they_manage_and_no_one_else(app, db)
     factories.make_user(db, email="c2@example.org", team=second)
     factories.make_user(db, email="p1@example.org", team=other)
     db.commit()
+    login(app.test_client(), "c1@example.org")
     client = app.test_client()
-    login(client, "c1@example.org")
-    login(client := app.test_client(), "m@example.org")
-    page = client.get("/team").get_data(as_text=True)
-    assert "Content" in page and "Care" in page and "Paid" not in page
-    assert "c1@example.org" in page and "c2@example.org" in page
-    assert "p1@example.org" not in page
-    assert "never" in page  # c2 has never signed in
-    assert "UTC" in page  # c1's last sign-in is shown
+    login(client, "m@example.org")
+    care = client.get("/team").get_data(as_text=True)  # the first team by name
+    assert "<h1>Care</h1>" in care and "c2@example.org" in care and "never" in care
+    assert '<option value="%d" >Content</option>' % first.id in care  # the team picker
+    assert "Paid" not in care and "p1@example.org" not in care
+    content = client.get(f"/team?team={first.id}").get_data(as_text=True)
+    assert "c1@example.org" in content and "UTC" in content  # c1's last sign-in
+    assert "p1@example.org" not in content
+    assert client.get(f"/team?team={other.id}").status_code == 404
 
 
 def test_manager_without_teams_gets_a_clear_message(client, login_as):

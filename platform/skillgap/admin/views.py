@@ -16,7 +16,7 @@ from skillgap.forms import ConfirmForm, choices
 from skillgap.models import Quiz, Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, teams
+from skillgap.services import accounts, matrix, teams
 from skillgap.services.accounts import AccountError
 from skillgap.services.item_stats import item_statistics
 from skillgap.services.teams import TeamError
@@ -261,3 +261,10 @@ def items():
         stats=stats,
         flagged=sum(1 for s in stats if s.flags),
     )
+
+
+@bp.get("/organisation")
+@requires(Role.ADMIN)
+def organisation():
+    skills, _levels, aggregates = matrix.organisation(get_session())
+    return render_template("admin/organisation.html", skills=skills, aggregates=aggregates)

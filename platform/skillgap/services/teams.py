@@ -48,8 +48,10 @@ def update_team(session: Session, team: Team, name: str, managers: Sequence[User
     team.managers = list(managers)
 
 
-def teams_visible_to(session: Session, manager: User) -> list[Team]:
-    query = select(Team).order_by(Team.name).options(selectinload(Team.members))
+def teams_visible_to(session: Session, manager: User, with_members: bool = True) -> list[Team]:
+    query = select(Team).order_by(Team.name)
+    if with_members:
+        query = query.options(selectinload(Team.members))
     if manager.role != Role.ADMIN:
         query = query.join(team_managers).where(team_managers.c.user_id == manager.id)
     return list(session.scalars(query))

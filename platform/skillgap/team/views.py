@@ -1,8 +1,5 @@
-"""/team: the members of the teams the signed-in manager manages (admins: all),
-and each person's page with the manager's actions (targets, due date).
-
-The skill matrix is added here by the team-matrix feature.
-"""
+"""/team/people/<id>: one person's page with the manager's actions (targets, due
+date). The matrix and its exports are in views_matrix."""
 
 from __future__ import annotations
 
@@ -20,14 +17,6 @@ from skillgap.services import paths, teams
 from skillgap.team.forms import DueDateForm, targets_form
 
 bp = Blueprint("team", __name__, url_prefix="/team")
-
-
-@bp.get("")
-@requires(Role.MANAGER)
-def index():
-    return render_template(
-        "team/index.html", teams=teams.teams_visible_to(get_session(), current_user)
-    )
 
 
 def _person_or_404(user_id: int) -> User:

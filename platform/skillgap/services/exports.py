@@ -1,0 +1,81 @@
+"""The team matrix as a table, and that table as CSV or XLSX.
+
+The table is exactly what the matrix page shows: per skill the current level,
+its tested percent, the target and the gap, plus whether the level is tested.
+Cells that a spreadsheet would run as a formula (starting with = + - @, or a
+tab or carriage return) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import Workbook
+
+from skillgap.services.matrix import Matrix
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def matrix_table(matrix: Matrix) -> tuple[list[str], list[list[object]]]:
+    header: list[str] = ["Name", "Email", "Role profile"]
+    for skill in matrix.skills:
+        header += [
+            f"{skill.name}: level",
+            f"{skill.name}: tested %",
+            f"{skill.name}: target",
+            f"{skill.name}: gap",
+            f"{skill.name}: evidence",
+        ]
+    header.append("Total gap")
+    rows: list[list[object]] = []
+    for row in matrix.rows:
+        values: list[object] = [row.name, row.email, row.role_profile or ""]
+        for skill in matrix.skills:
+            cell = row.cells[skill.id]
+            evidence = "tested" if cell.verified else ("self-rated" if cell.self_rated else "none")
+            if cell.verified and cell.low_evidence:
+                evidence = "tested, low evidence"
+            values += [
+                cell.level.name,
+                round(cell.percent, 1) if cell.percent is not None else "",
+                cell.target.name if cell.target else "",
+                cell.gap,
+                evidence,
+            ]
+        values.append(row.total_gap)
+        rows.append(values)
+    return header, rows
+
+
+def safe_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def file_name(matrix: Matrix, extension: str, today: date) -> str:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in matrix.team.name.lower()).strip("-")
+    return f"skillgap-matrix-{slug or 'team'}-{today.isoformat()}.{extension}"
+
+
+def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8 right
+
+
+def to_xlsx(header: list[str], rows: list[list[object]], title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "Matrix")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,73 @@
+"""/team (the matrix of the chosen team) and its CSV / XLSX exports."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+from flask_login import current_user
+
+from skillgap import clock
+from skillgap.access import requires
+from skillgap.db import get_session
+from skillgap.models import Team
+from skillgap.roles import Role
+from skillgap.services import exports, matrix, teams
+from skillgap.team.views import bp
+
+
+def _chosen_team(visible: list[Team]) -> Team | None:
+    """The team asked for (404 if the viewer may not see it), else their first."""
+    wanted = request.args.get("team", type=int)
+    if wanted is None:
+        return visible[0] if visible else None
+    team = next((t for t in visible if t.id == wanted), None)
+    if team is None:
+        abort(404)
+    return team
+
+
+def _matrix_for_request():  # type: ignore[no-untyped-def]
+    db = get_session()
+    visible = teams.teams_visible_to(db, current_user, with_members=False)
+    team = _chosen_team(visible)
+    sort = request.args.get("sort", "name")
+    profile = request.args.get("profile") or None
+    built = matrix.team_matrix(db, team, sort, profile) if team else None
+    return visible, built, sort, profile
+
+
+@bp.get("")
+@requires(Role.MANAGER)
+def index():
+    visible, built, sort, profile = _matrix_for_request()
+    trend = matrix.team_trend(get_session(), built.team) if built else ([], {})
+    return render_template(
+        "team/index.html", teams=visible, matrix=built, sort=sort, profile=profile, trend=trend
+    )
+
+
+def _export(extension: str) -> Response:
+    _visible, built, _sort, _profile = _matrix_for_request()
+    if built is None:
+        abort(404)
+    header, rows = exports.matrix_table(built)
+    name = exports.file_name(built, extension, clock.now().date())
+    if extension == "csv":
+        body, mimetype = exports.to_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(header, rows, built.team.name)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.get("/matrix.csv")
+@requires(Role.MANAGER)
+def matrix_csv():
+    return _export("csv")
+
+
+@bp.get("/matrix.xlsx")
+@requires(Role.MANAGER)
+def matrix_xlsx():
+    return _export("xlsx")
