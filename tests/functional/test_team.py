@@ -21,7 +21,7 @@ def test_manager_sees_members_of_every_team_they_manage_and_no_one_else(app, db)
     login(client, "m@example.org")
     care = client.get("/team").get_data(as_text=True)  # the first team by name
     assert "<h1>Care</h1>" in care and "c2@example.org" in care and "never" in care
-    assert '<option value="%d" >Content</option>' % first.id in care  # the team picker
+    assert f'<option value="{first.id}" >Content</option>' in care  # the team picker
     assert "Paid" not in care and "p1@example.org" not in care
     content = client.get(f"/team?team={first.id}").get_data(as_text=True)
     assert "c1@example.org" in content and "UTC" in content  # c1's last sign-in

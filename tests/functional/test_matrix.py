@@ -1,0 +1,181 @@
+"""The team matrix page, its exports and the organisation view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from skillgap.content.importer import import_content
+from skillgap.db import database
+from skillgap.models import Attempt, SkillResult
+from skillgap.models.base import utcnow
+from skillgap.roles import Role
+from skillgap.services import exports, matrix
+from tests import factories
+from tests.conftest import FIXTURE_CONTENT, login, reread
+
+LEVELS = ["below-entry", "entry", "intermediate", "advanced"]
+
+
+def give_results(db, user, levels_by_skill: dict[str, int], kind="diagnostic", days_ago=0):
+    when = utcnow() - timedelta(days=days_ago)
+    attempt = Attempt(
+        user_id=user.id,
+        quiz_id=kind,
+        state="submitted",
+        question_ids=[],
+        started_at=when,
+        submitted_at=when,
+    )
+    db.add(attempt)
+    db.flush()
+    for skill, index in levels_by_skill.items():
+        percent = {0: 40.0, 1: 65.0, 2: 80.0, 3: 95.0}[index] if kind == "diagnostic" else None
+        db.add(
+            SkillResult(
+                attempt_id=attempt.id,
+                user_id=user.id,
+                skill_id=skill,
+                kind=kind,
+                level_id=LEVELS[index],
+                percent=percent,
+                questions=6,
+                possible=6,
+                created_at=when,
+            )
+        )
+
+
+@pytest.fixture
+def squad(db, content):
+    manager = factories.make_user(db, Role.MANAGER, email="m@example.org")
+    team = factories.make_team(db, "Social", managers=[manager])
+    people = [
+        factories.make_user(
+            db,
+            name=name,
+            email=f"{name.lower()}@example.org",
+            team=team,
+            role_profile="social-media-manager",
+        )
+        for name in ("Ava", "Ben", "=HYPERLINK(evil)")
+    ]
+    give_results(db, people[0], {"strategy-planning": 1, "platform-metrics": 2}, days_ago=40)
+    give_results(db, people[0], {"strategy-planning": 2, "platform-metrics": 2})
+    give_results(db, people[0], {"strategy-planning": 3}, kind="self-assessment")
+    give_results(db, people[1], {"strategy-planning": 0}, kind="self-assessment")
+    db.commit()
+    return {"manager": manager, "team": team, "people": people}
+
+
+def test_matrix_page_shows_levels_in_words_gaps_and_summary(client, squad):
+    login(client, "m@example.org")
+    page = client.get("/team?sort=gap").get_data(as_text=True)
+    assert '<span class="cell-level">Intermediate</span>' in page
+    assert '<span class="cell-flag">self-rated</span>' in page
+    assert '<span class="cell-gap">gap 2</span>' in page
+    assert "1 of 1 (100%)" in page  # Ava over-confident in strategy (self Advanced > tested)
+    assert "Top gaps and the modules that cover them" in page
+    assert 'href="/modules/first-steps"' in page
+    for when in (date.today() - timedelta(days=40), date.today()):  # the trend's months
+        assert f"{when:%Y-%m}: " in page
+    assert page.index("Ben") < page.index("Ava")  # sorted by total gap, largest first
+
+
+def parsed_csv(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_exports_equal_the_matrix_the_page_computes(app, client, db, squad):
+    login(client, "m@example.org")
+    reread(db)
+    expected_header, expected_rows = exports.matrix_table(
+        matrix.team_matrix(db, squad["team"], "gap")
+    )
+    csv_response = client.get(f"/team/matrix.csv?team={squad['team'].id}&sort=gap")
+    today = date.today().isoformat()
+    assert (
+        f'filename="skillgap-matrix-social-{today}.csv"'
+        in csv_response.headers["Content-Disposition"]
+    )
+    rows = parsed_csv(csv_response.data)
+    assert rows[0] == expected_header
+    assert rows[1:] == [[str(exports.safe_cell(v)) for v in row] for row in expected_rows]
+    assert any(cell == "'=HYPERLINK(evil)" for row in rows for cell in row)  # neutralised
+
+    xlsx_response = client.get(f"/team/matrix.xlsx?team={squad['team'].id}&sort=gap")
+    assert f"skillgap-matrix-social-{today}.xlsx" in xlsx_response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(xlsx_response.data), read_only=True).active
+    values = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == expected_header
+    assert values[1:] == [[exports.safe_cell(v) for v in row] for row in expected_rows]
+
+
+def test_role_profile_filter(client, db, squad):
+    factories.make_user(
+        db, name="Zed", email="z@example.org", team=squad["team"], role_profile="head-of-social"
+    )
+    db.commit()
+    login(client, "m@example.org")
+    filtered = client.get("/team?profile=head-of-social").get_data(as_text=True)
+    assert "Zed" in filtered and "Ava" not in filtered
+
+
+def _count_queries(app, client, url: str) -> int:
+    engine = database(app).engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len([s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))])
+
+
+def test_team_page_query_count_does_not_grow_with_the_team(app, db, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    skills = [f"skill-{n:02d}" for n in range(12)]
+    framework = (root / "courses" / "framework.yml").read_text()
+    framework = framework.replace(
+        "skills:\n", "skills:\n" + "".join(f"  - {{id: {s}, name: Skill {s}}}\n" for s in skills)
+    )
+    (root / "courses" / "framework.yml").write_text(framework)
+    import_content(db, root)
+    manager = factories.make_user(db, Role.MANAGER, email="m@example.org")
+    small = factories.make_team(db, "Small", managers=[manager])
+    large = factories.make_team(db, "Large", managers=[manager])
+    for team, size in ((small, 5), (large, 200)):
+        for n in range(size):
+            person = factories.make_user(db, team=team, role_profile="social-media-manager")
+            give_results(db, person, {s: (n + i) % 4 for i, s in enumerate(skills)})
+            give_results(db, person, {s: 3 for s in skills[:4]}, kind="self-assessment")
+    db.commit()
+    client = app.test_client()
+    login(client, "m@example.org")
+    small_count = _count_queries(app, client, f"/team?team={small.id}")
+    large_count = _count_queries(app, client, f"/team?team={large.id}&sort=gap")
+    assert small_count == large_count
+    assert small_count <= 15
+
+
+def test_organisation_view_aggregates_every_team(app, client, db, squad):
+    factories.make_team(db, "Empty")
+    factories.make_user(db, Role.ADMIN, email="a@example.org")
+    db.commit()
+    login(client, "a@example.org")
+    page = client.get("/admin/organisation").get_data(as_text=True)
+    assert "Empty" in page and "Social" in page
+    assert "1 of 3 at target" in page  # strategy-planning: only Ava (Intermediate) meets it
+    assert f'href="/team?team={squad["team"].id}"' in page

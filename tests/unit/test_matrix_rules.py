@@ -1,0 +1,91 @@
+"""Matrix arithmetic on plain values: current level, gaps, summary, sort, trend."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from skillgap.services.matrix import (
+    LevelInfo,
+    SkillInfo,
+    build_rows,
+    monthly_means,
+    sort_rows,
+    summarise,
+)
+
+LEVELS = [
+    LevelInfo("below-entry", "Below entry", 0),
+    LevelInfo("entry", "Entry", 1),
+    LevelInfo("intermediate", "Intermediate", 2),
+    LevelInfo("advanced", "Advanced", 3),
+]
+SKILLS = [SkillInfo("plan", "Planning"), SkillInfo("kpi", "KPIs")]
+MEMBERS = [
+    (1, "Ann", "a@x.org", "manager", None),
+    (2, "bob", "b@x.org", "manager", None),
+    (3, "Cy", "c@x.org", None, None),
+]
+ROLE_TARGETS = [("manager", "plan", "intermediate"), ("manager", "kpi", "entry")]
+OVERRIDES = [(2, "kpi", "advanced")]
+LATEST = [
+    (1, "plan", "diagnostic", "entry", 64.0, False),
+    (1, "plan", "self-assessment", "advanced", None, False),
+    (1, "kpi", "diagnostic", "intermediate", 80.0, True),
+    (2, "plan", "self-assessment", "intermediate", None, False),
+    (3, "kpi", "diagnostic", "below-entry", 40.0, False),
+    (3, "kpi", "self-assessment", "below-entry", None, False),
+]
+
+
+def rows():
+    return build_rows(MEMBERS, SKILLS, LEVELS, ROLE_TARGETS, OVERRIDES, LATEST)
+
+
+def test_cells_follow_the_current_level_rules():
+    ann, bob, cy = rows()
+    assert (ann.cells["plan"].level.id, ann.cells["plan"].verified, ann.cells["plan"].gap) == (
+        "entry",
+        True,
+        1,
+    )
+    assert ann.cells["plan"].over_confident and ann.cells["plan"].entry_competent
+    assert ann.cells["kpi"].low_evidence and ann.cells["kpi"].gap == 0
+    # Bob: self-rating only (unverified) for planning, nothing for KPIs; manager override.
+    assert (bob.cells["plan"].level.id, bob.cells["plan"].verified) == ("intermediate", False)
+    assert bob.cells["plan"].gap == 0 and not bob.cells["plan"].over_confident
+    assert (bob.cells["kpi"].level.id, bob.cells["kpi"].target.id, bob.cells["kpi"].gap) == (
+        "below-entry",
+        "advanced",
+        3,
+    )
+    assert cy.cells["kpi"].target is None and cy.cells["kpi"].gap == 0  # no role profile
+    assert [r.total_gap for r in (ann, bob, cy)] == [1, 3, 0]
+
+
+def test_summary_counts():
+    plan, kpi = summarise(rows(), SKILLS)
+    assert plan.distribution == {"entry": 1, "intermediate": 1, "below-entry": 1}
+    assert (plan.below_target, plan.with_target) == (1, 2)
+    assert (plan.over_confident, plan.with_both, plan.entry_competent) == (1, 1, 1)
+    assert (kpi.below_target, kpi.with_target, kpi.total_gap) == (1, 2, 3)
+    assert (kpi.over_confident, kpi.with_both, kpi.entry_competent) == (0, 1, 1)
+
+
+def test_sorting():
+    assert [r.name for r in sort_rows(rows(), "name")] == ["Ann", "bob", "Cy"]
+    assert [r.name for r in sort_rows(rows(), "gap")] == ["bob", "Ann", "Cy"]
+    assert [r.name for r in sort_rows(rows(), "kpi")] == ["bob", "Cy", "Ann"]  # weakest first
+    assert [r.name for r in sort_rows(rows(), "nonsense")] == ["Ann", "bob", "Cy"]
+
+
+def test_monthly_means_use_each_persons_latest_result_in_the_month():
+    data = [
+        (1, "plan", datetime(2026, 9, 3), 0),
+        (1, "plan", datetime(2026, 9, 20), 2),  # replaces Ann's September 0
+        (2, "plan", datetime(2026, 9, 10), 1),
+        (1, "plan", datetime(2026, 11, 2), 3),
+        (2, "kpi", datetime(2026, 11, 5), 1),
+    ]
+    months, series = monthly_means(data)
+    assert months == ["2026-09", "2026-11"]
+    assert series == {"plan": [1.5, 3.0], "kpi": [None, 1.0]}
