@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from skillgap.content.importer import import_content
 from skillgap.db import database
@@ -25,6 +25,14 @@ LEVELS = ["below-entry", "entry", "intermediate", "advanced"]
 
 def give_results(db, user, levels_by_skill: dict[str, int], kind="diagnostic", days_ago=0):
     when = utcnow() - timedelta(days=days_ago)
+    for older in db.scalars(
+        select(SkillResult).where(
+            SkillResult.user_id == user.id,
+            SkillResult.kind == kind,
+            SkillResult.skill_id.in_(list(levels_by_skill)),
+        )
+    ):
+        older.latest = False  # as grading does
     attempt = Attempt(
         user_id=user.id,
         quiz_id=kind,

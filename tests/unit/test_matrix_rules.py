@@ -25,20 +25,20 @@ MEMBERS = [
     (2, "bob", "b@x.org", "manager", None),
     (3, "Cy", "c@x.org", None, None),
 ]
-ROLE_TARGETS = [("manager", "plan", "intermediate"), ("manager", "kpi", "entry")]
-OVERRIDES = [(2, "kpi", "advanced")]
-LATEST = [
-    (1, "plan", "diagnostic", "entry", 64.0, False),
-    (1, "plan", "self-assessment", "advanced", None, False),
-    (1, "kpi", "diagnostic", "intermediate", 80.0, True),
-    (2, "plan", "self-assessment", "intermediate", None, False),
-    (3, "kpi", "diagnostic", "below-entry", 40.0, False),
-    (3, "kpi", "self-assessment", "below-entry", None, False),
+# (user, team, skill, latest tested level, percent, low evidence, latest self-rating, target):
+# what the one joined query returns. Bob's KPI target "advanced" is a manager's override.
+CELLS = [
+    (1, 9, "plan", "entry", 64.0, False, "advanced", "intermediate"),
+    (1, 9, "kpi", "intermediate", 80.0, True, None, "entry"),
+    (2, 9, "plan", None, None, None, "intermediate", "intermediate"),
+    (2, 9, "kpi", None, None, None, None, "advanced"),
+    (3, 9, "plan", None, None, None, None, None),
+    (3, 9, "kpi", "below-entry", 40.0, False, "below-entry", None),
 ]
 
 
 def rows():
-    return build_rows(MEMBERS, SKILLS, LEVELS, ROLE_TARGETS, OVERRIDES, LATEST)
+    return build_rows(MEMBERS, SKILLS, LEVELS, CELLS)
 
 
 def test_cells_follow_the_current_level_rules():

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from skillgap.models.base import Base, created_at, intpk, utcnow
@@ -129,10 +129,18 @@ class Answer(Base):
 
 class SkillResult(Base):
     """One skill's outcome of a submitted attempt. For a self-assessment, the
-    self-rated level (no percent)."""
+    self-rated level (no percent).
+
+    ``latest`` marks the newest result per person, skill and kind (derived data,
+    kept by grading): the team matrix and organisation view join on it instead of
+    ranking a year of history on every request.
+    """
 
     __tablename__ = "skill_results"
-    __table_args__ = (UniqueConstraint("attempt_id", "skill_id"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "skill_id"),
+        Index("ix_skill_results_latest", "user_id", "skill_id", "kind", "latest"),
+    )
 
     id: Mapped[intpk]
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
@@ -148,6 +156,7 @@ class SkillResult(Base):
     brier: Mapped[float | None]
     certain_count: Mapped[int] = mapped_column(default=0)
     certain_wrong: Mapped[int] = mapped_column(default=0)
+    latest: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
 
     attempt: Mapped[Attempt] = relationship(back_populates="results")

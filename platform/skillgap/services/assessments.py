@@ -206,7 +206,9 @@ def _grade(session: Session, attempt: Attempt) -> None:
             answer.score = score
         graded.append(GradedAnswer(question.skill_id, score, answer.confidence if answer else None))
     levels = level_rules(session)
-    for result in scoring.score_skills(graded, levels):
+    scores = scoring.score_skills(graded, levels)
+    _retire_latest(session, attempt.user_id, kind, [s.skill_id for s in scores])
+    for result in scores:
         session.add(
             SkillResult(
                 attempt_id=attempt.id,
@@ -230,6 +232,21 @@ def _grade(session: Session, attempt: Attempt) -> None:
     session.flush()
 
 
+def _retire_latest(session: Session, user_id: int, kind: str, skill_ids: list[str]) -> None:
+    """The results about to be added become the latest for these skills."""
+    session.execute(
+        update(SkillResult)
+        .where(
+            SkillResult.user_id == user_id,
+            SkillResult.kind == kind,
+            SkillResult.skill_id.in_(skill_ids),
+            SkillResult.latest,
+        )
+        .values(latest=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _record_self_ratings(session: Session, attempt: Attempt, questions, answers) -> None:  # type: ignore[no-untyped-def]
     claims = {rating.id: rating.claims_level_id for rating in session.scalars(select(SelfRating))}
     level_ids = [level.id for level in session.scalars(select(Level).order_by(Level.position))]
@@ -238,6 +255,7 @@ def _record_self_ratings(session: Session, attempt: Attempt, questions, answers)
         if answer.rating_id in claims:
             skill = questions[question_id].skill_id
             claimed.setdefault(skill, []).append(level_ids.index(claims[answer.rating_id]))
+    _retire_latest(session, attempt.user_id, QuizKind.SELF_ASSESSMENT.value, list(claimed))
     for skill_id, indexes in claimed.items():
         session.add(
             SkillResult(
@@ -278,7 +296,7 @@ class Profile:
 def latest_results(session: Session, user_id: int, kind: QuizKind) -> dict[str, SkillResult]:
     rows = session.scalars(
         select(SkillResult)
-        .where(SkillResult.user_id == user_id, SkillResult.kind == kind.value)
+        .where(SkillResult.user_id == user_id, SkillResult.kind == kind.value, SkillResult.latest)
         .order_by(SkillResult.created_at.desc(), SkillResult.id.desc())
     )
     latest: dict[str, SkillResult] = {}

@@ -1,10 +1,15 @@
 """The team skill matrix, its summary and trend, and the organisation view.
 
 Everything here is a fixed number of plain-column queries, whatever the team
-size (no query per person or per cell), followed by arithmetic in Python:
-members; skills; levels; role targets; overrides; the latest diagnostic and
-self-assessment result per person and skill (one windowed query); and, for the
-trend, the diagnostic history.
+size (no query per person or per cell): skills, levels, members, and one query
+that joins every person with every skill, their latest diagnostic and
+self-assessment result (``SkillResult.latest``) and their target (a manager's
+override, else the role profile's). The organisation view runs the same join
+grouped by team in the database.
+
+The current-level rule (design.md: latest diagnostic, else self-rating marked
+unverified, else the lowest level) is applied in ``build_rows`` for cells and in
+``organisation`` as SQL; services/assessments.profile applies it per person.
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from skillgap.models import (
     Course,
@@ -128,42 +133,44 @@ def _framework(session: Session) -> tuple[list[SkillInfo], list[LevelInfo]]:
     return skills, levels
 
 
-def _latest_results(session: Session, member_filter) -> list[tuple]:  # type: ignore[no-untyped-def]
-    """(user, skill, kind, level, percent, low_evidence) of the latest diagnostic and
-    self-assessment result per person and skill: one windowed query."""
-    ranked = (
+def _cells_query(member_filter):  # type: ignore[no-untyped-def]
+    """Every (member, skill) with the latest tested and self-rated level and the target."""
+    tested, rated = aliased(SkillResult), aliased(SkillResult)
+    override, role = aliased(TargetOverride), aliased(RoleTarget)
+    return (
         select(
-            SkillResult.user_id,
-            SkillResult.skill_id,
-            SkillResult.kind,
-            SkillResult.level_id,
-            SkillResult.percent,
-            SkillResult.low_evidence,
-            func.row_number()
-            .over(
-                partition_by=(SkillResult.user_id, SkillResult.skill_id, SkillResult.kind),
-                order_by=(SkillResult.created_at.desc(), SkillResult.id.desc()),
-            )
-            .label("rank"),
+            User.id.label("user_id"),
+            User.team_id.label("team_id"),
+            Skill.id.label("skill_id"),
+            tested.level_id.label("tested_level"),
+            tested.percent.label("percent"),
+            tested.low_evidence.label("low_evidence"),
+            rated.level_id.label("rated_level"),
+            func.coalesce(override.level_id, role.level_id).label("target_level"),
         )
-        .join(User, User.id == SkillResult.user_id)
-        .where(
-            member_filter,
-            SkillResult.kind.in_([QuizKind.DIAGNOSTIC.value, QuizKind.SELF_ASSESSMENT.value]),
+        .select_from(User)
+        .join(Skill, true())
+        .outerjoin(
+            tested,
+            and_(
+                tested.user_id == User.id,
+                tested.skill_id == Skill.id,
+                tested.kind == QuizKind.DIAGNOSTIC.value,
+                tested.latest == true(),
+            ),
         )
-        .subquery()
-    )
-    return list(
-        session.execute(
-            select(
-                ranked.c.user_id,
-                ranked.c.skill_id,
-                ranked.c.kind,
-                ranked.c.level_id,
-                ranked.c.percent,
-                ranked.c.low_evidence,
-            ).where(ranked.c.rank == 1)
+        .outerjoin(
+            rated,
+            and_(
+                rated.user_id == User.id,
+                rated.skill_id == Skill.id,
+                rated.kind == QuizKind.SELF_ASSESSMENT.value,
+                rated.latest == true(),
+            ),
         )
+        .outerjoin(override, and_(override.user_id == User.id, override.skill_id == Skill.id))
+        .outerjoin(role, and_(role.role_profile_id == User.role_profile, role.skill_id == Skill.id))
+        .where(member_filter)
     )
 
 
@@ -171,55 +178,32 @@ def build_rows(
     members: Sequence[tuple],  # (id, name, email, role profile, last sign-in)
     skills: Sequence[SkillInfo],
     levels: Sequence[LevelInfo],
-    role_targets: Iterable[tuple[str, str, str]],
-    overrides: Iterable[tuple[int, str, str]],
-    latest: Iterable[tuple],
+    cell_rows: Iterable[tuple],  # (user, team, skill, tested, percent, low, rated, target)
 ) -> list[Row]:
     """Pure: the matrix rows from plain values (current level as design.md defines it)."""
     level_by_id = {level.id: level for level in levels}
-    lowest = levels[0] if levels else None  # no framework imported: rows without cells
-    targets_by_profile: dict[str, dict[str, str]] = defaultdict(dict)
-    for profile, skill, level in role_targets:
-        targets_by_profile[profile][skill] = level
-    override_by_user: dict[int, dict[str, str]] = defaultdict(dict)
-    for user_id, skill, level in overrides:
-        override_by_user[user_id][skill] = level
-    tested: dict[tuple[int, str], tuple] = {}
-    rated: dict[tuple[int, str], str] = {}
-    for user_id, skill, kind, level, percent, low in latest:
-        if kind == QuizKind.DIAGNOSTIC:
-            tested[(user_id, skill)] = (level, percent, low)
-        else:
-            rated[(user_id, skill)] = level
+    if not levels:
+        return [Row(m[0], m[1], m[2], m[3], {}, m[4]) for m in members]  # no framework yet
+    lowest = levels[0]
+    found: dict[tuple[int, str], tuple] = {}
+    for row in cell_rows:
+        found[(row[0], row[2])] = row
     rows = []
     for user_id, name, email, profile, last_login_at in members:
-        targets = {**targets_by_profile.get(profile or "", {}), **override_by_user.get(user_id, {})}
         cells = {}
         for skill in skills:
-            key = (user_id, skill.id)
-            self_level = level_by_id.get(rated.get(key, ""))
-            if key in tested:
-                level_id, percent, low = tested[key]
-                cell = Cell(
-                    level_by_id[level_id],
-                    percent,
-                    True,
-                    bool(low),
-                    level_by_id.get(targets.get(skill.id, "")),
-                    self_level,
-                )
-            elif lowest is not None:
-                cell = Cell(
-                    self_level or lowest,
-                    None,
-                    False,
-                    False,
-                    level_by_id.get(targets.get(skill.id, "")),
-                    self_level,
-                )
-            else:
-                continue
-            cells[skill.id] = cell
+            _u, _t, _s, tested, percent, low, rated, target = found.get(
+                (user_id, skill.id), (None,) * 8
+            )
+            self_level = level_by_id.get(rated or "")
+            cells[skill.id] = Cell(
+                level=level_by_id[tested] if tested else (self_level or lowest),
+                percent=percent if tested else None,
+                verified=tested is not None,
+                low_evidence=bool(low) if tested else False,
+                target=level_by_id.get(target or ""),
+                self_rated=self_level,
+            )
         rows.append(Row(user_id, name, email, profile, cells, last_login_at))
     return rows
 
@@ -264,24 +248,18 @@ def team_matrix(
     session: Session, team: Team, sort: str = "name", profile: str | None = None
 ) -> Matrix:
     skills, levels = _framework(session)
-    in_team = User.team_id == team.id
-    member_query = select(
-        User.id, User.name, User.email, User.role_profile, User.last_login_at
-    ).where(in_team, User.active)
+    members_filter = and_(User.team_id == team.id, User.active)
     if profile:
-        member_query = member_query.where(User.role_profile == profile)
-    members = list(session.execute(member_query))
-    role_targets = session.execute(
-        select(RoleTarget.role_profile_id, RoleTarget.skill_id, RoleTarget.level_id)
+        members_filter = and_(members_filter, User.role_profile == profile)
+    members = list(
+        session.execute(
+            select(User.id, User.name, User.email, User.role_profile, User.last_login_at).where(
+                members_filter
+            )
+        )
     )
-    overrides = session.execute(
-        select(TargetOverride.user_id, TargetOverride.skill_id, TargetOverride.level_id)
-        .join(User, User.id == TargetOverride.user_id)
-        .where(in_team)
-    )
-    rows = build_rows(
-        members, skills, levels, role_targets, overrides, _latest_results(session, in_team)
-    )
+    cell_rows = session.execute(_cells_query(members_filter)) if skills else []
+    rows = build_rows(members, skills, levels, cell_rows)
     matrix = Matrix(team, skills, levels, sort_rows(rows, sort))
     matrix.summaries = summarise(rows, skills)
     matrix.top_gaps = _top_gaps(session, matrix)
@@ -334,14 +312,16 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
 def team_trend(session: Session, team: Team) -> tuple[list[str], dict[str, list[float | None]]]:
     """Per skill, the team's mean tested level (index) per month: for each person, their
     latest result in that month. Months with no result for a skill are None."""
+    position = dict(session.execute(select(Level.id, Level.position)).all())
     rows = session.execute(
-        select(SkillResult.user_id, SkillResult.skill_id, SkillResult.created_at, Level.position)
+        select(
+            SkillResult.user_id, SkillResult.skill_id, SkillResult.created_at, SkillResult.level_id
+        )
         .join(User, User.id == SkillResult.user_id)
-        .join(Level, Level.id == SkillResult.level_id)
         .where(User.team_id == team.id, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
         .order_by(SkillResult.created_at, SkillResult.id)
     )
-    return monthly_means(rows)
+    return monthly_means((u, s, when, position[level]) for u, s, when, level in rows)
 
 
 def monthly_means(
@@ -383,51 +363,50 @@ class TeamAggregate:
     skills: dict[str, TeamSkillAggregate]
 
 
-def organisation(session: Session) -> tuple[list[SkillInfo], list[LevelInfo], list[TeamAggregate]]:
-    """Every team, per skill: how many are at or above target, and the mean current level."""
+def organisation(
+    session: Session,
+) -> tuple[list[SkillInfo], list[LevelInfo], list[TeamAggregate]]:
+    """Every team, per skill: people at or above target, and the mean current level.
+    One grouped query over everyone (the current-level rule written in SQL)."""
     skills, levels = _framework(session)
     teams = list(session.execute(select(Team.id, Team.name).order_by(Team.name)))
     if not levels:
         return skills, levels, []
-    in_a_team = User.team_id.is_not(None) & User.active
-    members = list(
-        session.execute(
-            select(
-                User.id, User.name, User.email, User.role_profile, User.last_login_at, User.team_id
-            ).where(in_a_team)
+    cells = _cells_query(and_(User.team_id.is_not(None), User.active)).subquery()
+    # Level ids to positions inline (there are a handful): no joins per cell.
+    position = {level.id: level.position for level in levels}
+    tested = case(position, value=cells.c.tested_level, else_=None)
+    rated = case(position, value=cells.c.rated_level, else_=None)
+    target = case(position, value=cells.c.target_level, else_=None)
+    current = func.coalesce(tested, rated, 0)
+    grouped = session.execute(
+        select(
+            cells.c.team_id,
+            cells.c.skill_id,
+            func.count(func.distinct(cells.c.user_id)),
+            func.avg(current),
+            func.count(target),
+            func.sum(case((and_(target.is_not(None), current >= target), 1), else_=0)),
+        ).group_by(cells.c.team_id, cells.c.skill_id)
+    )
+    per_team: dict[int, dict[str, TeamSkillAggregate]] = defaultdict(dict)
+    people: dict[int, int] = {}
+    for team_id, skill_id, count, mean, with_target, at_target in grouped:
+        people[team_id] = count
+        per_team[team_id][skill_id] = TeamSkillAggregate(
+            int(at_target or 0), int(with_target or 0), round(float(mean), 2)
         )
-    )
-    team_of = {m[0]: m[5] for m in members}
-    role_targets = session.execute(
-        select(RoleTarget.role_profile_id, RoleTarget.skill_id, RoleTarget.level_id)
-    )
-    overrides = session.execute(
-        select(TargetOverride.user_id, TargetOverride.skill_id, TargetOverride.level_id)
-    )
-    rows = build_rows(
-        [m[:5] for m in members],
+    empty = TeamSkillAggregate(0, 0, None)
+    return (
         skills,
         levels,
-        role_targets,
-        overrides,
-        _latest_results(session, in_a_team),
-    )
-    by_team: dict[int, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_team[team_of[row.user_id]].append(row)
-    aggregates = []
-    for team_id, team_name in teams:
-        team_rows = by_team.get(team_id, [])
-        per_skill = {}
-        for skill in skills:
-            cells = [r.cells[skill.id] for r in team_rows]
-            targeted = [c for c in cells if c.target is not None]
-            per_skill[skill.id] = TeamSkillAggregate(
-                at_or_above_target=sum(1 for c in targeted if c.gap == 0),
-                with_target=len(targeted),
-                mean_level=round(sum(c.level.position for c in cells) / len(cells), 2)
-                if cells
-                else None,
+        [
+            TeamAggregate(
+                team_id,
+                name,
+                people.get(team_id, 0),
+                {skill.id: per_team[team_id].get(skill.id, empty) for skill in skills},
             )
-        aggregates.append(TeamAggregate(team_id, team_name, len(team_rows), per_skill))
-    return skills, levels, aggregates
+            for team_id, name in teams
+        ],
+    )
