@@ -47,3 +47,66 @@ def test_app_refuses_to_start_on_a_database_behind_the_migrations(tmp_path):
         message = str(error.value)
         assert "flask --app run db upgrade" in message
         assert migrate.head_revision() in message
+
+
+def test_latest_results_migration_marks_the_newest_per_person_skill_and_kind(tmp_path):
+    from sqlalchemy import text
+
+    with empty_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine, "0004")
+            with engine.begin() as connection:
+                run = connection.execute
+                run(
+                    text(
+                        "INSERT INTO levels (id, name, min_percent, position) "
+                        "VALUES ('entry', 'Entry', 60, 1)"
+                    )
+                )
+                run(
+                    text(
+                        "INSERT INTO skills (id, name, description, position) "
+                        "VALUES ('kpi', 'KPIs', '', 0)"
+                    )
+                )
+                run(
+                    text(
+                        "INSERT INTO quizzes (id, title, kind, file_name, source, published) "
+                        "VALUES ('diagnostic', 'D', 'diagnostic', 'd.md', '', TRUE)"
+                    )
+                )
+                run(
+                    text(
+                        "INSERT INTO users (id, email, name, password_hash, role, active, "
+                        "session_version, failed_logins, created_at) VALUES "
+                        "(1, 'a@example.org', 'A', 'x', 'learner', TRUE, 1, 0, '2026-01-01')"
+                    )
+                )
+                for attempt_id, day in ((1, "2026-01-05"), (2, "2026-03-05"), (3, "2026-02-05")):
+                    run(
+                        text(
+                            "INSERT INTO attempts (id, user_id, quiz_id, state, question_ids, "
+                            "started_at) VALUES (:id, 1, 'diagnostic', 'submitted', '[]', :day)"
+                        ),
+                        {"id": attempt_id, "day": day},
+                    )
+                    run(
+                        text(
+                            "INSERT INTO skill_results (id, attempt_id, user_id, skill_id, kind, "
+                            "level_id, earned, possible, questions, low_evidence, "
+                            "certain_count, certain_wrong, created_at) VALUES (:id, :id, 1, "
+                            "'kpi', 'diagnostic', 'entry', 1, 1, 1, FALSE, 0, 0, :day)"
+                        ),
+                        {"id": attempt_id, "day": day},
+                    )
+            migrate.upgrade(engine)
+            with engine.connect() as connection:
+                flags = dict(
+                    connection.execute(
+                        text("SELECT id, latest FROM skill_results ORDER BY id")
+                    ).all()
+                )
+            assert {k: bool(v) for k, v in flags.items()} == {1: False, 2: True, 3: False}
+        finally:
+            engine.dispose()
