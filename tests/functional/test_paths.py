@@ -36,10 +36,7 @@ def test_path_orders_steps_with_reasons_and_weeks(app, client, team):
     login(client, "p@example.org")
     page = client.get("/path").get_data(as_text=True)
     assert step_ids(page) == ["first-steps", "second-steps", "reach-basics"]
-    assert (
-        "Strategy &amp; planning: Below entry → target Intermediate (self-rated, not yet "
-        "tested)" in page
-    )
+    assert "Strategy &amp; planning: Below entry → target Intermediate (not yet tested)" in page
     assert "Platform metrics: Below entry → target Entry" in page
     assert "3 modules (45 minutes) in 1 week" in page
     finish = (date.today() + timedelta(weeks=1)).strftime("%d %b %Y")
@@ -208,6 +205,6 @@ def test_dashboard_shows_profile_table_and_next_step(client, team):
     login(client, "p@example.org")
     page = client.get("/").get_data(as_text=True)
     assert 'href="/modules/first-steps">First steps in planning</a>' in page
-    assert "self-rated only" in page
+    assert "not assessed" in page
     assert page.count('<th scope="row">') == 2  # one row per skill
     assert "target Intermediate · gap 2 levels" in page

@@ -195,7 +195,7 @@ def test_unverified_levels_are_used_but_marked():
     assert ids(path) == ["s1", "s2"]
     assert all(step.unverified for step in path.steps)
     assert path.steps[0].reason == (
-        "Strategy & planning: Below entry → target Entry (self-rated, not yet tested)"
+        "Strategy & planning: Below entry → target Entry (not yet tested)"
     )
 
 

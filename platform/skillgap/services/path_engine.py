@@ -101,7 +101,7 @@ def describe(standing: Standing, level_names: Sequence[str]) -> str:
         f"{standing.skill_name}: {level_names[standing.current]} → "
         f"target {level_names[standing.target]}"
     )
-    return text if standing.verified else f"{text} (self-rated, not yet tested)"
+    return text if standing.verified else f"{text} (not yet tested)"
 
 
 def plan_path(
