@@ -16,7 +16,6 @@ from skillgap.models import (
     Question,
     Quiz,
     QuizKind,
-    RoleTarget,
     SelfRating,
     Skill,
     SkillResult,
@@ -24,6 +23,7 @@ from skillgap.models import (
 )
 from skillgap.roles import Role
 from skillgap.services import scoring, teams
+from skillgap.services.paths import standings_for
 
 QUESTIONS_PER_PAGE = 5
 
@@ -125,45 +125,34 @@ class ResultPage:
     calibration_counts: dict[str, int] = field(default_factory=dict)
 
 
-def result_page(
-    session: Session, attempt: Attempt, target_overrides: dict[str, str] | None = None
-) -> ResultPage:
-    from skillgap.services.assessments import latest_results
-
+def result_page(session: Session, attempt: Attempt) -> ResultPage:
     person = session.get(User, attempt.user_id)
     assert person is not None
     levels = list(session.scalars(select(Level).order_by(Level.position)))
-    level_by_id = {level.id: level for level in levels}
     index = {level.id: level.position for level in levels}
     results = {r.skill_id: r for r in attempt.results}
     skills = list(
         session.scalars(select(Skill).where(Skill.id.in_(list(results))).order_by(Skill.position))
     )
-    self_rated = latest_results(session, person.id, QuizKind.SELF_ASSESSMENT)
-    targets = dict(
-        session.execute(
-            select(RoleTarget.skill_id, RoleTarget.level_id).where(
-                RoleTarget.role_profile_id == (person.role_profile or "")
-            )
-        ).all()
-    )
-    targets.update(target_overrides or {})
+    # Today's self-rating and target (role profile, or a manager's override).
+    standing = {s.skill.id: s for s in standings_for(session, person)}
     rows = []
     counts: dict[str, int] = {}
+    level_by_id = {level.id: level for level in levels}
     for skill in skills:
         result = results.get(skill.id)
         tested = level_by_id.get(result.level_id) if result else None
-        rated_result = self_rated.get(skill.id)
-        rated = level_by_id.get(rated_result.level_id) if rated_result else None
+        rated = standing[skill.id].self_rated if skill.id in standing else None
+        target = (
+            standing[skill.id].target
+            if skill.id in standing and standing[skill.id].target_source != "none"
+            else None
+        )
         verdict = None
         if attempt.quiz.kind == QuizKind.DIAGNOSTIC and tested and rated:
             verdict = scoring.calibration(index[rated.id], index[tested.id])
             counts[verdict.value] = counts.get(verdict.value, 0) + 1
-        rows.append(
-            SkillRow(
-                skill, result, tested, rated, level_by_id.get(targets.get(skill.id, "")), verdict
-            )
-        )
+        rows.append(SkillRow(skill, result, tested, rated, target, verdict))
     answers = {a.question_id: a for a in attempt.answers}
     questions = {
         q.id: q
@@ -180,12 +169,6 @@ def result_page(
         for number, qid in enumerate(attempt.question_ids, start=1)
     ]
     return ResultPage(attempt, person, levels, rows, reviews, counts)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    attempt: Attempt
-    results: list[SkillResult]
 
 
 def history(session: Session, user_id: int) -> list[Attempt]:
