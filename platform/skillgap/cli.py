@@ -149,7 +149,9 @@ def print_demo_logins(logins: list[demo.DemoLogin]) -> None:
     click.echo(format_demo_logins(logins))
 
 
-content_cli = AppGroup("content", help="Curriculum and quiz files: import, GIFT in and out.")
+content_cli = AppGroup(
+    "content", help="Curriculum and quiz files: import, export, GIFT in and out."
+)
 
 
 @content_cli.command("import")
@@ -178,6 +180,24 @@ def content_import(path: Path | None) -> None:
     for line in report.lines():
         click.echo(f"  {line}")
     click.echo("Done." if report.changed else "No changes: the database already matches the files.")
+
+
+@content_cli.command("export")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+def content_export(path: Path | None) -> None:
+    """Write the database's published content to PATH (default: this checkout) in the
+    files format; content unchanged since import comes out byte for byte."""
+    from flask import current_app
+
+    from skillgap.content.exporter import export_content
+
+    require_current_schema()
+    root = (path or Path(current_app.config["CONTENT_ROOT"])).resolve()
+    report = export_content(get_session(), root)
+    click.echo(
+        f"Exported to {root}: {report.written} file(s) written, "
+        f"{report.unchanged} already identical."
+    )
 
 
 @content_cli.command("gift-import")
