@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from skillgap import migrate
 from skillgap.content.errors import ContentInvalidError
-from skillgap.content.importer import import_content
+from skillgap.content.importer import ContentConflictError, import_content
 from skillgap.db import database, get_session
 from skillgap.roles import Role
 from skillgap.security import get_hasher
@@ -156,9 +156,16 @@ content_cli = AppGroup(
 
 @content_cli.command("import")
 @click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
-def content_import(path: Path | None) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite items edited in the browser (their version stays in the history).",
+)
+def content_import(path: Path | None, force: bool) -> None:
     """Validate every file under PATH (default: the bundled content), then import
-    it all in one transaction. Any error: all are listed, nothing is changed."""
+    it all in one transaction. Any error: all are listed, nothing is changed.
+    Items edited in the browser since their last import are not overwritten
+    unless --force."""
     from flask import current_app
 
     require_current_schema()
@@ -168,7 +175,17 @@ def content_import(path: Path | None) -> None:
     click.echo(f"Importing content from {root}")
     session = get_session()
     try:
-        report = import_content(session, root, progress=lambda line: click.echo(f"  {line}"))
+        report = import_content(
+            session, root, progress=lambda line: click.echo(f"  {line}"), force=force
+        )
+    except ContentConflictError as conflict:
+        session.rollback()
+        for line in conflict.conflicts:
+            click.echo(line, err=True)
+        raise click.ClickException(
+            f"{len(conflict.conflicts)} item(s) were edited in the browser since their last "
+            "import; nothing was imported. Export them first, or use --force."
+        ) from conflict
     except ContentInvalidError as invalid:
         session.rollback()
         for error in invalid.errors:

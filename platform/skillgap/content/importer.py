@@ -26,19 +26,25 @@ from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
 from skillgap.content.specs import CourseSpec, Curriculum, FrameworkSpec, ModuleSpec
 from skillgap.models import (
+    ContentKind,
     Course,
     FrameworkSource,
     Level,
     Module,
     Question,
     Quiz,
+    Revision,
+    RevisionOrigin,
     RoleProfile,
     RoleTarget,
     SelfRating,
     Skill,
+    User,
     module_prerequisites,
     module_skills,
 )
+from skillgap.models.base import utcnow
+from skillgap.services import revisions
 
 KINDS = ("levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions")
 
@@ -100,17 +106,123 @@ def read_content(root: Path) -> Content:
     return Content(curriculum, quizzes)
 
 
+class ContentConflictError(Exception):
+    """Items edited in the browser since their last import would be overwritten."""
+
+    def __init__(self, conflicts: list[str]) -> None:
+        super().__init__("\n".join(conflicts))
+        self.conflicts = conflicts
+
+
+def _items(content: Content) -> list[tuple[str, str, str, str]]:
+    """(kind, id, file, text) of every item in the files."""
+    items = [
+        (
+            ContentKind.FRAMEWORK.value,
+            "framework",
+            content.curriculum.framework.path,
+            content.curriculum.framework.source,
+        )
+    ]
+    items += [
+        (ContentKind.COURSE.value, c.id, c.path, c.source) for c in content.curriculum.courses
+    ]
+    items += [
+        (ContentKind.MODULE.value, m.id, m.path, m.source) for m in content.curriculum.modules
+    ]
+    items += [(ContentKind.QUIZ.value, q.id, q.path, q.source) for q in content.quizzes]
+    return items
+
+
+def _history(session: Session) -> dict[tuple[str, str], list[Revision]]:
+    history: dict[tuple[str, str], list[Revision]] = {}
+    for revision in session.scalars(select(Revision).order_by(Revision.number)):
+        history.setdefault((revision.kind, revision.item_id), []).append(revision)
+    return history
+
+
+def browser_conflicts(
+    content: Content, history: dict[tuple[str, str], list[Revision]]
+) -> list[str]:
+    """Items whose file differs from what learners see and that were edited in the
+    browser after their last import: importing would overwrite that work."""
+    conflicts = []
+    for kind, item_id, path, source in _items(content):
+        item_revisions = history.get((kind, item_id), [])
+        last_import = max(
+            (r.number for r in item_revisions if r.origin == RevisionOrigin.IMPORT), default=0
+        )
+        edits = [r for r in item_revisions if r.origin != RevisionOrigin.IMPORT]
+        edits = [r for r in edits if r.number > last_import]
+        published = [r for r in item_revisions if r.published_at is not None]
+        live_text = published[-1].source if published else None
+        if edits and source != live_text:
+            conflicts.append(
+                f"{path}: {kind} {item_id!r} was edited in the browser (revision "
+                f"{edits[-1].number}) since it was last imported"
+            )
+    return conflicts
+
+
 def import_content(
-    session: Session, root: Path, progress: Callable[[str], None] | None = None
+    session: Session,
+    root: Path,
+    progress: Callable[[str], None] | None = None,
+    *,
+    force: bool = False,
+    actor: User | None = None,
 ) -> ImportReport:
+    """Validate everything, refuse to overwrite browser edits unless ``force`` (the
+    browser version stays in the history as a revision), then apply."""
     content = read_content(root)
+    history = _history(session)
+    conflicts = browser_conflicts(content, history)
+    if conflicts and not force:
+        raise ContentConflictError(conflicts)
     report = ImportReport()
     _apply_framework(session, content.curriculum.framework, report)
     _apply_courses(session, content.curriculum.courses, report)
     _apply_modules(session, content.curriculum, report, progress)
     _apply_quizzes(session, content.quizzes, report)
     session.flush()
+    _record_import_revisions(session, content, history)
+    if report.changed:
+        changed = ", ".join(
+            f"{kind}: {c.created} new, {c.updated} changed"
+            for kind, c in report.counts.items()
+            if c.created or c.updated
+        )
+        revisions.record(
+            session,
+            actor,
+            "content.import",
+            str(root),
+            changed + (" (forced over browser edits)" if conflicts else ""),
+        )
+    session.flush()
     return report
+
+
+def _record_import_revisions(
+    session: Session, content: Content, history: dict[tuple[str, str], list[Revision]]
+) -> None:
+    """Each item whose text is new or changed gets a published "import" revision."""
+    now = utcnow()
+    for kind, item_id, _path, source in _items(content):
+        known = history.get((kind, item_id), [])
+        published = [r for r in known if r.published_at is not None]
+        if published and published[-1].source == source:
+            continue
+        revisions.add(
+            session,
+            kind,
+            item_id,
+            source,
+            RevisionOrigin.IMPORT.value,
+            message="imported from the files",
+            published=True,
+            now=now,
+        )
 
 
 def _upsert(session: Session, model, key: str, values: dict, counts: Counts):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from skillgap.models.assessments import (
     QuizKind,
     SkillResult,
 )
+from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
 from skillgap.models.content import (
     Course,
@@ -31,7 +32,9 @@ __all__ = [
     "Answer",
     "Attempt",
     "AttemptState",
+    "AuditEvent",
     "Base",
+    "ContentKind",
     "Course",
     "FrameworkSource",
     "LearningPlan",
@@ -42,6 +45,8 @@ __all__ = [
     "QuestionKind",
     "Quiz",
     "QuizKind",
+    "Revision",
+    "RevisionOrigin",
     "RoleProfile",
     "RoleTarget",
     "SelfRating",

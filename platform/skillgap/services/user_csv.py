@@ -1,0 +1,199 @@
+"""Parsing a CSV file of users for bulk import, as pure functions (no Flask, no database).
+
+The admin page that imports users shows every problem before anything is saved, so
+this module never stops at the first bad row: it checks the whole file and returns
+each row with all of its errors, plus any problems with the file as a whole. The
+caller supplies what it knows from the database (existing emails, role profile
+ids), which keeps these rules easy to test.
+
+Input parsing only: values are stripped and normalised, never escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from skillgap.roles import Role
+
+REQUIRED_COLUMNS = ("email", "name")
+OPTIONAL_COLUMNS = ("role", "team", "role_profile")
+KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+ROLES = tuple(role.value for role in Role)
+DEFAULT_ROLE = Role.LEARNER.value
+# The same limits as the users and teams columns in the database.
+MAX_EMAIL = 254
+MAX_NAME = 100
+MAX_TEAM = 100
+
+
+@dataclass(frozen=True)
+class UserRow:
+    number: int  # 1-based data row number; the header is row 0
+    email: str
+    name: str
+    role: str
+    team: str | None
+    role_profile: str | None
+    errors: tuple[str, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ParsedCsv:
+    """Rows are only given when ``problems`` is empty: a file-level problem means
+    the cells cannot be trusted to be in the right columns, or there is nothing to read."""
+
+    rows: list[UserRow]
+    problems: list[str]
+
+    @property
+    def valid_rows(self) -> list[UserRow]:
+        return [row for row in self.rows if row.valid]
+
+    @property
+    def invalid_rows(self) -> list[UserRow]:
+        return [row for row in self.rows if not row.valid]
+
+
+def parse_user_csv(
+    data: bytes, *, existing_emails: set[str], role_profiles: set[str], max_rows: int = 5000
+) -> ParsedCsv:
+    try:
+        # utf-8-sig drops the byte order mark Excel writes, and reads plain UTF-8 too.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _failed("the file is not UTF-8 text")
+
+    try:
+        records = [cells for cells in _reader(text) if not _blank(cells)]
+    except csv.Error as exc:  # e.g. a cell over the csv module's size limit
+        return _failed(f"the file could not be read as CSV: {exc}")
+    if not records:
+        return _failed("the file is empty")
+
+    header = [cell.strip().lower() for cell in records[0]]
+    problems = _header_problems(header)
+    data_rows = records[1:]
+    # Checked before any row, so a huge file costs no per-row work.
+    if len(data_rows) > max_rows:
+        problems.append(f"the file has {len(data_rows)} rows; the most allowed is {max_rows}")
+    if problems:
+        return ParsedCsv(rows=[], problems=problems)
+
+    existing = {email.strip().lower() for email in existing_emails}
+    first_row_of: dict[str, int] = {}  # email -> row it first appeared on
+    rows = []
+    for number, cells in enumerate(data_rows, start=1):
+        row = _parse_row(number, header, cells, existing, role_profiles, first_row_of)
+        rows.append(row)
+    return ParsedCsv(rows=rows, problems=[])
+
+
+def _failed(problem: str) -> ParsedCsv:
+    return ParsedCsv(rows=[], problems=[problem])
+
+
+def _reader(text: str) -> Iterator[list[str]]:
+    # Sniff the header line only: column names never contain a delimiter, whereas
+    # data cells such as "Smith, Ann" can mislead the sniffer.
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;").delimiter
+    except csv.Error:  # one column, so no delimiter to find
+        delimiter = ","
+    # newline="" leaves line endings to the csv module, so quoted cells may span lines.
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _blank(cells: list[str]) -> bool:
+    # Spreadsheets often save empty rows as ",,,,", which is as blank as an empty line.
+    return all(not cell.strip() for cell in cells)
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    problems = []
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        problems.append(f"missing required columns: {', '.join(missing)}")
+    unknown = [column or "(blank)" for column in header if column not in KNOWN_COLUMNS]
+    if unknown:
+        problems.append(f"unknown columns: {', '.join(unknown)}")
+    repeated = sorted({column for column in header if column and header.count(column) > 1})
+    if repeated:
+        problems.append(f"columns given more than once: {', '.join(repeated)}")
+    return problems
+
+
+def _parse_row(
+    number: int,
+    header: list[str],
+    cells: list[str],
+    existing: set[str],
+    role_profiles: set[str],
+    first_row_of: dict[str, int],
+) -> UserRow:
+    errors: list[str] = []
+    if len(cells) != len(header):
+        errors.append(f"expected {len(header)} cells, found {len(cells)}")
+    # A short row leaves its last columns empty; extra cells are ignored.
+    raw = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)}
+    # Checked before stripping, which would silently remove a trailing newline.
+    errors += [
+        f"{column} contains control characters" for column in header if _has_control(raw[column])
+    ]
+
+    email = raw["email"].strip().lower()
+    name = raw["name"].strip()
+    role = raw.get("role", "").strip().lower() or DEFAULT_ROLE
+    team = raw.get("team", "").strip() or None
+    role_profile = raw.get("role_profile", "").strip() or None
+
+    errors += _email_errors(email, number, existing, first_row_of)
+    if not name:
+        errors.append("name is missing")
+    elif len(name) > MAX_NAME:
+        errors.append(f"name is longer than {MAX_NAME} characters")
+    if role not in ROLES:
+        errors.append(f"role {role!r} is not one of: {', '.join(ROLES)}")
+    if team is not None and len(team) > MAX_TEAM:
+        errors.append(f"team is longer than {MAX_TEAM} characters")
+    if role_profile is not None and role_profile not in role_profiles:
+        errors.append(f"role profile {role_profile!r} does not exist")
+
+    return UserRow(number, email, name, role, team, role_profile, tuple(errors))
+
+
+def _email_errors(
+    email: str, number: int, existing: set[str], first_row_of: dict[str, int]
+) -> list[str]:
+    if not email:
+        return ["email is missing"]
+    errors = []
+    # The validator also rejects long addresses; checking length first gives one clear message.
+    if len(email) > MAX_EMAIL:
+        errors.append(f"email is longer than {MAX_EMAIL} characters")
+    else:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError as exc:
+            errors.append(f"email is not valid: {exc}")
+    if email in existing:
+        errors.append("email already has an account")
+    if email in first_row_of:
+        errors.append(f"email is also on row {first_row_of[email]}")
+    else:
+        first_row_of[email] = number
+    return errors
+
+
+def _has_control(value: str) -> bool:
+    return any(char != "\t" and unicodedata.category(char) == "Cc" for char in value)
