@@ -86,8 +86,11 @@ def _read_text(path: Path, shown: str, errors: ErrorList) -> str | None:
 def _read_framework(root: Path, path: Path, errors: ErrorList) -> FrameworkSpec | None:
     shown = _relative(root, path)
     text = _read_text(path, shown, errors)
-    if text is None:
-        return None
+    return None if text is None else parse_framework(text, shown, errors)
+
+
+def parse_framework(text: str, shown: str, errors: ErrorList) -> FrameworkSpec | None:
+    """framework.yml's text; problems go to ``errors`` as ``shown:line: reason``."""
     try:
         doc = load_yaml(text)
     except YamlProblem as problem:
@@ -225,6 +228,10 @@ def _front_matter(root: Path, path: Path, errors: ErrorList):  # type: ignore[no
     text = _read_text(path, shown, errors)
     if text is None:
         return shown, None, None
+    return _front_matter_text(text, shown, errors)
+
+
+def _front_matter_text(text: str, shown: str, errors: ErrorList):  # type: ignore[no-untyped-def]
     try:
         parsed = split_front_matter(text)
     except YamlProblem as problem:
@@ -281,6 +288,20 @@ def _read_course(
     shown, text, parsed = _front_matter(root, path, errors)
     if parsed is None or text is None:
         return None
+    return _course_spec(text, parsed, shown, folder.name, framework, errors)
+
+
+def parse_course(
+    text: str, shown: str, course_id: str, framework: FrameworkSpec | None, errors: ErrorList
+) -> CourseSpec | None:
+    """One course.md's text (for the browser editor)."""
+    _shown, _text, parsed = _front_matter_text(text, shown, errors)
+    return (
+        None if parsed is None else _course_spec(text, parsed, shown, course_id, framework, errors)
+    )
+
+
+def _course_spec(text, parsed, shown, course_id, framework, errors):  # type: ignore[no-untyped-def]
     meta = parsed.meta
     _unknown_keys(shown, meta, COURSE_KEYS, errors)
     title = _title(shown, meta, errors)
@@ -302,7 +323,7 @@ def _read_course(
         summary = ""
     skills = _id_list(shown, meta, "skills", errors)
     _check_skills(shown, meta, skills, framework, errors)
-    return CourseSpec(folder.name, shown, text, title, order, summary.strip(), skills, parsed.body)
+    return CourseSpec(course_id, shown, text, title, order, summary.strip(), skills, parsed.body)
 
 
 def _check_skills(
@@ -361,6 +382,41 @@ def _read_module(
     shown, text, parsed = _front_matter(root, path, errors)
     if parsed is None or text is None:
         return None
+    return _module_spec(
+        text, parsed, shown, path.name, course.id, position, module_id, framework, errors
+    )
+
+
+def parse_module(
+    text: str,
+    shown: str,
+    file_name: str,
+    course_id: str,
+    position: int,
+    module_id: str,
+    framework: FrameworkSpec | None,
+    errors: ErrorList,
+) -> ModuleSpec | None:
+    """One module's text (for the browser editor); checks across modules are the caller's."""
+    _shown, _text, parsed = _front_matter_text(text, shown, errors)
+    if parsed is None:
+        return None
+    return _module_spec(
+        text, parsed, shown, file_name, course_id, position, module_id, framework, errors
+    )
+
+
+def _module_spec(
+    text,
+    parsed,
+    shown,
+    file_name,
+    course_id,
+    position,
+    module_id,
+    framework,  # type: ignore[no-untyped-def]
+    errors,
+):
     meta = parsed.meta
     _unknown_keys(shown, meta, MODULE_KEYS, errors)
     title = _title(shown, meta, errors)
@@ -398,10 +454,10 @@ def _read_module(
     lines = {key: meta.line_of(key) for key in meta.data}
     return ModuleSpec(
         id=module_id,
-        course_id=course.id,
+        course_id=course_id,
         position=position,
         path=shown,
-        file_name=path.name,
+        file_name=file_name,
         source=text,
         title=title,
         skills=skills,

@@ -299,21 +299,26 @@ def _apply_courses(session: Session, courses: list[CourseSpec], report: ImportRe
         if course is not None and course.source == spec.source and course.published:
             counts.unchanged += 1
             continue
-        values = {
-            "title": spec.title,
-            "summary": spec.summary,
-            "position": spec.order,
-            "intro_html": markdown.render(spec.intro).html,
-            "source": spec.source,
-            "published": True,
-        }
-        _upsert(session, Course, spec.id, values, counts)
+        write_course(session, spec, counts)
     in_files = {spec.id for spec in courses}
     for course in existing.values():
         if course.id not in in_files and course.published:
             course.published = False
             counts.unpublished += 1
     session.flush()
+
+
+def write_course(session: Session, spec: CourseSpec, counts: Counts) -> None:
+    """Render and store one course (published)."""
+    values = {
+        "title": spec.title,
+        "summary": spec.summary,
+        "position": spec.order,
+        "intro_html": markdown.render(spec.intro).html,
+        "source": spec.source,
+        "published": True,
+    }
+    _upsert(session, Course, spec.id, values, counts)
 
 
 def _module_is_current(module: Module | None, spec: ModuleSpec) -> bool:
@@ -339,6 +344,25 @@ def _apply_modules(
         spec for spec in curriculum.modules if not _module_is_current(existing.get(spec.id), spec)
     ]
     counts.unchanged += len(curriculum.modules) - len(changed)
+    write_modules(session, changed, counts, progress)
+    in_files = {spec.id for spec in curriculum.modules}
+    retired = [m for m in existing.values() if m.id not in in_files and m.published]
+    for module in retired:
+        module.published = False
+    counts.unpublished += len(retired)
+    session.flush()
+    update_search_index(session, [], [m.id for m in retired])
+
+
+def write_modules(
+    session: Session,
+    specs: list[ModuleSpec],
+    counts: Counts,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Render and store these modules (published), with their skills, prerequisites
+    and search entries. Used by the importer and by publishing in the browser."""
+    changed = specs
     for number, spec in enumerate(changed, start=1):
         if progress and (number % 50 == 0 or number == len(changed)):
             progress(f"rendered {number} of {len(changed)} changed modules")
@@ -381,88 +405,90 @@ def _apply_modules(
             session.execute(module_skills.insert(), skill_rows)
         if prerequisite_rows:
             session.execute(module_prerequisites.insert(), prerequisite_rows)
-    in_files = {spec.id for spec in curriculum.modules}
-    retired = [m for m in existing.values() if m.id not in in_files and m.published]
-    for module in retired:
-        module.published = False
-    counts.unpublished += len(retired)
-    session.flush()
-    update_search_index(session, changed, [m.id for m in retired])
+    update_search_index(session, changed, [])
 
 
 def _apply_quizzes(session: Session, quizzes: list[QuizSpec], report: ImportReport) -> None:
     counts = report.counts["quizzes"]
     question_counts = report.counts["questions"]
     existing = {quiz.id: quiz for quiz in session.scalars(select(Quiz))}
-    active: dict[str, dict[str, Question]] = {}
-    for question in session.scalars(select(Question).where(Question.active)):
-        active.setdefault(question.quiz_id, {})[question.fingerprint] = question
     for spec in quizzes:
         quiz = existing.get(spec.id)
         if quiz is not None and quiz.source == spec.source and quiz.published:
             counts.unchanged += 1
             question_counts.unchanged += len(spec.questions)
             continue
-        _upsert(
-            session,
-            Quiz,
-            spec.id,
-            {
-                "title": spec.title,
-                "kind": spec.kind,
-                "time_limit_minutes": spec.time_limit_minutes,
-                "file_name": spec.file_name,
-                "source": spec.source,
-                "published": True,
-            },
-            counts,
-        )
-        session.flush()
-        current = active.get(spec.id, {})
-        for position, question_spec in enumerate(spec.questions):
-            values = {
-                "position": position,
-                "explanation": question_spec.explanation,
-                "line": question_spec.line,
-            }
-            question = current.pop(question_spec.fingerprint, None)
-            if question is None:
-                session.add(
-                    Question(
-                        quiz_id=spec.id,
-                        fingerprint=question_spec.fingerprint,
-                        text=question_spec.text,
-                        skill_id=question_spec.skill,
-                        kind=question_spec.kind,
-                        options=[
-                            {
-                                "text": o.text,
-                                "correct": o.correct,
-                                "weight": o.weight,
-                                "feedback": o.feedback,
-                            }
-                            for o in question_spec.options
-                        ],
-                        **values,
-                    )
-                )
-                question_counts.created += 1
-            elif any(getattr(question, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(question, name, value)
-                question_counts.updated += 1
-            else:
-                question_counts.unchanged += 1
-        # Questions no longer in the file are retired: past answers still point at them.
-        for question in current.values():
-            question.active = False
-            question_counts.unpublished += 1
+        write_quiz(session, spec, counts, question_counts)
     in_files = {spec.id for spec in quizzes}
     for quiz in existing.values():
         if quiz.id not in in_files and quiz.published:
             quiz.published = False
             counts.unpublished += 1
     session.flush()
+
+
+def write_quiz(session: Session, spec: QuizSpec, counts: Counts, question_counts: Counts) -> None:
+    """Store one quiz (published) and its questions: new ones added, unchanged ones
+    kept, ones no longer in the text retired (answers still point at them)."""
+    _upsert(
+        session,
+        Quiz,
+        spec.id,
+        {
+            "title": spec.title,
+            "kind": spec.kind,
+            "time_limit_minutes": spec.time_limit_minutes,
+            "file_name": spec.file_name,
+            "source": spec.source,
+            "published": True,
+        },
+        counts,
+    )
+    session.flush()
+    current = {
+        q.fingerprint: q
+        for q in session.scalars(
+            select(Question).where(Question.quiz_id == spec.id, Question.active)
+        )
+    }
+    for position, question_spec in enumerate(spec.questions):
+        values = {
+            "position": position,
+            "explanation": question_spec.explanation,
+            "line": question_spec.line,
+        }
+        question = current.pop(question_spec.fingerprint, None)
+        if question is None:
+            session.add(
+                Question(
+                    quiz_id=spec.id,
+                    fingerprint=question_spec.fingerprint,
+                    text=question_spec.text,
+                    skill_id=question_spec.skill,
+                    kind=question_spec.kind,
+                    options=[
+                        {
+                            "text": o.text,
+                            "correct": o.correct,
+                            "weight": o.weight,
+                            "feedback": o.feedback,
+                        }
+                        for o in question_spec.options
+                    ],
+                    **values,
+                )
+            )
+            question_counts.created += 1
+        elif any(getattr(question, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(question, name, value)
+            question_counts.updated += 1
+        else:
+            question_counts.unchanged += 1
+    # Questions no longer in the file are retired: past answers still point at them.
+    for question in current.values():
+        question.active = False
+        question_counts.unpublished += 1
 
 
 def update_search_index(
