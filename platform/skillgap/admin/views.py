@@ -16,7 +16,7 @@ from skillgap.forms import ConfirmForm, choices
 from skillgap.models import Quiz, Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, matrix, teams
+from skillgap.services import accounts, matrix, revisions, teams
 from skillgap.services.accounts import AccountError
 from skillgap.services.item_stats import item_statistics
 from skillgap.services.teams import TeamError
@@ -95,6 +95,13 @@ def new_user():
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         else:
+            revisions.record(
+                db,
+                current_user,
+                "user.create",
+                user.email,
+                f"role {user.role}, team {user.team.name if user.team else '-'}",
+            )
             db.commit()
             message = f"Created {user.name}."
             if generated:
@@ -138,6 +145,14 @@ def edit_user(user_id: int):
                 str(error)
             )
         else:
+            revisions.record(
+                db,
+                current_user,
+                "user.change",
+                person.email,
+                f"role {person.role}, team {form.team.data or '-'}, "
+                f"profile {person.role_profile or '-'}",
+            )
             db.commit()
             flash(f"Saved {person.name}.", "success")
             return redirect(url_for("admin.edit_user", user_id=person.id))
@@ -170,6 +185,12 @@ def _set_active(user_id: int, active: bool):  # type: ignore[no-untyped-def]
             except AccountError as error:
                 flash(str(error), "error")
             else:
+                revisions.record(
+                    db,
+                    current_user,
+                    "user.reactivate" if active else "user.deactivate",
+                    person.email,
+                )
                 db.commit()
                 state = "reactivated" if active else "deactivated; their data is kept"
                 flash(f"{person.name} is {state}.", "success")
@@ -216,6 +237,7 @@ def new_team():
             db.rollback()
             getattr(form, error.field or "name").errors.append(str(error))
         else:
+            revisions.record(db, current_user, "team.create", team.name)
             db.commit()
             flash(f"Created team {team.name}.", "success")
             return redirect(url_for("admin.team_list"))
@@ -238,6 +260,13 @@ def edit_team(team_id: int):
             db.rollback()
             getattr(form, error.field or "name").errors.append(str(error))
         else:
+            revisions.record(
+                db,
+                current_user,
+                "team.change",
+                team.name,
+                "managers: " + ", ".join(m.email for m in team.managers),
+            )
             db.commit()
             flash(f"Saved team {team.name}.", "success")
             return redirect(url_for("admin.team_list"))

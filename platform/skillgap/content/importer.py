@@ -180,7 +180,7 @@ def import_content(
     if conflicts and not force:
         raise ContentConflictError(conflicts)
     report = ImportReport()
-    _apply_framework(session, content.curriculum.framework, report)
+    write_framework(session, content.curriculum.framework, report)
     _apply_courses(session, content.curriculum.courses, report)
     _apply_modules(session, content.curriculum, report, progress)
     _apply_quizzes(session, content.quizzes, report)
@@ -242,7 +242,7 @@ def _upsert(session: Session, model, key: str, values: dict, counts: Counts):  #
     return row
 
 
-def _apply_framework(session: Session, framework: FrameworkSpec, report: ImportReport) -> None:
+def write_framework(session: Session, framework: FrameworkSpec, report: ImportReport) -> None:
     for position, level in enumerate(framework.levels):
         _upsert(
             session,

@@ -13,7 +13,7 @@ from skillgap.assess import pages
 from skillgap.db import get_session
 from skillgap.models import Level, RoleTarget, User
 from skillgap.roles import Role
-from skillgap.services import paths, teams
+from skillgap.services import paths, revisions, teams
 from skillgap.team.forms import DueDateForm, targets_form
 
 bp = Blueprint("team", __name__, url_prefix="/team")
@@ -83,6 +83,13 @@ def set_targets(user_id: int):
     # The empty choice (ROLE_TARGET) means "back to the role profile's target".
     overrides = {s.skill.id: form[f"target-{s.skill.id}"].data or None for s in standings}
     changed = paths.set_target_overrides(db, person.id, overrides, current_user)
+    revisions.record(
+        db,
+        current_user,
+        "path.targets",
+        person.email,
+        ", ".join(f"{k}: {v or 'role'}" for k, v in overrides.items()),
+    )
     db.commit()
     flash(
         f"Targets saved for {person.name} ({changed} changed). Their path follows them.", "success"
@@ -101,6 +108,7 @@ def set_due_date(user_id: int):
     if not form.validate_on_submit():
         return _render_person(person, due=form, status=422)
     paths.set_due_date(db, person.id, form.due_date.data, current_user)
+    revisions.record(db, current_user, "path.due_date", person.email, str(form.due_date.data))
     db.commit()
     when = form.due_date.data.strftime("%d %b %Y") if form.due_date.data else "none"
     flash(f"Due date for {person.name}: {when}.", "success")

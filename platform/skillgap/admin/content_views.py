@@ -1,0 +1,327 @@
+"""Authoring under /admin/content: the list, the editor (preview, save as draft,
+publish, unpublish), history with side-by-side diffs, restore; and the audit log.
+
+Each editor form carries the revision it started from; saving when a newer one
+exists is refused and shows the difference, with the admin's text kept.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from skillgap.access import requires
+from skillgap.admin.views import bp
+from skillgap.content import authoring
+from skillgap.content.authoring import ConflictError, InvalidError
+from skillgap.db import get_session
+from skillgap.forms import ConfirmForm
+from skillgap.models import AuditEvent, ContentKind, Course, Module, Quiz, User
+from skillgap.roles import Role
+from skillgap.services import revisions
+
+MAX_SOURCE = 200_000
+
+
+def _item_or_404(kind: str, item_id: str) -> authoring.Item:
+    if kind not in {k.value for k in ContentKind}:
+        abort(404)
+    item = authoring.find_item(get_session(), kind, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/content")
+@requires(Role.ADMIN)
+def content():
+    db = get_session()
+    courses = list(db.scalars(select(Course).order_by(Course.position, Course.id)))
+    modules = list(db.scalars(select(Module).order_by(Module.course_id, Module.position)))
+    quizzes = list(db.scalars(select(Quiz).order_by(Quiz.kind, Quiz.id)))
+    drafts = {
+        (r.kind, r.item_id)
+        for r in db.scalars(
+            select(revisions.Revision).where(revisions.Revision.published_at.is_(None))
+        )
+    }
+    return render_template(
+        "admin/content.html", courses=courses, modules=modules, quizzes=quizzes, drafts=drafts
+    )
+
+
+def _render_editor(item, text, base, *, preview=None, errors=(), conflict=None, status=200):  # type: ignore[no-untyped-def]
+    db = get_session()
+    newest = revisions.latest(db, item.kind, item.id)
+    live = revisions.live(db, item.kind, item.id)
+    return render_template(
+        "admin/editor.html",
+        item=item,
+        text=text,
+        base=base,
+        preview=preview,
+        errors=errors,
+        conflict=conflict,
+        diff=revisions.side_by_side(conflict.newer.source, text) if conflict else None,
+        has_draft=bool(newest and (live is None or newest.number > live.number)),
+        confirm=ConfirmForm(),
+    ), status
+
+
+@bp.route("/content/<kind>/<item_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_content(kind: str, item_id: str):
+    db = get_session()
+    item = _item_or_404(kind, item_id)
+    if request.method == "GET":
+        text, base = authoring.editing_base(db, item)
+        return _render_editor(item, text, base)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    text = request.form.get("source", "").replace("\r\n", "\n")[:MAX_SOURCE]
+    base = request.form.get("base", type=int) or 0
+    action = request.form.get("action", "preview")
+    try:
+        if action == "save":
+            revision = authoring.save(
+                db, item, text, base, current_user, request.form.get("message", "").strip()
+            )
+            db.commit()
+            flash(
+                f"Saved as revision {revision.number} (a draft: publish it to show learners).",
+                "success",
+            )
+            return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
+        spec = authoring.validate(db, item, text)
+        return _render_editor(item, text, base, preview=authoring.preview_html(item, spec))
+    except ConflictError as conflict:
+        db.rollback()
+        return _render_editor(item, text, base, conflict=conflict, status=409)
+    except InvalidError as invalid:
+        db.rollback()
+        return _render_editor(item, text, base, errors=invalid.errors, status=422)
+
+
+@bp.post("/content/<kind>/<item_id>/preview")
+@requires(Role.ADMIN)
+def preview_content(kind: str, item_id: str):
+    """The live preview (fetched as the admin types): same pipeline, sanitised HTML."""
+    item = _item_or_404(kind, item_id)
+    text = request.form.get("source", "").replace("\r\n", "\n")[:MAX_SOURCE]
+    try:
+        spec = authoring.validate(get_session(), item, text)
+    except InvalidError as invalid:
+        return render_template("admin/_preview.html", errors=invalid.errors, preview=None), 422
+    return render_template(
+        "admin/_preview.html", errors=(), preview=authoring.preview_html(item, spec)
+    )
+
+
+@bp.post("/content/<kind>/<item_id>/publish")
+@requires(Role.ADMIN)
+def publish_content(kind: str, item_id: str):
+    db = get_session()
+    item = _item_or_404(kind, item_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        revision = authoring.publish(db, item, current_user)
+    except InvalidError as invalid:
+        db.rollback()
+        flash("Not published: " + "; ".join(str(e) for e in invalid.errors), "error")
+    else:
+        db.commit()
+        flash(f"Published revision {revision.number}: learners see it now.", "success")
+    return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
+
+
+@bp.post("/content/<kind>/<item_id>/unpublish")
+@requires(Role.ADMIN)
+def unpublish_content(kind: str, item_id: str):
+    db = get_session()
+    item = _item_or_404(kind, item_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        authoring.unpublish(db, item, current_user)
+    except InvalidError as invalid:
+        flash(str(invalid.errors[0]), "error")
+    else:
+        db.commit()
+        flash(
+            "Unpublished: hidden from learners; their completions and results are kept.", "success"
+        )
+    return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
+
+
+@bp.get("/content/<kind>/<item_id>/history")
+@requires(Role.ADMIN)
+def content_history(kind: str, item_id: str):
+    db = get_session()
+    item = _item_or_404(kind, item_id)
+    history = revisions.revisions_of(db, kind, item_id)
+    by_number = {r.number: r for r in history}
+    left = by_number.get(request.args.get("a", type=int) or 0)
+    right = by_number.get(request.args.get("b", type=int) or 0)
+    if history and (left is None or right is None):
+        right = history[0]
+        left = history[1] if len(history) > 1 else history[0]
+    authors = dict(db.execute(select(User.id, User.name)).all())
+    return render_template(
+        "admin/history.html",
+        item=item,
+        history=history,
+        left=left,
+        right=right,
+        diff=revisions.side_by_side(left.source, right.source) if left and right else [],
+        authors=authors,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/content/<kind>/<item_id>/restore")
+@requires(Role.ADMIN)
+def restore_content(kind: str, item_id: str):
+    db = get_session()
+    item = _item_or_404(kind, item_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        revision = authoring.restore(
+            db, item, request.form.get("number", type=int) or 0, current_user
+        )
+    except InvalidError as invalid:
+        flash(str(invalid.errors[0]), "error")
+        return redirect(url_for("admin.content_history", kind=kind, item_id=item_id))
+    db.commit()
+    flash(f"Restored as revision {revision.number} (a draft until published).", "success")
+    return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
+
+
+@bp.get("/audit")
+@requires(Role.ADMIN)
+def audit():
+    db = get_session()
+    action = request.args.get("action", "").strip()[:50]
+    actor = request.args.get("actor", type=int)
+    search = request.args.get("q", "").strip()[:100]
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor:
+        query = query.where(AuditEvent.actor_id == actor)
+    if search:
+        query = query.where(AuditEvent.target.contains(search) | AuditEvent.detail.contains(search))
+    events = list(db.scalars(query))
+    actions = sorted(set(db.scalars(select(AuditEvent.action).distinct())))
+    people = dict(db.execute(select(User.id, User.name)).all())
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        actions=actions,
+        people=people,
+        action=action,
+        actor=actor,
+        search=search,
+    )
+
+
+@bp.post("/content/modules/new")
+@requires(Role.ADMIN)
+def new_module():
+    db = get_session()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        item = authoring.new_module(
+            db,
+            request.form.get("course", ""),
+            request.form.get("module_id", "").strip(),
+            request.form.get("title", "")[:300],
+            current_user,
+        )
+    except InvalidError as invalid:
+        db.rollback()
+        flash("Not created: " + "; ".join(e.reason for e in invalid.errors), "error")
+        return redirect(url_for("admin.content"))
+    db.commit()
+    flash(
+        "Created as an unpublished draft: only admins can see it until you publish it.", "success"
+    )
+    return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))
+
+
+MAX_GIFT_BYTES = 1_000_000
+
+
+@bp.route("/gift", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def gift_import():
+    """Upload a GIFT file, see what was understood, then import it as a draft quiz."""
+    from skillgap.content.gift import parse_gift
+    from skillgap.content.quizzes import quiz_markdown
+    from skillgap.models import Skill
+
+    db = get_session()
+    skills = list(db.execute(select(Skill.id, Skill.name).order_by(Skill.position)))
+    form = {key: request.form.get(key, "").strip() for key in ("quiz_id", "title", "skill", "kind")}
+    if request.method == "GET":
+        return render_template(
+            "admin/gift.html", skills=skills, form=form, result=None, gift="", confirm=ConfirmForm()
+        )
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("file")
+    gift = request.form.get("gift", "")
+    error = None
+    if upload is not None and upload.filename:
+        raw = upload.read(MAX_GIFT_BYTES + 1)
+        try:
+            gift = raw.decode("utf-8-sig") if len(raw) <= MAX_GIFT_BYTES else ""
+        except UnicodeDecodeError:
+            gift, error = "", "The file is not UTF-8 text."
+        if len(raw) > MAX_GIFT_BYTES:
+            error = "The file is larger than 1 MB."
+    skill_ids = {s for s, _ in skills}
+    if form["skill"] not in skill_ids:
+        form["skill"] = next(iter(sorted(skill_ids)), "")
+    result = parse_gift(gift, form["skill"]) if gift and not error else None
+    if result is not None and request.form.get("action") == "import":
+        if not result.questions:
+            error = "No supported questions to import."
+        else:
+            kind = form["kind"] if form["kind"] in ("check", "diagnostic") else "check"
+            title = form["title"] or form["quiz_id"].replace("-", " ").capitalize()
+            try:
+                item = authoring.new_quiz(
+                    db,
+                    form["quiz_id"],
+                    title,
+                    kind,
+                    quiz_markdown(title, kind, result.questions),
+                    current_user,
+                    f"imported from GIFT ({len(result.questions)} questions, "
+                    f"{len(result.problems)} unsupported)",
+                )
+            except InvalidError as invalid:
+                db.rollback()
+                error = "; ".join(e.reason for e in invalid.errors)
+            else:
+                db.commit()
+                flash(
+                    f"Imported {len(result.questions)} questions as the draft quiz "
+                    f"{item.id!r}. Review and publish it here.",
+                    "success",
+                )
+                return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))
+    status = 422 if error else 200
+    return render_template(
+        "admin/gift.html",
+        skills=skills,
+        form=form,
+        result=result,
+        gift=gift,
+        error=error,
+        confirm=ConfirmForm(),
+    ), status

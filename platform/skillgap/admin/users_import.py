@@ -1,0 +1,93 @@
+"""/admin/users/import: create many users from a CSV file, with a preview first.
+
+Nothing is created while any row is invalid, unless the admin explicitly
+chooses to import only the valid rows. New people get a random password,
+shown once on the result page for the admin to hand over.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from skillgap.access import requires
+from skillgap.admin.views import bp
+from skillgap.db import get_session
+from skillgap.forms import ConfirmForm
+from skillgap.models import User
+from skillgap.roles import Role
+from skillgap.security import get_hasher
+from skillgap.services import accounts, revisions, teams
+from skillgap.services.user_csv import parse_user_csv
+
+MAX_CSV_BYTES = 2_000_000
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def import_users():
+    if request.method == "GET":
+        return render_template(
+            "admin/users_import.html", parsed=None, csv_text="", created=None, confirm=ConfirmForm()
+        )
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    upload = request.files.get("file")
+    data = (
+        upload.read(MAX_CSV_BYTES + 1)
+        if upload is not None and upload.filename
+        else (request.form.get("csv", "").encode("utf-8"))
+    )
+    if len(data) > MAX_CSV_BYTES:
+        data = b""
+    existing = set(db.scalars(select(User.email)))
+    profiles = {pid for pid, _ in current_app.extensions["skillgap.role_profiles"]}
+    parsed = parse_user_csv(data, existing_emails=existing, role_profiles=profiles)
+    csv_text = data.decode("utf-8-sig", errors="replace")
+    action = request.form.get("action", "preview")
+    rows = []
+    if action == "import-all" and parsed.rows and not parsed.invalid_rows and not parsed.problems:
+        rows = parsed.rows
+    elif action == "import-valid" and not parsed.problems:
+        rows = parsed.valid_rows
+    if not rows:
+        status = 422 if parsed.problems or parsed.invalid_rows else 200
+        return render_template(
+            "admin/users_import.html",
+            parsed=parsed,
+            csv_text=csv_text,
+            created=None,
+            confirm=ConfirmForm(),
+        ), status
+    created = []
+    for row in rows:
+        team = None
+        if row.team:
+            team = teams.team_by_name(db, row.team) or teams.create_team(db, row.team)
+        password = secrets.token_urlsafe(12)
+        accounts.create_user(
+            db,
+            get_hasher(),
+            email=row.email,
+            name=row.name,
+            password=password,
+            role=Role(row.role),
+            team=team,
+            role_profile=row.role_profile,
+        )
+        created.append((row, password))
+    revisions.record(
+        db,
+        current_user,
+        "users.import",
+        f"{len(created)} users",
+        ", ".join(row.email for row, _ in created)[:2000],
+    )
+    db.commit()
+    return render_template(
+        "admin/users_import.html", parsed=None, csv_text="", created=created, confirm=ConfirmForm()
+    )
