@@ -17,7 +17,7 @@ from skillgap.content import authoring
 from skillgap.content.authoring import ConflictError, InvalidError
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
-from skillgap.models import AuditEvent, ContentKind, Course, Module, Quiz, User
+from skillgap.models import AuditEvent, ContentKind, Course, Module, Quiz, Revision, User
 from skillgap.roles import Role
 from skillgap.services import revisions
 
@@ -42,16 +42,24 @@ def content():
     quizzes = list(db.scalars(select(Quiz).order_by(Quiz.kind, Quiz.id)))
     drafts = {
         (r.kind, r.item_id)
-        for r in db.scalars(
-            select(revisions.Revision).where(revisions.Revision.published_at.is_(None))
-        )
+        for r in db.scalars(select(Revision).where(Revision.published_at.is_(None)))
     }
     return render_template(
         "admin/content.html", courses=courses, modules=modules, quizzes=quizzes, drafts=drafts
     )
 
 
-def _render_editor(item, text, base, *, preview=None, errors=(), conflict=None, status=200):  # type: ignore[no-untyped-def]
+def _render_editor(
+    item,
+    text,
+    base,
+    *,
+    preview=None,
+    spec=None,
+    errors=(),
+    conflict=None,  # type: ignore[no-untyped-def]
+    status=200,
+):
     db = get_session()
     newest = revisions.latest(db, item.kind, item.id)
     live = revisions.live(db, item.kind, item.id)
@@ -76,7 +84,13 @@ def edit_content(kind: str, item_id: str):
     item = _item_or_404(kind, item_id)
     if request.method == "GET":
         text, base = authoring.editing_base(db, item)
-        return _render_editor(item, text, base)
+        try:
+            spec = authoring.validate(db, item, text)
+        except InvalidError as invalid:
+            return _render_editor(item, text, base, errors=invalid.errors)
+        return _render_editor(
+            item, text, base, preview=authoring.preview_html(item, spec), spec=spec
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     text = request.form.get("source", "").replace("\r\n", "\n")[:MAX_SOURCE]
@@ -94,7 +108,9 @@ def edit_content(kind: str, item_id: str):
             )
             return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
         spec = authoring.validate(db, item, text)
-        return _render_editor(item, text, base, preview=authoring.preview_html(item, spec))
+        return _render_editor(
+            item, text, base, preview=authoring.preview_html(item, spec), spec=spec
+        )
     except ConflictError as conflict:
         db.rollback()
         return _render_editor(item, text, base, conflict=conflict, status=409)
@@ -112,7 +128,9 @@ def preview_content(kind: str, item_id: str):
     try:
         spec = authoring.validate(get_session(), item, text)
     except InvalidError as invalid:
-        return render_template("admin/_preview.html", errors=invalid.errors, preview=None), 422
+        return render_template(
+            "admin/_preview.html", errors=invalid.errors, preview=None, spec=None
+        ), 422
     return render_template(
         "admin/_preview.html", errors=(), preview=authoring.preview_html(item, spec)
     )
