@@ -1,0 +1,183 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, against
+`python run.py` in its own process on 127.0.0.1 (bundled content, demo people).
+
+Without Chromium, Playwright or axe-core these tests skip, unless
+REQUIRE_BROWSER=1 (set by .ci/run), when a missing piece fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "e2e demo password"
+REQUIRE = os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if not AXE.exists():
+        return "axe-core is not installed (npm ci)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    problem = _missing()
+    if problem and REQUIRE:
+        pytest.fail(f"REQUIRE_BROWSER=1 but {problem}")
+    if problem:
+        pytest.skip(problem)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server(str):
+    """The base URL, plus where its database is (tests read answer keys from it)."""
+
+    database: Path
+
+
+@pytest.fixture(scope="session")
+def server(browser_ready, tmp_path_factory) -> Iterator[Server]:
+    """`python run.py` on a fresh SQLite database: curriculum, demo people and history."""
+    folder = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
+        "SECRET_KEY": "e2e-secret",
+        "PORT": str(port),
+        "SKILLGAP_DEMO_PASSWORD": PASSWORD,
+    }
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = Server(f"http://127.0.0.1:{port}")
+    base.database = folder / "e2e.db"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError((folder / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(browser_ready):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, server):  # type: ignore[no-untyped-def]
+    """new_page(width=1280) -> a page in its own browser context (its own cookies)."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=server, accept_downloads=True
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/")
+
+
+def sign_out(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/login")
+
+
+def run_axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    )
+    return result["violations"]
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def write_report(name: str, data: object) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_text(json.dumps(data, indent=2))
+
+
+def correct_choices(server: Server, quiz_id: str) -> dict[str, list[int]]:
+    """Question id -> correct option indexes, read from the server's database (the
+    browser never sees them before submitting)."""
+    import sqlite3
+
+    with sqlite3.connect(server.database) as connection:
+        rows = connection.execute(
+            "SELECT id, options FROM questions WHERE quiz_id = ? AND active", (quiz_id,)
+        ).fetchall()
+    return {
+        str(qid): [i for i, o in enumerate(json.loads(options)) if o["correct"]]
+        for qid, options in rows
+    }

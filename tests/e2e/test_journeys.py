@@ -1,0 +1,166 @@
+"""The three roles' journeys, end to end in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import correct_choices, screenshot, sign_in, sign_out
+
+pytestmark = pytest.mark.e2e
+
+
+def answer_page(page, choose_first=True, rating=None, sure="certain") -> None:  # type: ignore[no-untyped-def]
+    for legend in page.locator("fieldset.question").all():
+        if rating:
+            legend.locator(f"input[value={rating}]").check()
+            continue
+        legend.locator("input[name^=q-]").first.check()
+        confidence = legend.locator(f"input[name^=c-][value={sure}]")
+        if confidence.count():
+            confidence.check()
+
+
+def start(page, quiz_id: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"/assessments/{quiz_id}/take")
+    if page.locator("button[value=start]").count():
+        page.click("button[value=start]")
+
+
+def test_learner_journey(new_page, server):
+    page = new_page()
+    sign_in(page, "learner6@example.com")
+    # Self-assessment: every statement "Fairly competent", page by page.
+    start(page, "self-assessment")
+    while True:
+        answer_page(page, rating="fairly")
+        if page.locator("button[value=submit]").count():
+            page.click("button[value=submit]")
+            break
+        page.click("button[value=next]")
+    assert "Your self-rating" in page.content()
+    # Diagnostic: half of it, sign out, sign in, resume where we left off, finish.
+    start(page, "diagnostic")
+    for _ in range(8):
+        answer_page(page)
+        page.click("button[value=next]")
+    assert "page 9 of 15" in page.content()
+    sign_out(page)
+    sign_in(page, "learner6@example.com")
+    page.goto("/assessments/diagnostic/take")
+    assert "40 answered · page 9 of 15" in page.content()  # resumed at the first gap
+    while not page.locator("button[value=submit]").count():
+        answer_page(page)
+        page.click("button[value=next]")
+    answer_page(page)
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/results/\d+"))
+    assert "Compared with your self-rating: over-confident in" in page.content()
+    screenshot(page, "journey-learner-results")
+    # The path, its next step, marking it complete, and its check.
+    page.goto("/")
+    done_before = int(page.locator("text=path steps done").inner_text().split()[0])
+    page.goto("/path")
+    next_link = page.locator("li.step-next a").first
+    module_title = next_link.inner_text()
+    next_link.click()
+    assert page.locator("h1").inner_text() == module_title
+    page.click("button:has-text('Mark as complete')")
+    page.wait_for_url(re.compile(r"/assessments/.+-check/take"))
+    quiz_id = re.search(r"/assessments/(.+-check)/take", page.url)[1]
+    page.click("button[value=start]")
+    keys = correct_choices(server, quiz_id)
+    for question in page.locator("fieldset.question").all():
+        qid = question.get_attribute("id").removeprefix("question-")
+        for index in keys[qid]:
+            question.locator(f"input[name=q-{qid}][value='{index}']").check()
+    page.click("button[value=submit]")
+    assert "Passed: 100%" in page.content()
+    page.goto("/")
+    done_after = int(page.locator("text=path steps done").inner_text().split()[0])
+    assert done_after == done_before + 1  # the dashboard shows the progress
+
+
+def test_manager_journey(new_page, server):
+    page = new_page()
+    sign_in(page, "manager@example.com")
+    page.goto("/team")
+    page.select_option("#sort", "gap")
+    page.select_option("#profile", "social-media-coordinator")
+    page.click("button:has-text('Show')")
+    names = page.locator("table.matrix tbody th a").all_inner_texts()
+    assert names == ["Diego Alvarez", "Lena Okafor"]  # coordinators, largest gap first
+    page.click("text=Diego Alvarez")
+    page.select_option("select[name=target-strategy-planning]", "advanced")
+    page.click("button:has-text('Save targets')")
+    assert "Targets saved" in page.content()
+    page.fill("#due_date", "2030-01-31")
+    page.click("button:has-text('Save due date')")
+    assert "Due date for Diego Alvarez: 31 Jan 2030" in page.content()
+    learner = new_page()
+    sign_in(learner, "learner6@example.com")
+    learner.goto("/path")
+    assert (
+        "Strategy &amp; planning: " in learner.content() and "target Advanced" in learner.content()
+    )
+    assert "Due date set by your manager: <strong>31 Jan 2030</strong>" in learner.content()
+    page.goto("/team")
+    for link, extension in (("CSV", "csv"), ("Excel", "xlsx")):
+        with page.expect_download() as download:
+            page.click(f".export-links a:has-text('{link}')")
+        assert re.fullmatch(
+            rf"skillgap-matrix-social-\d{{4}}-\d{{2}}-\d{{2}}\.{extension}",
+            download.value.suggested_filename,
+        )
+
+
+def test_admin_journey(new_page, server, tmp_path):
+    editor = "/admin/content/module/metrics-vs-kpis"
+    admin = new_page()
+    sign_in(admin, "admin@example.com")
+    other = new_page()
+    sign_in(other, "admin@example.com")
+    other.goto(editor)  # opened before the first admin saves: it will be stale
+    admin.goto(editor)
+    source = admin.input_value("#source")
+    edited = source.replace(
+        "## Worked example", "A line added in the browser.\n\n## Worked example", 1
+    )
+    admin.fill("#source", edited)
+    admin.wait_for_function(  # the live preview followed the typing
+        "() => document.getElementById('preview-pane').innerText"
+        ".includes('A line added in the browser.')"
+    )
+    admin.fill("#message", "e2e edit")
+    admin.click("button[value=save]")
+    assert "Saved as revision" in admin.content()
+    admin.click("button:has-text('Publish the newest revision')")
+    assert "Published revision" in admin.content()
+    learner = new_page()
+    sign_in(learner, "learner1@example.com")
+    learner.goto("/modules/metrics-vs-kpis")
+    assert "A line added in the browser." in learner.content()
+    # The second admin saves over the newer revision: refused, their text kept.
+    mine = other.input_value("#source") + "\nThe second admin's paragraph.\n"
+    other.fill("#source", mine)
+    other.click("button[value=save]")
+    assert "was saved by someone else" in other.content()
+    assert other.input_value("#source").replace("\r\n", "\n") == mine
+    # Restore the first revision from the history.
+    admin.goto(editor + "/history")
+    admin.click("button:has-text('Restore 1')")
+    assert "Restored as revision" in admin.content()
+    # Import a GIFT file.
+    gift = tmp_path / "bank.gift"
+    gift.write_text(
+        "::Q1:: Which counts unique accounts? {=Reach ~Impressions}\n\n::Q2:: Name it. {=reach}\n"
+    )
+    admin.goto("/admin/gift")
+    admin.set_input_files("#file", str(gift))
+    admin.fill("#quiz_id", "e2e-bank")
+    admin.click("button[value=parse]")
+    assert "1 questions understood, 1 left out" in admin.content()
+    admin.click("button[value=import]")
+    admin.wait_for_url("**/admin/content/quiz/e2e-bank")
+    assert "unpublished" in admin.content()
