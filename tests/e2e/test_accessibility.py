@@ -1,0 +1,119 @@
+"""axe-core on every main page at desktop and phone width, the keyboard-only
+quiz, and screenshots of the main pages (written to test-artifacts/, not committed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, run_axe, screenshot, sign_in, write_report
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = (1280, 375)
+README_SHOTS = {"dashboard", "path", "team", "module"}  # viewport-sized, for the README
+# (who, name, path); paths needing an id are filled in by the test.
+PAGES = [
+    (None, "login", "/login"),
+    ("learner2@example.com", "dashboard", "/"),
+    ("learner2@example.com", "catalogue", "/courses"),
+    ("learner2@example.com", "course", "/courses/kpis-measurement"),
+    ("learner2@example.com", "module", "/modules/kpi-tree"),
+    ("learner2@example.com", "take-quiz", "/assessments/kpi-tree-check/take"),
+    ("learner2@example.com", "results", "RESULT"),
+    ("learner2@example.com", "path", "/path"),
+    ("learner2@example.com", "assessments", "/assessments"),
+    ("manager@example.com", "team", "/team"),
+    ("manager@example.com", "person", "PERSON"),
+    ("admin@example.com", "admin", "/admin"),
+    ("admin@example.com", "admin-users", "/admin/users"),
+    ("admin@example.com", "admin-content", "/admin/content"),
+    ("admin@example.com", "admin-editor", "/admin/content/module/kpi-tree"),
+    ("admin@example.com", "admin-items", "/admin/items"),
+    ("admin@example.com", "admin-organisation", "/admin/organisation"),
+]
+
+
+def test_no_serious_or_critical_violations_on_the_main_pages(new_page, capsys):
+    report = []
+    pages_by_user: dict[str | None, object] = {}
+    for width in WIDTHS:
+        pages_by_user.clear()
+        for who, name, path in PAGES:
+            if who not in pages_by_user:
+                page = new_page(width=width)
+                if who:
+                    sign_in(page, who)
+                pages_by_user[who] = page
+            page = pages_by_user[who]
+            if path == "RESULT":
+                page.goto("/assessments")
+                path = page.locator("a:has-text('View result')").first.get_attribute("href")
+            if path == "PERSON":
+                page.goto("/team")
+                path = page.locator("table.matrix tbody th a").first.get_attribute("href")
+            page.goto(path)
+            if name == "take-quiz" and page.locator("button[value=start]").count():
+                page.click("button[value=start]")
+            violations = run_axe(page)
+            serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+            report.append(
+                {
+                    "page": name,
+                    "width": width,
+                    "violations": len(violations),
+                    "serious_or_critical": len(serious),
+                    "details": [f"{v['id']} ({v['impact']})" for v in violations],
+                }
+            )
+            screenshot(page, f"{name}-{width}")
+            if width == 1280 and name in README_SHOTS:
+                page.screenshot(path=str(ARTIFACTS / "screenshots" / f"readme-{name}.png"))
+    write_report("axe-report.json", report)
+    with capsys.disabled():
+        print()
+        for row in report:
+            print(
+                f"axe {row['page']:<20} {row['width']:>4}px: {row['violations']} violations, "
+                f"{row['serious_or_critical']} serious/critical {row['details'] or ''}"
+            )
+    assert [r for r in report if r["serious_or_critical"]] == []
+    assert len(report) == len(PAGES) * len(WIDTHS)
+
+
+def test_the_take_quiz_page_works_with_the_keyboard_alone(new_page, server):
+    from tests.e2e.conftest import correct_choices
+
+    page = new_page()
+    sign_in(page, "learner3@example.com")
+    page.goto("/assessments/utm-tracking-check/take")
+    page.keyboard.press("Tab")  # the skip link first
+    for _ in range(40):  # Tab to the Start button and press it
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "start":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector("fieldset.question")
+    keys = correct_choices(server, "utm-tracking-check")
+    for _ in range(200):
+        active = page.evaluate(
+            "() => ({name: document.activeElement.name || '', value: document.activeElement.value,"
+            " type: document.activeElement.type || ''})"
+        )
+        if active["name"].startswith("q-"):
+            wanted = keys[active["name"][2:]]
+            if active["type"] == "radio":
+                # Arrow keys move within a radio group; Space selects the focused one.
+                value = int(active["value"])
+                while value != wanted[0]:
+                    page.keyboard.press("ArrowDown")
+                    value = int(page.evaluate("document.activeElement.value"))
+            elif int(active["value"]) in wanted:
+                page.keyboard.press("Space")
+        if active["value"] == "submit":
+            page.keyboard.press("Enter")
+            break
+        page.keyboard.press("Tab")
+    page.wait_for_url(re.compile(r"/results/\d+"))
+    assert "Passed: 100%" in page.content()
