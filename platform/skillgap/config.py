@@ -72,6 +72,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         ),
         "CONTENT_ROOT": PROJECT_ROOT,
         "SKILLGAP_DEMO": env_flag("SKILLGAP_DEMO", default=True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "LOGIN_RATE_LIMIT": os.environ.get("SKILLGAP_LOGIN_RATE_LIMIT") or "30 per minute",
         "SKILLGAP_DEMO_PASSWORD": os.environ.get("SKILLGAP_DEMO_PASSWORD") or None,
     }
 
@@ -97,4 +99,7 @@ BASE = {
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_LOCK_MINUTES": 15,
     "SCHEMA_CHECK": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "30 per minute",
+    "RATELIMIT_HEADERS_ENABLED": True,
 }

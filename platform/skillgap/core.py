@@ -28,12 +28,42 @@ def healthz():
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@bp.get("/readyz")
+@public
+def readyz():
+    """Ready to serve: the schema is at the migrations' head and content is imported."""
+    from sqlalchemy import func, select
+
+    from skillgap.migrate import current_revision, head_revision
+    from skillgap.models import Module
+
+    problems = []
+    try:
+        engine = database().engine
+        if current_revision(engine) != head_revision():
+            problems.append("database schema is not at head")
+        with engine.connect() as connection:
+            if not connection.scalar(select(func.count()).select_from(Module)):
+                problems.append("no content imported")
+    except SQLAlchemyError:
+        log.exception("readiness check: database did not answer")
+        problems.append("database unavailable")
+    headers = {"Content-Type": "text/plain; charset=utf-8"}
+    if problems:
+        return "not ready: " + "; ".join(problems) + "\n", 503, headers
+    return "ready\n", 200, headers
+
+
 ERROR_PAGES = {
     400: ("Bad request", "The request could not be understood."),
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "There is no page at this address, or you cannot see it."),
     405: ("Not allowed", "This page cannot be used that way."),
     413: ("Too large", "What you sent is larger than this site accepts."),
+    429: (
+        "Too many attempts",
+        "Too many requests from your address. Wait a minute, then try again.",
+    ),
     500: ("Something went wrong", "The error has been logged. Please try again."),
 }
 

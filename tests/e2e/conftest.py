@@ -82,6 +82,7 @@ def server(browser_ready, tmp_path_factory) -> Iterator[Server]:
         "SECRET_KEY": "e2e-secret",
         "PORT": str(port),
         "SKILLGAP_DEMO_PASSWORD": PASSWORD,
+        "SKILLGAP_LOGIN_RATE_LIMIT": "1000 per minute",  # many sign-ins from one address
     }
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(

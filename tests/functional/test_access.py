@@ -24,6 +24,7 @@ ALLOWED_OUTCOME = {"admin.preview_content": "422"}  # an empty text does not val
 EXPECTED: dict[str, tuple[Role | None, str]] = {
     "static": (PUBLIC, "GET"),
     "core.healthz": (PUBLIC, "GET"),
+    "core.readyz": (PUBLIC, "GET"),
     "auth.login": (PUBLIC, "GET"),
     "auth.logout": (Role.LEARNER, "GET"),
     "auth.change_password": (Role.LEARNER, "GET"),
