@@ -49,7 +49,13 @@ class YamlDoc:
 
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # rejects control characters right away
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + first_line
+        raise YamlProblem(
+            line, f"invalid YAML: character {error.character!r} is not allowed"
+        ) from error
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -59,6 +65,11 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         mark = error.context_mark or error.problem_mark
         line = (mark.line if mark else 0) + first_line
         raise YamlProblem(line, f"invalid YAML: {error.problem or error.context}") from error
+    except yaml.reader.ReaderError as error:  # a control character further in
+        line = text[: error.position].count("\n") + first_line
+        raise YamlProblem(
+            line, f"invalid YAML: character {error.character!r} is not allowed"
+        ) from error
     except yaml.YAMLError as error:
         raise YamlProblem(first_line, f"invalid YAML: {error}") from error
     finally:
