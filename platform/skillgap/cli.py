@@ -309,7 +309,37 @@ def gift_export(quiz_id: str, output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(target: Path) -> None:
+    """Copy the SQLite database to TARGET while the site runs (SQLite's online backup
+    API: a consistent snapshot, writers are not blocked for long). For PostgreSQL use
+    pg_dump."""
+    import sqlite3
+
+    from flask import current_app
+    from sqlalchemy.engine import make_url
+
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise click.ClickException("backup copies SQLite databases; for PostgreSQL use pg_dump")
+    if target.exists():
+        raise click.ClickException(f"{target} exists; choose a new file name")
+    source = sqlite3.connect(url.database)
+    copy = sqlite3.connect(target)
+    try:
+        with copy:
+            source.backup(copy, pages=1024)
+        check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        copy.close()
+        source.close()
+    click.echo(f"Backed up {url.database} to {target} (integrity check: {check}).")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup)
     app.cli.add_command(db_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(create_user)

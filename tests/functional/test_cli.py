@@ -97,3 +97,25 @@ def test_create_demo_builds_the_demo_organisation_once(app, db):
     assert len(profiles) >= 3  # varied role profiles
     again = runner.invoke(args=["create-demo"])
     assert again.exit_code != 0 and "already has users" in again.output
+
+
+def test_backup_copies_a_consistent_sqlite_database(app, db, tmp_path):
+    import sqlite3
+
+    from skillgap.db import is_sqlite
+
+    if not is_sqlite(app.config["DATABASE_URL"]):
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.db")])
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    factories.make_user(db, email="kept@example.org")
+    db.commit()
+    target = tmp_path / "backup.db"
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "integrity check: ok" in result.output
+    with sqlite3.connect(target) as copy:
+        emails = [row[0] for row in copy.execute("SELECT email FROM users")]
+    assert emails == ["kept@example.org"]
+    again = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert again.exit_code != 0 and "exists" in again.output
