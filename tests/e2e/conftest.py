@@ -93,7 +93,7 @@ def server(browser_ready, tmp_path_factory) -> Iterator[Server]:
     try:
         for _ in range(150):
             try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
                     break
             except OSError:
                 if process.poll() is not None:

@@ -1,0 +1,185 @@
+"""Two app instances (separate gunicorn processes, separate ports) on one
+PostgreSQL: a sign-in carries over, a quiz started on one is finished on the
+other, and the per-account sign-in lock holds across both."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from skillgap import migrate
+from skillgap.content.importer import import_content
+from skillgap.db import make_database
+from tests import factories
+from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL, empty_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+class Browser:
+    """Just enough of a browser: one cookie jar, used against any instance."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, url: str, form: dict | None = None) -> tuple[int, str, dict]:
+        data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
+        request = urllib.request.Request(url, data=data)
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        try:
+            response = self.opener.open(request, timeout=20)
+        except urllib.error.HTTPError as error:  # 3xx and 4xx arrive here
+            response = error
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.read().decode(), dict(response.headers)
+
+    def token(self, url: str) -> str:
+        _status, page, _headers = self.request(url)
+        return re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page)[1]
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def two_instances(tmp_path):
+    if not TEST_DATABASE_URL:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL); CI runs it")
+    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("gunicorn is not installed")
+    with empty_database(tmp_path, "postgresql") as url:
+        database = make_database(url)
+        migrate.upgrade(database.engine)
+        with database.write_sessions() as session:
+            import_content(session, FIXTURE_CONTENT)
+            factories.make_user(session, email="roamer@example.org")
+            factories.make_user(session, email="target@example.org")
+            session.commit()
+        database.engine.dispose()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "shared-secret",
+            "SKILLGAP_LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        ports = [_port(), _port()]
+        processes = [
+            subprocess.Popen(
+                [gunicorn, "-w", "2", "-b", f"127.0.0.1:{port}", "run:app"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for port in ports
+        ]
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        try:
+            for base in bases:
+                for _ in range(100):
+                    try:
+                        urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                        break
+                    except OSError:
+                        time.sleep(0.2)
+            yield bases
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=20)
+
+
+def test_two_instances_share_sessions_attempts_and_locks(two_instances):
+    a, b = two_instances
+    browser = Browser()
+    status, _page, headers = browser.request(
+        f"{a}/login",
+        {
+            "email": "roamer@example.org",
+            "password": factories.DEFAULT_PASSWORD,
+            "csrf_token": browser.token(f"{a}/login"),
+        },
+    )
+    assert status == 302
+    status, page, _ = browser.request(f"{b}/")  # signed in on A, continues on B
+    assert status == 200 and "Hello," in page
+
+    # A quiz started on A, an answer saved on B, submitted on A.
+    browser.request(
+        f"{a}/assessments/diagnostic/take",
+        {"action": "start", "csrf_token": browser.token(f"{a}/assessments/diagnostic/take")},
+    )
+    status, page, _ = browser.request(f"{b}/assessments/diagnostic/take")
+    attempt_id = re.search(r'name="attempt_id" value="(\d+)"', page)[1]
+    question = re.search(r'name="q-(\d+)" value="0"', page)[1]
+    status, _, _ = browser.request(
+        f"{b}/assessments/diagnostic/take",
+        {
+            "action": "save",
+            "attempt_id": attempt_id,
+            "page": "1",
+            f"q-{question}": "0",
+            "csrf_token": browser.token(f"{b}/assessments"),
+        },
+    )
+    assert status == 302
+    status, _, headers = browser.request(
+        f"{a}/assessments/diagnostic/take",
+        {
+            "action": "submit",
+            "attempt_id": attempt_id,
+            "page": "2",
+            "csrf_token": browser.token(f"{a}/assessments"),
+        },
+    )
+    assert status == 302 and headers["Location"].endswith(f"/results/{attempt_id}")
+    status, page, _ = browser.request(f"{b}/results/{attempt_id}")
+    assert status == 200 and "Per skill" in page
+
+    # Ten failures spread over both instances lock the account on both.
+    attacker = Browser()
+    for attempt in range(10):
+        base = a if attempt % 2 else b
+        status, page, _ = attacker.request(
+            f"{base}/login",
+            {
+                "email": "target@example.org",
+                "password": "wrong wrong wrong",
+                "csrf_token": attacker.token(f"{base}/login"),
+            },
+        )
+    assert "locked until" in page
+    for base in (a, b):
+        status, page, _ = attacker.request(
+            f"{base}/login",
+            {
+                "email": "target@example.org",
+                "password": factories.DEFAULT_PASSWORD,
+                "csrf_token": attacker.token(f"{base}/login"),
+            },
+        )
+        assert status == 422 and "locked until" in page
