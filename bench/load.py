@@ -1,0 +1,226 @@
+"""Load benchmark: the app under gunicorn (4 sync workers) and wrk (-t2 -c32).
+
+Run by hand (needs `apt-get install wrk`):  .venv/bin/python bench/load.py [--people 10000]
+Builds an organisation (bench/matrix.py's generator), serves the app and a Flask
+hello-world on the same settings, and prints for each page the median over three
+runs of requests/s, p50 and p99 latency, and the ratio to the hello-world ceiling,
+all measured in the same run. Also: the time to import 1,000 generated modules of
+~1,000 words, and `python -c "import run"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "platform"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from matrix import PASSWORD, fill  # noqa: E402
+
+from skillgap import create_app, migrate  # noqa: E402
+from skillgap.db import database, make_engine  # noqa: E402
+
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+RUNS = 3
+
+
+def serve(target: str, port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [GUNICORN, "-w", "4", "-k", "sync", "-b", f"127.0.0.1:{port}", target],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except OSError as error:
+            if getattr(error, "code", None):
+                return process  # it answered (a redirect or 4xx is fine)
+            time.sleep(0.2)
+    raise RuntimeError(f"{target} did not start")
+
+
+def sign_in(base: str, email: str) -> tuple[str, str]:
+    """The session cookie and its CSRF token."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
+    opener.open(f"{base}/login", data.encode())
+    cookie = next(c for c in opener.handlers if isinstance(c, urllib.request.HTTPCookieProcessor))
+    session = next(c.value for c in cookie.cookiejar if c.name == "session")
+    page = opener.open(f"{base}/").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    return session, token
+
+
+def wrk(
+    url: str, cookie: str | None = None, script: str | None = None
+) -> tuple[float, float, float]:
+    args = ["wrk", "-t2", "-c32", "-d5s", "--latency"]
+    if cookie:
+        args += ["-H", f"Cookie: session={cookie}"]
+    if script:
+        args += ["-s", script]
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return rps, ms("50%"), ms("99%")
+
+
+def measure(url: str, **kwargs: str | None) -> tuple[float, float, float]:
+    runs = [wrk(url, **kwargs) for _ in range(RUNS)]
+    return tuple(statistics.median(values) for values in zip(*runs, strict=True))  # type: ignore[return-value]
+
+
+def import_time(folder: Path) -> float:
+    """Seconds to import 1,000 generated modules (~1,000 words each) into a fresh SQLite."""
+    root = folder / "content"
+    shutil.copytree(ROOT / "courses", root / "courses")
+    shutil.copytree(ROOT / "quizzes", root / "quizzes")
+    words = (ROOT / "courses/platform-metrics/02-engagement-rate.md").read_text().split("---", 2)[2]
+    rng = random.Random(3)
+    for course in range(20):
+        course_dir = root / "courses" / f"generated-{course:02d}"
+        course_dir.mkdir()
+        (course_dir / "course.md").write_text(
+            f"---\ntitle: Generated {course}\norder: {100 + course}\n---\nA generated course.\n"
+        )
+        for n in range(50):
+            body = words.replace("Engagement rate", f"Engagement rate {course}-{n}")
+            (course_dir / f"{n + 1:02d}-gen-{course}-{n}.md").write_text(
+                f"---\ntitle: Generated module {course}-{n}\nskills: [platform-metrics]\n"
+                f"level: {rng.choice(['entry', 'intermediate', 'advanced'])}\nminutes: 20\n"
+                f"prerequisites: []\n---{body}"
+            )
+    url = f"sqlite:///{folder}/import.db"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    from skillgap.content.importer import import_content
+
+    with database(app).write_sessions() as session:
+        started = time.perf_counter()
+        import_content(session, root)
+        session.commit()
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=10_000)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="skillgap-load-"))
+    url = f"sqlite:///{folder}/load.db"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    big_team = fill(app, args.people, 200, random.Random(7))
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench",
+        "SKILLGAP_LOGIN_RATE_LIMIT": "100000 per minute",
+    }
+    hello = serve("bench.hello:app", 8801, env)
+    site = serve("run:app", 8802, env)
+    try:
+        base = "http://127.0.0.1:8802"
+        learner, token = sign_in(base, "person00001@bench.example")
+        manager, _ = sign_in(base, "manager@bench.example")
+        admin, _ = sign_in(base, "admin@bench.example")
+        ceiling = measure("http://127.0.0.1:8801/")
+        script = folder / "autosave.lua"
+        opener = urllib.request.build_opener()
+        opener.addheaders = [("Cookie", f"session={learner}")]
+        form = urllib.parse.urlencode({"action": "start", "csrf_token": token}).encode()
+        opener.open(f"{base}/assessments/diagnostic/take", form)
+        page = opener.open(f"{base}/assessments/diagnostic/take").read().decode()
+        attempt = re.search(r'name="attempt_id" value="(\d+)"', page)[1]
+        question = re.search(r'name="q-(\d+)" value="0"', page)[1]
+        body = urllib.parse.urlencode(
+            {
+                "action": "autosave",
+                "attempt_id": attempt,
+                "page": "1",
+                f"q-{question}": "0",
+                "csrf_token": token,
+            }
+        )
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f'wrk.body = "{body}"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        )
+        pages = [
+            ("module page", f"{base}/modules/engagement-rate", learner, None),
+            ("dashboard", f"{base}/", learner, None),
+            ("/path", f"{base}/path", learner, None),
+            ("/team (200 people)", f"{base}/team?team={big_team}", manager, None),
+            ("organisation view", f"{base}/admin/organisation", admin, None),
+            ("autosave POST", f"{base}/assessments/diagnostic/take", learner, str(script)),
+        ]
+        print(
+            f"gunicorn 4 sync workers, wrk -t2 -c32 -d5s, median of {RUNS} runs, "
+            f"{args.people:,} people"
+        )
+        print(f"{'what':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
+        print(
+            f"{'hello-world (ceiling)':<22}{ceiling[0]:>9.0f}{ceiling[1]:>9.1f}{ceiling[2]:>9.1f}"
+            f"{1:>8.2f}"
+        )
+        for name, page_url, cookie, lua in pages:
+            rps, p50, p99 = measure(page_url, cookie=cookie, script=lua)
+            print(f"{name:<22}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{rps / ceiling[0]:>8.2f}")
+    finally:
+        for process in (hello, site):
+            os.killpg(process.pid, signal.SIGTERM)
+    print(f"import of 1,000 generated modules: {import_time(folder):.1f} s")
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "import run"],
+            cwd=ROOT,
+            check=True,
+            env={**env, "DATABASE_URL": url},
+        )
+        times.append(time.perf_counter() - started)
+    print(f"python -c 'import run': median {statistics.median(times):.2f} s")
+
+
+if __name__ == "__main__":
+    import urllib.parse
+
+    main()
