@@ -124,7 +124,10 @@ def new_page(browser, server):  # type: ignore[no-untyped-def]
 
     def make(width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]
         context = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=server, accept_downloads=True
+            viewport={"width": width, "height": height},
+            base_url=server,
+            accept_downloads=True,
+            bypass_csp=True,  # axe-core is injected as an inline script, which our CSP forbids
         )
         contexts.append(context)
         page = context.new_page()
