@@ -72,6 +72,20 @@ class Item:
     position: int = 0
 
 
+def _add_revision(
+    session: Session,
+    item: Item,
+    text: str,
+    author: User,
+    message: str,
+    origin: RevisionOrigin = RevisionOrigin.BROWSER,
+) -> Revision:
+    """An unpublished revision of ``item`` written in the browser (or restored)."""
+    return revisions.add(
+        session, item.kind, item.id, text, origin.value, author=author, message=message
+    )
+
+
 def find_item(session: Session, kind: str, item_id: str) -> Item | None:
     if kind == ContentKind.MODULE:
         m = session.get(Module, item_id)
@@ -204,15 +218,7 @@ def save(
     if newest is not None and newest.number != base_number:
         raise ConflictError(newest)
     validate(session, item, text)
-    revision = revisions.add(
-        session,
-        item.kind,
-        item.id,
-        text,
-        RevisionOrigin.BROWSER.value,
-        author=author,
-        message=message,
-    )
+    revision = _add_revision(session, item, text, author, message, RevisionOrigin.BROWSER)
     revisions.record(
         session,
         author,
@@ -263,14 +269,8 @@ def restore(session: Session, item: Item, number: int, author: User) -> Revision
     )
     if old is None:
         raise InvalidError([ContentError(item.path, 1, f"there is no revision {number}")])
-    revision = revisions.add(
-        session,
-        item.kind,
-        item.id,
-        old.source,
-        RevisionOrigin.RESTORE.value,
-        author=author,
-        message=f"restored revision {number}",
+    revision = _add_revision(
+        session, item, old.source, author, f"restored revision {number}", RevisionOrigin.RESTORE
     )
     revisions.record(
         session,
@@ -318,15 +318,7 @@ def new_module(session: Session, course_id: str, module_id: str, title: str, aut
     )
     write_modules(session, [validate(session, item, text)], Counts())
     session.get(Module, module_id).published = False  # type: ignore[union-attr]
-    revisions.add(
-        session,
-        item.kind,
-        item.id,
-        text,
-        RevisionOrigin.BROWSER.value,
-        author=author,
-        message="new module",
-    )
+    _add_revision(session, item, text, author, "new module", RevisionOrigin.BROWSER)
     revisions.record(session, author, "content.create", f"module {module_id}", item.path)
     return item
 
@@ -351,14 +343,6 @@ def new_quiz(
     )
     write_quiz(session, validate(session, item, text), Counts(), Counts())
     session.get(Quiz, quiz_id).published = False  # type: ignore[union-attr]
-    revisions.add(
-        session,
-        item.kind,
-        item.id,
-        text,
-        RevisionOrigin.BROWSER.value,
-        author=author,
-        message=message,
-    )
+    _add_revision(session, item, text, author, message, RevisionOrigin.BROWSER)
     revisions.record(session, author, "content.create", f"quiz {quiz_id}", message)
     return item
