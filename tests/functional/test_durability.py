@@ -139,6 +139,10 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path, capsys):
                             unacknowledged[key] = []
                 elif status == 302 and action == "submit":
                     with lock:
+                        # A submit saves the answer it carries too, unless an earlier
+                        # (unacknowledged) submit already closed the attempt: so the
+                        # value may or may not be stored.
+                        unacknowledged.setdefault(key, []).append([choice])
                         submitted.add(attempt_id)
 
         for round_number in range(KILLS):
