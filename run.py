@@ -19,10 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "platform"))
 
 from skillgap import create_app
 from skillgap.migrate import SchemaNotCurrentError
-from skillgap.startup import StartupError, prepare_embedded_database
 
 
 def main() -> None:
+    # Only `python run.py` prepares the embedded database (and needs Alembic).
+    from skillgap.startup import StartupError, prepare_embedded_database
+
     try:
         prepare_embedded_database()
     except StartupError as error:

@@ -74,6 +74,10 @@ def register_template_helpers(app: Flask) -> None:
     def inject_roles() -> dict[str, Any]:
         return {"Role": Role}
 
+    from skillgap.team.cells import cell_html
+
+    app.add_template_filter(cell_html, "matrix_cell")  # see team/cells.py for why
+
     @app.template_filter("when")
     def format_when(value):  # type: ignore[no-untyped-def]
         return "never" if value is None else f"{value:%d %b %Y, %H:%M} UTC"

@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from skillgap.services.content_cache import CACHE_KEY, ContentCache
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -61,10 +63,12 @@ def make_engine(url: str) -> Engine:
 def make_database(url: str) -> Database:
     engine = make_engine(url)
     writer = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(url) else engine
+    # Every session of this database shares one in-memory curriculum snapshot.
+    info = {CACHE_KEY: ContentCache()}
     return Database(
         engine=engine,
-        read_sessions=sessionmaker(engine, expire_on_commit=False),
-        write_sessions=sessionmaker(writer, expire_on_commit=False),
+        read_sessions=sessionmaker(engine, expire_on_commit=False, info=info),
+        write_sessions=sessionmaker(writer, expire_on_commit=False, info=info),
     )
 
 

@@ -7,13 +7,18 @@ works wherever the app does.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only by the functions that run migrations: the start-up
+# check below reads the revision itself, which keeps `import run` (every
+# gunicorn worker, every CLI call) about 0.2 s faster.
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 UPGRADE_HINT = "flask --app run db upgrade"
@@ -33,14 +38,25 @@ class SchemaNotCurrentError(RuntimeError):
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
     return config
 
 
+REVISION_LINE = re.compile(r"^(down_revision|revision) = ['\"]?([\w]+)['\"]?$", re.MULTILINE)
+
+
 def head_revision() -> str:
-    heads = ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    """The newest migration, read from the files' ``revision`` and ``down_revision``
+    lines (tests/functional/test_migrations.py checks it equals Alembic's head)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for key, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if key == "revision" else parents).add(value)
+    heads = sorted(revisions - parents)
     if len(heads) != 1:
         raise RuntimeError(f"migrations must have exactly one head, found {heads}")
     return heads[0]
@@ -48,18 +64,26 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.scalar(text("SELECT version_num FROM alembic_version"))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 
 def make_revision(engine: Engine, message: str, autogenerate: bool = True) -> None:
+    from alembic import command
+
     command.revision(alembic_config(engine), message=message, autogenerate=autogenerate)
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from skillgap import clock
 from skillgap.access import requires
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
-from skillgap.models import Level
 from skillgap.roles import Role
-from skillgap.services import catalogue, paths
+from skillgap.services import catalogue, content_cache, paths
 
 bp = Blueprint("learn", __name__)
 
@@ -27,7 +25,7 @@ def dashboard():
         "learn/dashboard.html",
         view=view,
         closed=paths.closed_gaps(db, current_user.id, view.standings),
-        levels=list(db.scalars(select(Level).order_by(Level.position))),
+        levels=content_cache.current(db).levels,
         role_profile_name=profiles.get(current_user.role_profile or ""),
     )
 
@@ -76,7 +74,7 @@ def course(course_id: str):
 @requires(Role.LEARNER)
 def module(module_id: str):
     page = catalogue.module_page(get_session(), current_user, module_id) or abort(404)
-    return render_template("learn/module.html", page=page, form=ConfirmForm())
+    return render_template("learn/module.html", page=page)
 
 
 @bp.post("/modules/<module_id>/complete")

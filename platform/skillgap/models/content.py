@@ -8,7 +8,7 @@ detection now and for export and revision history later.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from skillgap.models.base import Base
@@ -148,3 +148,12 @@ class Module(Base):
         secondaryjoin=id == module_prerequisites.c.prerequisite_id,
         order_by="Module.id",
     )
+
+
+class ContentVersion(Base):
+    """One row; its version changes whenever content does (services/content_cache.py)."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import BindParameter, Row, Select, select, update
 from sqlalchemy.orm import Session
 
 from skillgap.models import (
@@ -293,23 +294,33 @@ class Profile:
     self_rated: dict[str, str] = field(default_factory=dict)
 
 
-def latest_results(session: Session, user_id: int, kind: QuizKind) -> dict[str, SkillResult]:
-    rows = session.scalars(
-        select(SkillResult)
-        .where(SkillResult.user_id == user_id, SkillResult.kind == kind.value, SkillResult.latest)
+def latest_results(session: Session, user_id: int) -> dict[str, dict[str, Row[Any]]]:
+    """Per kind (diagnostic, self-assessment), per skill: the latest result's values.
+    One statement for both kinds."""
+    rows = session.execute(
+        select(
+            SkillResult.kind,
+            SkillResult.skill_id,
+            SkillResult.level_id,
+            SkillResult.percent,
+            SkillResult.low_evidence,
+            SkillResult.attempt_id,
+        )
+        .where(SkillResult.user_id == user_id, SkillResult.latest)
         .order_by(SkillResult.created_at.desc(), SkillResult.id.desc())
     )
-    latest: dict[str, SkillResult] = {}
+    latest: dict[str, dict[str, Row[Any]]] = {kind.value: {} for kind in QuizKind}
     for row in rows:
-        latest.setdefault(row.skill_id, row)
+        latest.setdefault(row.kind, {}).setdefault(row.skill_id, row)
     return latest
 
 
 def profile(session: Session, user_id: int, skill_ids: list[str], lowest_level: str) -> Profile:
     """Current level per skill: the latest diagnostic result; else the self-rating
     (unverified); else the lowest level (unverified)."""
-    tested = latest_results(session, user_id, QuizKind.DIAGNOSTIC)
-    rated = latest_results(session, user_id, QuizKind.SELF_ASSESSMENT)
+    latest = latest_results(session, user_id)
+    tested = latest[QuizKind.DIAGNOSTIC.value]
+    rated = latest[QuizKind.SELF_ASSESSMENT.value]
     result = Profile(self_rated={skill: r.level_id for skill, r in rated.items()})
     for skill_id in skill_ids:
         if skill_id in tested:
@@ -324,17 +335,14 @@ def profile(session: Session, user_id: int, skill_ids: list[str], lowest_level: 
     return result
 
 
-def passed_check_quiz_ids(session: Session, user_id: int) -> set[str]:
-    """Check quizzes this person has passed (>= the entry threshold) at least once."""
-    return set(
-        session.scalars(
-            select(Attempt.quiz_id)
-            .join(Quiz, Quiz.id == Attempt.quiz_id)
-            .where(
-                Attempt.user_id == user_id,
-                Quiz.kind == QuizKind.CHECK.value,
-                Attempt.state != AttemptState.OPEN.value,
-                Attempt.percent >= scoring.PASS_PERCENT,
-            )
+def passed_quiz_ids_query(user_id: int | BindParameter[int]) -> Select[tuple[str]]:
+    """Quizzes this person has passed (>= the entry threshold) at least once."""
+    return (
+        select(Attempt.quiz_id)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.state != AttemptState.OPEN.value,
+            Attempt.percent >= scoring.PASS_PERCENT,
         )
+        .distinct()
     )

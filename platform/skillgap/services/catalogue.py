@@ -1,6 +1,7 @@
 """What the catalogue, course and module pages show, and marking modules complete.
 
-Each page is a fixed handful of queries (no query per module). Learners see
+The curriculum comes from the in-memory snapshot (services/content_cache.py);
+each page adds one statement for the person's own progress. Learners see
 published content only; admins also see unpublished items, so they can check
 them before publishing.
 """
@@ -11,20 +12,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Select, bindparam, func, literal_column, null, select, text, union_all
 from sqlalchemy.orm import Session, selectinload
 
-from skillgap.models import (
-    Course,
-    Level,
-    Module,
-    ModuleCompletion,
-    Skill,
-    User,
-    module_prerequisites,
-)
+from skillgap.models import Course, Module, ModuleCompletion, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
+from skillgap.services import content_cache
+from skillgap.services.assessments import passed_quiz_ids_query
+from skillgap.services.content_cache import CourseInfo, LevelInfo, ModuleEntry, SkillInfo
 
 
 def _sees_drafts(user: User) -> bool:
@@ -40,113 +36,101 @@ def visible_modules(user: User) -> Select[tuple[Module]]:
 
 @dataclass(frozen=True)
 class CourseCard:
-    course: Course
+    course: CourseInfo
     total: int
     done: int
-    matching: list[Module]  # modules matching the filter (all modules when unfiltered)
+    matching: list[ModuleEntry]  # modules matching the filter (all modules when unfiltered)
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def skills_and_levels(session: Session) -> tuple[list[Skill], list[Level]]:
-    skills = list(session.scalars(select(Skill).order_by(Skill.position)))
-    levels = list(session.scalars(select(Level).order_by(Level.position)))
-    return skills, levels
+def skills_and_levels(session: Session) -> tuple[tuple[SkillInfo, ...], tuple[LevelInfo, ...]]:
+    snapshot = content_cache.current(session)
+    return snapshot.skills, snapshot.levels
 
 
 def catalogue(
     session: Session, user: User, skill_id: str | None = None, level_id: str | None = None
 ) -> list[CourseCard]:
-    modules = list(
-        session.scalars(
-            visible_modules(user)
-            .options(selectinload(Module.skills), selectinload(Module.level))
-            .order_by(Course.position, Course.id, Module.position)
-        )
-    )
+    snapshot = content_cache.current(session)
     done = done_ids(session, user.id)
-    cards: dict[str, list[Module]] = {}
-    courses: dict[str, Course] = {}
-    for module in modules:
-        cards.setdefault(module.course_id, []).append(module)
-        courses[module.course_id] = module.course
+    cards: dict[str, list[ModuleEntry]] = {}
+    for module in snapshot.visible_modules(_sees_drafts(user)):
+        cards.setdefault(module.course.id, []).append(module)
     result = []
     for course_id, course_modules in cards.items():
         matching = [
             m
             for m in course_modules
             if (skill_id is None or any(s.id == skill_id for s in m.skills))
-            and (level_id is None or m.level_id == level_id)
+            and (level_id is None or m.level.id == level_id)
         ]
         if not matching:
             continue
         finished = sum(1 for m in course_modules if m.id in done)
-        result.append(CourseCard(courses[course_id], len(course_modules), finished, matching))
+        result.append(
+            CourseCard(snapshot.courses[course_id], len(course_modules), finished, matching)
+        )
     return result
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A person's own progress: modules marked complete and checks passed."""
+
+    completed_at: dict[str, datetime]  # module id -> when they marked it complete
+    passed_checks: set[str]  # check quiz ids passed at least once
+
+    def done_ids(self, snapshot: content_cache.Snapshot) -> set[str]:
+        return snapshot.done_ids(self.completed_at, self.passed_checks)
+
+
+# Built once: every page shows progress, and a prepared statement skips
+# SQLAlchemy's per-call construction and cache-key work.
+_PROGRESS = union_all(
+    select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
+        ModuleCompletion.user_id == bindparam("user_id")
+    ),
+    select(passed_quiz_ids_query(bindparam("user_id")).subquery().c.quiz_id, null()),
+)
+
+
+def progress_of(session: Session, user_id: int) -> Progress:
+    """One statement: completions and passed check quizzes together."""
+    rows = session.execute(_PROGRESS, {"user_id": user_id}).all()
+    completed = {item: when for item, when in rows if when is not None}
+    return Progress(completed, {item for item, when in rows if when is None})
 
 
 def completed_ids(session: Session, user_id: int) -> set[str]:
     """Modules this person marked complete."""
-    return set(
-        session.scalars(
-            select(ModuleCompletion.module_id).where(ModuleCompletion.user_id == user_id)
-        )
-    )
+    return set(progress_of(session, user_id).completed_at)
 
 
 def done_ids(session: Session, user_id: int) -> set[str]:
     """Modules that count as done: a module with a check once the check is passed
     (>= 60%); a module without one once marked complete."""
-    from skillgap.services.assessments import passed_check_quiz_ids
-
-    marked = completed_ids(session, user_id)
-    passed = passed_check_quiz_ids(session, user_id)
-    rows = session.execute(
-        select(Module.id, Module.check_quiz_id).where(
-            or_(Module.id.in_(marked), Module.check_quiz_id.in_(passed))
-        )
-    )
-    return {
-        module_id
-        for module_id, check in rows
-        if (check is None and module_id in marked) or (check is not None and check in passed)
-    }
+    return progress_of(session, user_id).done_ids(content_cache.current(session))
 
 
-def completion_times(session: Session, user_id: int, module_ids: list[str]) -> dict[str, datetime]:
-    rows = session.execute(
-        select(ModuleCompletion.module_id, ModuleCompletion.completed_at).where(
-            ModuleCompletion.user_id == user_id, ModuleCompletion.module_id.in_(module_ids)
-        )
-    )
-    return {module_id: completed_at for module_id, completed_at in rows}
+def course_for(session: Session, user: User, course_id: str) -> CourseInfo | None:
+    course = content_cache.current(session).courses.get(course_id)
+    if course is None or not (course.published or _sees_drafts(user)):
+        return None
+    return course
 
 
-def course_for(session: Session, user: User, course_id: str) -> Course | None:
-    query = select(Course).where(Course.id == course_id)
-    if not _sees_drafts(user):
-        query = query.where(Course.published)
-    return session.scalar(query)
-
-
-def course_modules(session: Session, user: User, course_id: str) -> list[Module]:
-    return list(
-        session.scalars(
-            visible_modules(user)
-            .where(Module.course_id == course_id)
-            .options(selectinload(Module.skills), selectinload(Module.level))
-            .order_by(Module.position)
-        )
-    )
+def course_modules(session: Session, user: User, course_id: str) -> list[ModuleEntry]:
+    return content_cache.current(session).course_modules(course_id, _sees_drafts(user))
 
 
 @dataclass(frozen=True)
 class ModulePage:
-    module: Module
-    siblings: list[Module]
-    prerequisites: list[Module]
+    module: ModuleEntry
+    siblings: list[ModuleEntry]
+    prerequisites: list[ModuleEntry]
     done_ids: set[str]
     completed_at: datetime | None  # when the person marked it complete
 
@@ -155,48 +139,39 @@ class ModulePage:
         return self.module.id in self.done_ids
 
     @property
-    def previous(self) -> Module | None:
+    def previous(self) -> ModuleEntry | None:
         index = self.siblings.index(self.module)
         return self.siblings[index - 1] if index > 0 else None
 
     @property
-    def next(self) -> Module | None:
+    def next(self) -> ModuleEntry | None:
         index = self.siblings.index(self.module)
         return self.siblings[index + 1] if index + 1 < len(self.siblings) else None
 
 
 def module_page(session: Session, user: User, module_id: str) -> ModulePage | None:
-    module = session.scalar(
-        visible_modules(user)
-        .where(Module.id == module_id)
-        .options(selectinload(Module.skills), selectinload(Module.level))
-    )
-    if module is None:
+    """The module from the in-memory curriculum; one statement for the person's progress."""
+    snapshot = content_cache.current(session)
+    sees_drafts = _sees_drafts(user)
+    module = snapshot.modules.get(module_id)
+    if module is None or not (module.published or sees_drafts):
         return None
-    siblings = list(
-        session.scalars(
-            visible_modules(user)
-            .where(Module.course_id == module.course_id)
-            .order_by(Module.position)
-        )
+    prerequisites = sorted(
+        (
+            snapshot.modules[p]
+            for p in module.prerequisite_ids
+            if sees_drafts or snapshot.modules[p].published
+        ),
+        key=lambda m: m.title,
     )
-    prerequisites = list(
-        session.scalars(
-            visible_modules(user)
-            .join(
-                module_prerequisites,
-                and_(
-                    module_prerequisites.c.prerequisite_id == Module.id,
-                    module_prerequisites.c.module_id == module.id,
-                ),
-            )
-            .options(selectinload(Module.course))
-            .order_by(Module.title)
-        )
+    progress = progress_of(session, user.id)
+    return ModulePage(
+        module,
+        snapshot.course_modules(module.course.id, sees_drafts),
+        prerequisites,
+        progress.done_ids(snapshot),
+        progress.completed_at.get(module.id),
     )
-    times = completion_times(session, user.id, [module.id])
-    done = done_ids(session, user.id)
-    return ModulePage(module, siblings, prerequisites, done, times.get(module.id))
 
 
 def check_quiz_of(session: Session, module_id: str) -> str | None:

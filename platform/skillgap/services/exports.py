@@ -12,8 +12,6 @@ import csv
 import io
 from datetime import date
 
-from openpyxl import Workbook
-
 from skillgap.services.matrix import Matrix
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,6 +69,9 @@ def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
 
 
 def to_xlsx(header: list[str], rows: list[list[object]], title: str) -> bytes:
+    # Imported here: openpyxl takes 0.2 s to import, and few requests need it.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Matrix")
     sheet.append(header)

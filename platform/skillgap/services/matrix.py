@@ -1,10 +1,11 @@
 """The team skill matrix, its summary and trend, and the organisation view.
 
-Everything here is a fixed number of plain-column queries, whatever the team
-size (no query per person or per cell): skills, levels, members, and one query
-that joins every person with every skill, their latest diagnostic and
-self-assessment result (``SkillResult.latest``) and their target (a manager's
-override, else the role profile's). The organisation view runs the same join
+Skills, levels, role profiles and modules come from the in-memory curriculum
+(content_cache). The people's data is one statement whatever the team size (no
+query per person or per cell): it joins every member with every skill, their
+latest diagnostic and self-assessment result (``SkillResult.latest``) and their
+target (a manager's override, else the role profile's), and adds the team's
+diagnostic history for the trend. The organisation view runs the same join
 grouped by team in the database.
 
 The current-level rule (design.md: latest diagnostic, else self-rating marked
@@ -14,28 +15,36 @@ unverified, else the lowest level) is applied in ``build_rows`` for cells and in
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import (
+    DateTime,
+    and_,
+    bindparam,
+    case,
+    func,
+    null,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from skillgap.models import (
-    Course,
-    Level,
-    Module,
     QuizKind,
-    RoleProfile,
     RoleTarget,
     Skill,
     SkillResult,
     TargetOverride,
     Team,
     User,
-    module_skills,
 )
+from skillgap.services import content_cache
 from skillgap.services.scoring import PASS_PERCENT
 
 SORTS = ("name", "gap")  # plus any skill id
@@ -63,8 +72,8 @@ class Cell:
     target: LevelInfo | None
     self_rated: LevelInfo | None
 
-    @property
-    def gap(self) -> int:
+    @functools.cached_property
+    def gap(self) -> int:  # cached: summaries, sorting and the page ask for it often
         return max(0, self.target.position - self.level.position) if self.target else 0
 
     @property
@@ -87,8 +96,8 @@ class Row:
     cells: dict[str, Cell]
     last_login_at: datetime | None = None
 
-    @property
-    def total_gap(self) -> int:
+    @functools.cached_property
+    def total_gap(self) -> int:  # cached: sorting and the page ask for it often
         return sum(cell.gap for cell in self.cells.values())
 
 
@@ -114,27 +123,22 @@ class Matrix:
     summaries: list[SkillSummary] = field(default_factory=list)
     top_gaps: list[tuple[SkillSummary, list[tuple[str, str]]]] = field(default_factory=list)
     role_profiles: list[tuple[str, str]] = field(default_factory=list)
+    trend: tuple[list[str], dict[str, list[float | None]]] = ([], {})
 
 
 # --- loading ---------------------------------------------------------------------
 
 
 def _framework(session: Session) -> tuple[list[SkillInfo], list[LevelInfo]]:
-    skills = [
-        SkillInfo(i, n)
-        for i, n in session.execute(select(Skill.id, Skill.name).order_by(Skill.position))
-    ]
-    levels = [
-        LevelInfo(i, n, p)
-        for i, n, p in session.execute(
-            select(Level.id, Level.name, Level.position).order_by(Level.position)
-        )
-    ]
+    snapshot = content_cache.current(session)
+    skills = [SkillInfo(skill.id, skill.name) for skill in snapshot.skills]
+    levels = [LevelInfo(level.id, level.name, level.position) for level in snapshot.levels]
     return skills, levels
 
 
-def _cells_query(member_filter):  # type: ignore[no-untyped-def]
-    """Every (member, skill) with the latest tested and self-rated level and the target."""
+def _cells_query(member_filter, *member_columns, keep_members=False):  # type: ignore[no-untyped-def]
+    """Every (member, skill) with the latest tested and self-rated level and the target.
+    ``keep_members``: a member still gets a row (skill None) when there are no skills."""
     tested, rated = aliased(SkillResult), aliased(SkillResult)
     override, role = aliased(TargetOverride), aliased(RoleTarget)
     return (
@@ -147,9 +151,10 @@ def _cells_query(member_filter):  # type: ignore[no-untyped-def]
             tested.low_evidence.label("low_evidence"),
             rated.level_id.label("rated_level"),
             func.coalesce(override.level_id, role.level_id).label("target_level"),
+            *member_columns,
         )
         .select_from(User)
-        .join(Skill, true())
+        .join(Skill, true(), isouter=keep_members)
         .outerjoin(
             tested,
             and_(
@@ -244,28 +249,79 @@ def sort_rows(rows: list[Row], sort: str) -> list[Row]:
     return sorted(rows, key=lambda r: (r.name.lower(), r.user_id))
 
 
-def team_matrix(
-    session: Session, team: Team, sort: str = "name", profile: str | None = None
-) -> Matrix:
-    skills, levels = _framework(session)
-    members_filter = and_(User.team_id == team.id, User.active)
-    if profile:
-        members_filter = and_(members_filter, User.role_profile == profile)
-    members = list(
-        session.execute(
-            select(User.id, User.name, User.email, User.role_profile, User.last_login_at).where(
-                members_filter
-            )
-        )
+@functools.cache
+def _team_statement(by_profile: bool, with_history: bool):  # type: ignore[no-untyped-def]
+    """Members, their cells and, with ``with_history``, the team's diagnostic history,
+    in one statement (a UNION ALL; history rows have ``history_at`` set). Built once
+    per variant, with parameters ``team_id`` and ``profile``: building this join
+    costs more than running it."""
+    members_filter = and_(User.team_id == bindparam("team_id"), User.active)
+    if by_profile:
+        members_filter = and_(members_filter, User.role_profile == bindparam("profile"))
+    cells = _cells_query(
+        members_filter,
+        User.name.label("name"),
+        User.email.label("email"),
+        User.role_profile.label("role_profile"),
+        # Plain DateTime (naive UTC), not UTCDateTime: its per-value Python
+        # conversion was a fifth of this page's time; team_matrix converts once.
+        type_coerce(User.last_login_at, DateTime()).label("last_login_at"),
+        type_coerce(null(), DateTime()).label("history_at"),
+        null().label("history_level"),
+        keep_members=True,
     )
-    cell_rows = session.execute(_cells_query(members_filter)) if skills else []
-    rows = build_rows(members, skills, levels, cell_rows)
+    if not with_history:
+        return cells
+    history = (
+        select(
+            SkillResult.user_id,
+            null(),  # team
+            SkillResult.skill_id,
+            *(null() for _ in range(5)),  # tested, percent, low evidence, rated, target
+            *(null() for _ in range(4)),  # name, email, role profile, last sign-in
+            SkillResult.created_at,
+            SkillResult.level_id,
+        )
+        .join(User, User.id == SkillResult.user_id)
+        .where(User.team_id == bindparam("team_id"), SkillResult.kind == QuizKind.DIAGNOSTIC.value)
+    )
+    return union_all(cells, history)
+
+
+def team_matrix(
+    session: Session,
+    team: Team,
+    sort: str = "name",
+    profile: str | None = None,
+    with_history: bool = False,
+) -> Matrix:
+    """The team's matrix from one statement; the framework, role profiles and modules
+    come from the in-memory curriculum (content_cache)."""
+    skills, levels = _framework(session)
+    members: dict[int, tuple] = {}
+    cell_rows = []
+    history = []
+    statement = _team_statement(bool(profile), with_history)
+    for row in session.execute(statement, {"team_id": team.id, "profile": profile}).all():
+        user_id, _team, skill_id, *_cell, name, email, role_profile, last_login, at, level = row
+        if at is not None:
+            history.append((user_id, skill_id, at, level))
+            continue
+        if user_id not in members:
+            last_login = last_login and last_login.replace(tzinfo=UTC)
+            members[user_id] = (user_id, name, email, role_profile, last_login)
+        if skill_id is not None:
+            cell_rows.append(row[:8])
+    rows = build_rows(list(members.values()), skills, levels, cell_rows)
     matrix = Matrix(team, skills, levels, sort_rows(rows, sort))
     matrix.summaries = summarise(rows, skills)
     matrix.top_gaps = _top_gaps(session, matrix)
-    matrix.role_profiles = list(
-        session.execute(select(RoleProfile.id, RoleProfile.name).order_by(RoleProfile.position))
-    )
+    snapshot = content_cache.current(session)
+    matrix.role_profiles = list(snapshot.role_profiles)
+    if with_history:
+        position = {level.id: level.position for level in levels}
+        history.sort(key=lambda r: r[2])
+        matrix.trend = monthly_means((u, s, when, position[lvl]) for u, s, when, lvl in history)
     return matrix
 
 
@@ -288,49 +344,31 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
                     range(cell.level.position + 1, cell.target.position + 1)
                 )  # type: ignore[union-attr]
     level_position = {level.id: level.position for level in matrix.levels}
-    rows = session.execute(
-        select(module_skills.c.skill_id, Module.id, Module.title, Module.level_id)
-        .join(Module, Module.id == module_skills.c.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .where(
-            module_skills.c.skill_id.in_([s.skill.id for s in top]),
-            Module.published,
-            Course.published,
-        )
-        .order_by(Module.level_id, Course.position, Module.position)
-    )
     modules: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for skill_id, module_id, title, level_id in rows:
-        if level_position[level_id] in wanted_levels[skill_id]:
-            modules[skill_id].append((level_position[level_id], module_id, title))
+    wanted_skills = {s.skill.id for s in top}
+    for module in content_cache.current(session).visible_modules(sees_drafts=False):
+        for skill in module.skills:
+            if (
+                skill.id in wanted_skills
+                and level_position[module.level.id] in wanted_levels[skill.id]
+            ):
+                modules[skill.id].append((level_position[module.level.id], module.id, module.title))
     return [(s, [(m, t) for _, m, t in sorted(modules[s.skill.id])[:3]]) for s in top]
 
 
 # --- trend ------------------------------------------------------------------------
 
 
-def team_trend(session: Session, team: Team) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Per skill, the team's mean tested level (index) per month: for each person, their
-    latest result in that month. Months with no result for a skill are None."""
-    position = dict(session.execute(select(Level.id, Level.position)).all())
-    rows = session.execute(
-        select(
-            SkillResult.user_id, SkillResult.skill_id, SkillResult.created_at, SkillResult.level_id
-        )
-        .join(User, User.id == SkillResult.user_id)
-        .where(User.team_id == team.id, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
-        .order_by(SkillResult.created_at, SkillResult.id)
-    )
-    return monthly_means((u, s, when, position[level]) for u, s, when, level in rows)
-
-
 def monthly_means(
     rows: Iterable[tuple[int, str, datetime, int]],
 ) -> tuple[list[str], dict[str, list[float | None]]]:
     """Pure: rows of (user, skill, when, level index), oldest first."""
-    latest: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    by_month: dict[tuple[tuple[int, int], str], dict[int, int]] = defaultdict(dict)
     for user_id, skill_id, when, position in rows:
-        latest[(f"{when:%Y-%m}", skill_id)][user_id] = position  # later rows win
+        by_month[((when.year, when.month), skill_id)][user_id] = position  # later rows win
+    latest = {
+        (f"{year:04d}-{month:02d}", skill): v for ((year, month), skill), v in by_month.items()
+    }
     months = sorted({month for month, _ in latest})
     skills = sorted({skill for _, skill in latest})
     series = {

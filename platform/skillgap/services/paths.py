@@ -1,5 +1,6 @@
-"""A person's learning path and skill profile, assembled from the database for
-the pure engine in path_engine. A fixed number of queries per person."""
+"""A person's learning path and skill profile, assembled for the pure engine in
+path_engine: the curriculum from the in-memory snapshot (content_cache), the
+person's own results, plan and progress from a fixed handful of queries."""
 
 from __future__ import annotations
 
@@ -10,78 +11,22 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillgap.models import (
-    Course,
-    LearningPlan,
-    Level,
-    Module,
-    QuizKind,
-    RoleTarget,
-    Skill,
-    SkillResult,
-    TargetOverride,
-    User,
-    module_prerequisites,
-    module_skills,
-)
+from skillgap.models import LearningPlan, QuizKind, SkillResult, TargetOverride, User
 from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
-from skillgap.services import assessments, catalogue, path_engine
-from skillgap.services.path_engine import LearningPath, ModuleInfo, Standing, Step
-
-
-def load_modules(session: Session) -> list[ModuleInfo]:
-    """Every published module of a published course, as plain values (three queries)."""
-    level_index = {lvl.id: lvl.position for lvl in session.scalars(select(Level))}
-    rows = session.execute(
-        select(
-            Module.id,
-            Module.title,
-            Module.course_id,
-            Course.position,
-            Module.position,
-            Module.level_id,
-            Module.minutes,
-        )
-        .join(Course, Course.id == Module.course_id)
-        .where(Module.published, Course.published)
-    ).all()
-    skills: dict[str, list[str]] = {}
-    for module_id, skill_id in session.execute(
-        select(module_skills.c.module_id, module_skills.c.skill_id).order_by(
-            module_skills.c.module_id, module_skills.c.position
-        )
-    ):
-        skills.setdefault(module_id, []).append(skill_id)
-    prerequisites: dict[str, list[str]] = {}
-    for module_id, prerequisite_id in session.execute(
-        select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
-    ):
-        prerequisites.setdefault(module_id, []).append(prerequisite_id)
-    return [
-        ModuleInfo(
-            id=row.id,
-            title=row.title,
-            course_id=row.course_id,
-            course_position=row[3],
-            position=row[4],
-            skills=tuple(skills.get(row.id, ())),
-            level=level_index[row.level_id],
-            minutes=row.minutes,
-            prerequisites=tuple(sorted(prerequisites.get(row.id, ()))),
-        )
-        for row in rows
-    ]
+from skillgap.services import assessments, catalogue, content_cache, path_engine
+from skillgap.services.content_cache import LevelInfo, SkillInfo
+from skillgap.services.path_engine import LearningPath, Standing, Step
 
 
 @dataclass(frozen=True)
 class SkillStanding:
-    skill: Skill
-    current: Level
+    skill: SkillInfo
+    current: LevelInfo
     verified: bool
     low_evidence: bool
     percent: float | None
-    self_rated: Level | None
-    target: Level
+    self_rated: LevelInfo | None
+    target: LevelInfo
     target_source: str  # "role", "manager" or "none"
 
     @property
@@ -90,18 +35,12 @@ class SkillStanding:
 
 
 def standings_for(session: Session, user: User) -> list[SkillStanding]:
-    levels = list(session.scalars(select(Level).order_by(Level.position)))
+    snapshot = content_cache.current(session)
+    levels = snapshot.levels
     if not levels:
         return []  # no framework imported yet: nothing to stand on
     by_id = {level.id: level for level in levels}
-    skills = list(session.scalars(select(Skill).order_by(Skill.position)))
-    role = dict(
-        session.execute(
-            select(RoleTarget.skill_id, RoleTarget.level_id).where(
-                RoleTarget.role_profile_id == (user.role_profile or "")
-            )
-        ).all()
-    )
+    role = snapshot.role_targets.get(user.role_profile or "", {})
     overrides = dict(
         session.execute(
             select(TargetOverride.skill_id, TargetOverride.level_id).where(
@@ -110,9 +49,9 @@ def standings_for(session: Session, user: User) -> list[SkillStanding]:
         ).all()
     )
     targets = path_engine.resolve_targets(role, overrides)
-    profile = assessments.profile(session, user.id, [s.id for s in skills], levels[0].id)
+    profile = assessments.profile(session, user.id, [s.id for s in snapshot.skills], levels[0].id)
     result = []
-    for skill in skills:
+    for skill in snapshot.skills:
         current = profile.current[skill.id]
         target_id = targets.get(skill.id)
         source = "manager" if skill.id in overrides else ("role" if target_id else "none")
@@ -140,7 +79,7 @@ def plan_for(session: Session, user_id: int) -> LearningPlan:
 
 @dataclass(frozen=True)
 class SkillProgress:
-    skill: Skill
+    skill: SkillInfo
     done: int
     total: int
 
@@ -190,21 +129,21 @@ class PathView:
 
 
 def person_path(session: Session, user: User, today: date) -> PathView:
+    snapshot = content_cache.current(session)
     standings = standings_for(session, user)
     plan = plan_for(session, user.id)
-    level_names = [lvl.name for lvl in session.scalars(select(Level).order_by(Level.position))]
     engine_standings = [
         Standing(s.skill.id, s.skill.name, s.current.position, s.target.position, s.verified)
         for s in standings
     ]
     path = path_engine.plan_path(
         engine_standings,
-        load_modules(session),
+        snapshot.engine_modules(),
         catalogue.done_ids(session, user.id),
         plan.weekly_minutes,
-        level_names,
+        [level.name for level in snapshot.levels],
     )
-    course_titles = dict(session.execute(select(Course.id, Course.title)).all())
+    course_titles = {course.id: course.title for course in snapshot.courses.values()}
     view = PathView(
         path, standings, plan, today, course_titles, {s.skill.id: s.skill.name for s in standings}
     )
@@ -219,9 +158,9 @@ def person_path(session: Session, user: User, today: date) -> PathView:
 
 @dataclass(frozen=True)
 class ClosedGap:
-    skill: Skill
-    before: Level
-    now: Level
+    skill: SkillInfo
+    before: LevelInfo
+    now: LevelInfo
 
     @property
     def rose_by(self) -> int:
@@ -230,7 +169,7 @@ class ClosedGap:
 
 def closed_gaps(session: Session, user_id: int, standings: list[SkillStanding]) -> list[ClosedGap]:
     """Skills whose latest diagnostic reached the target where the one before had not."""
-    levels = {lvl.id: lvl for lvl in session.scalars(select(Level))}
+    levels = {lvl.id: lvl for lvl in content_cache.current(session).levels}
     history: dict[str, list[str]] = {}
     for skill_id, level_id in session.execute(
         select(SkillResult.skill_id, SkillResult.level_id)

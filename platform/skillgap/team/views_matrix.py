@@ -25,21 +25,21 @@ def _chosen_team(visible: list[Team]) -> Team | None:
     return team
 
 
-def _matrix_for_request():  # type: ignore[no-untyped-def]
+def _matrix_for_request(with_history: bool = False):  # type: ignore[no-untyped-def]
     db = get_session()
     visible = teams.teams_visible_to(db, current_user, with_members=False)
     team = _chosen_team(visible)
     sort = request.args.get("sort", "name")
     profile = request.args.get("profile") or None
-    built = matrix.team_matrix(db, team, sort, profile) if team else None
+    built = matrix.team_matrix(db, team, sort, profile, with_history) if team else None
     return visible, built, sort, profile
 
 
 @bp.get("")
 @requires(Role.MANAGER)
 def index():
-    visible, built, sort, profile = _matrix_for_request()
-    trend = matrix.team_trend(get_session(), built.team) if built else ([], {})
+    visible, built, sort, profile = _matrix_for_request(with_history=True)
+    trend = built.trend if built else ([], {})
     return render_template(
         "team/index.html", teams=visible, matrix=built, sort=sort, profile=profile, trend=trend
     )

@@ -1,0 +1,34 @@
+"""The HTML of one matrix cell, rendered once per distinct cell.
+
+A 200-person team has 1,400 cells but only a few dozen distinct ones (level,
+score, flags, gap); rendering each distinct cell once instead of running the
+template's cell markup 1,400 times took /team from about 87 ms to well under
+that (bench/load.py). The markup is the same the template had; Markup.format
+escapes every value.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from markupsafe import Markup
+
+from skillgap.services.matrix import Cell
+
+
+@functools.lru_cache(maxsize=4096)
+def cell_html(cell: Cell) -> Markup:
+    parts = [Markup('<span class="cell-level">{}</span>').format(cell.level.name)]
+    if cell.percent is not None:
+        parts.append(Markup('<span class="cell-percent">{}%</span>').format(f"{cell.percent:.0f}"))
+    if not cell.verified:
+        flag = "self-rated" if cell.self_rated else "not assessed"
+        parts.append(Markup('<span class="cell-flag">{}</span>').format(flag))
+    elif cell.low_evidence:
+        parts.append(Markup('<span class="cell-flag">low evidence</span>'))
+    if cell.gap:
+        parts.append(Markup('<span class="cell-gap">gap {}</span>').format(cell.gap))
+    below = " below" if cell.gap else ""
+    return Markup('<td class="cell lvl-{}{}">{}</td>').format(
+        cell.level.position, below, Markup("").join(parts)
+    )
