@@ -3,7 +3,8 @@
 Run by hand, not in CI:  .venv/bin/python bench/matrix.py [--people 10000 --teams 200]
 Fills a fresh database (SQLite in a temp folder, or BENCH_DATABASE_URL) with the
 bundled curriculum, N people in M teams (team 1 has 200 people), 12 months of
-diagnostic history (three diagnostics and a self-assessment each), then prints
+diagnostic history (three diagnostics and a self-assessment each) and progress
+(up to 12 modules read, most of their checks taken), then prints
 the median time of /team for the 200-person team and of /admin/organisation,
 requested through the app in-process, and the number of SQL statements of each.
 """
@@ -32,6 +33,8 @@ from skillgap.db import database, make_engine  # noqa: E402
 from skillgap.models import (  # noqa: E402
     Attempt,
     Level,
+    Module,
+    ModuleCompletion,
     RoleProfile,
     Skill,
     SkillResult,
@@ -116,9 +119,34 @@ def fill(app, people: int, teams: int, rng: random.Random) -> int:  # type: igno
                     "submitted_at": when,
                 }
             )
+        # Progress: each person has read up to a dozen modules over the year and
+        # taken the module check of most of those that have one (a third failed).
+        modules = list(session.execute(select(Module.id, Module.check_quiz_id)))
+        completions = []
+        for user_id in user_ids:
+            for module_id, check in rng.sample(modules, rng.randint(0, 12)):
+                when = now - timedelta(days=rng.randint(1, 360))
+                completions.append(
+                    {"user_id": user_id, "module_id": module_id, "completed_at": when}
+                )
+                if check and rng.random() < 0.8:
+                    attempts.append(
+                        {
+                            "user_id": user_id,
+                            "quiz_id": check,
+                            "state": "submitted",
+                            "question_ids": [],
+                            "started_at": when,
+                            "submitted_at": when,
+                            "percent": rng.choice((50.0, 75.0, 100.0)),
+                        }
+                    )
+        session.execute(insert(ModuleCompletion), completions)
         session.execute(insert(Attempt), attempts)
         rows = session.execute(
-            select(Attempt.id, Attempt.user_id, Attempt.quiz_id, Attempt.submitted_at)
+            select(Attempt.id, Attempt.user_id, Attempt.quiz_id, Attempt.submitted_at).where(
+                Attempt.quiz_id.in_(("diagnostic", "self-assessment"))
+            )
         ).all()
         newest: dict[tuple[int, str], datetime] = {}
         for _attempt_id, user_id, quiz_id, when in rows:

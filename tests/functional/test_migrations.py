@@ -110,3 +110,9 @@ def test_latest_results_migration_marks_the_newest_per_person_skill_and_kind(tmp
             assert {k: bool(v) for k, v in flags.items()} == {1: False, 2: True, 3: False}
         finally:
             engine.dispose()
+
+
+def test_head_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory(str(migrate.MIGRATIONS_DIR)).get_heads() == [migrate.head_revision()]

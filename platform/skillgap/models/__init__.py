@@ -14,6 +14,7 @@ from skillgap.models.assessments import (
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
 from skillgap.models.content import (
+    ContentVersion,
     Course,
     FrameworkSource,
     Level,
@@ -35,6 +36,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ContentKind",
+    "ContentVersion",
     "Course",
     "FrameworkSource",
     "LearningPlan",

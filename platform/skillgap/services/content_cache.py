@@ -26,6 +26,7 @@ from sqlalchemy import Connection, bindparam, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from skillgap.models import (
+    ContentVersion,
     Course,
     Level,
     Module,
@@ -36,7 +37,6 @@ from skillgap.models import (
     module_prerequisites,
     module_skills,
 )
-from skillgap.models.content import ContentVersion
 from skillgap.services.path_engine import ModuleInfo
 
 # Tables whose rows the snapshot (or anything derived from content) holds.

@@ -1,0 +1,92 @@
+"""The in-memory curriculum (services/content_cache.py): read once per process,
+reloaded in every process as soon as content changes, whoever changes it."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event, select, update
+
+from skillgap import create_app
+from skillgap.db import database
+from skillgap.models import ContentVersion, Module, User
+from skillgap.roles import Role
+from skillgap.services.content_cache import CACHE_KEY
+from tests import factories
+from tests.conftest import app_config, login, reread
+
+
+def statements_of(app: Flask, client, url: str) -> list[str]:
+    seen: list[str] = []
+    engine = database(app).engine
+
+    def note(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+
+def version(db) -> int:
+    reread(db)
+    return db.scalar(select(ContentVersion.version))
+
+
+def test_module_page_reads_the_curriculum_once_then_costs_two_statements(app, db, content):
+    factories.make_user(db, email="l@example.org")
+    db.commit()
+    client = app.test_client()
+    login(client, "l@example.org")
+    cache = database(app).read_sessions.kw["info"][CACHE_KEY]
+    first = statements_of(app, client, "/modules/first-steps")
+    again = statements_of(app, client, "/modules/second-steps")
+    for url in ("/", "/path", "/courses", "/courses/alpha"):
+        client.get(url)
+    assert len(first) > len(again) == 2  # the person (and the version), their progress
+    assert cache.loads == 1
+
+
+def test_every_kind_of_content_write_changes_the_version_and_nothing_else_does(db, content):
+    start = version(db)
+    db.get(Module, "first-steps").title = "Renamed"  # an ORM flush
+    db.commit()
+    after_flush = version(db)
+    db.execute(update(Module).values(minutes=25))  # a bulk statement
+    db.commit()
+    after_bulk = version(db)
+    db.execute(update(Module).values(minutes=99))
+    db.rollback()
+    after_rollback = version(db)
+    factories.make_user(db, email="x@example.org")  # not content
+    db.commit()
+    assert len({start, after_flush, after_bulk}) == 3
+    assert after_rollback == after_bulk == version(db)
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_request(app, db, content):
+    factories.make_user(db, email="l@example.org")
+    db.commit()
+    client = app.test_client()
+    login(client, "l@example.org")
+    assert "First steps" in client.get("/modules/first-steps").get_data(as_text=True)
+    other = create_app(app_config(app.config["DATABASE_URL"]))  # its own engine and cache
+    with database(other).write_sessions() as session:
+        session.get(Module, "first-steps").title = "Steps taken by another process"
+        session.commit()
+    page = client.get("/modules/first-steps").get_data(as_text=True)
+    assert "Steps taken by another process" in page
+    database(other).engine.dispose()
+
+
+def test_a_stale_session_cookie_is_still_refused_with_the_cached_curriculum(app, db, content):
+    user = factories.make_user(db, Role.LEARNER, email="l@example.org")
+    db.commit()
+    client = app.test_client()
+    login(client, "l@example.org")
+    assert client.get("/modules/first-steps").status_code == 200
+    db.execute(update(User).where(User.id == user.id).values(active=False))
+    db.commit()
+    assert client.get("/modules/first-steps").status_code == 302  # back to sign-in
