@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from skillgap import create_app, migrate
 from skillgap.db import make_engine
 from skillgap.models import Base
-from skillgap.services.content_cache import bump_version
+from skillgap.services.data_versions import bump
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -94,7 +94,7 @@ def app(database_url: str) -> Iterator[Flask]:
                 connection.execute(table.delete())
         if engine.dialect.name == "sqlite":
             connection.execute(text("DELETE FROM module_search"))
-        bump_version(connection)  # content changed behind the sessions' backs
+        bump(connection)  # data changed behind the sessions' backs
     engine.dispose()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from skillgap.content.importer import import_content
 from skillgap.db import database
-from skillgap.models import Attempt, SkillResult
+from skillgap.models import Attempt, SkillResult, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import exports, matrix
@@ -190,3 +190,27 @@ def test_organisation_view_aggregates_every_team(app, client, db, squad):
     assert "Empty" in page and "Social" in page
     assert "1 of 3 at target" in page  # strategy-planning: only Ava (Intermediate) meets it
     assert f'href="/team?team={squad["team"].id}"' in page
+
+
+def test_organisation_view_is_recomputed_when_what_it_counts_changes_and_only_then(
+    app, client, db, squad
+):
+    factories.make_user(db, Role.ADMIN, email="a@example.org")
+    db.commit()
+    login(client, "a@example.org")
+    ava, ben, _third = squad["people"]
+    assert "1 of 3 at target" in client.get("/admin/organisation").get_data(as_text=True)
+    # Served from memory: only the signed-in admin (with the versions) is read.
+    assert _count_queries(app, client, "/admin/organisation") == 1
+    login(app.test_client(), "m@example.org")  # a sign-in changes nothing counted
+    assert _count_queries(app, client, "/admin/organisation") == 1
+
+    give_results(db, ben, {"strategy-planning": 2})  # Ben is tested at Intermediate
+    db.commit()
+    assert "2 of 3 at target" in client.get("/admin/organisation").get_data(as_text=True)
+
+    reread(db)
+    db.get(User, ava.id).team_id = None  # Ava leaves the team
+    db.commit()
+    page = client.get("/admin/organisation").get_data(as_text=True)
+    assert "1 of 2 at target" in page

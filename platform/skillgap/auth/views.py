@@ -27,7 +27,7 @@ from skillgap.extensions import limiter, login_manager
 from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.security import get_hasher, safe_next_url
-from skillgap.services import accounts, content_cache, paths
+from skillgap.services import accounts, data_versions, paths
 from skillgap.services.accounts import AccountError, LoginOutcome
 
 bp = Blueprint("auth", __name__)
@@ -40,7 +40,7 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _, version = cookie_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = content_cache.versioned_user(get_session(), int(user_id))
+    user = data_versions.versioned_user(get_session(), int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

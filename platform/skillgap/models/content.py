@@ -151,9 +151,11 @@ class Module(Base):
 
 
 class ContentVersion(Base):
-    """One row; its version changes whenever content does (services/content_cache.py)."""
+    """One row; ``version`` changes whenever content does, ``people_version``
+    whenever what the matrices aggregate does (services/data_versions.py)."""
 
     __tablename__ = "content_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+    people_version: Mapped[int] = mapped_column(BigInteger, server_default="1")

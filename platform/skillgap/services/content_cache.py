@@ -5,60 +5,36 @@ or edits content, which is rare; learners read them on every page. Each process
 keeps a ``Snapshot`` of them (plain frozen values, safe to share between
 requests) and compares one number, ``content_version.version``, to know whether
 it is still current. The user loader reads that number in the same statement
-as the signed-in user (``versioned_user``), so a page that only needs the
+as the signed-in user (``data_versions.versioned_user``), so a page that only needs the
 curriculum and the person's own progress costs two statements.
 
 The version changes in the same transaction as the content, whatever code makes
-the change: session events notice any flushed object or DML statement that
-touches a content table, and ``before_commit`` bumps the version. A writer that
-bypasses the ORM session (raw connections) must bump it itself with
-``bump_version``.
+the change (services/data_versions.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, select, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from skillgap.models import (
-    ContentVersion,
     Course,
     Level,
     Module,
     RoleProfile,
     RoleTarget,
     Skill,
-    User,
     module_prerequisites,
     module_skills,
 )
+from skillgap.services import data_versions
 from skillgap.services.path_engine import ModuleInfo
 
-# Tables whose rows the snapshot (or anything derived from content) holds.
-CONTENT_TABLES = frozenset(
-    {
-        "levels",
-        "self_ratings",
-        "skills",
-        "role_profiles",
-        "role_targets",
-        "framework_source",
-        "courses",
-        "modules",
-        "module_skills",
-        "module_prerequisites",
-        "quizzes",
-        "questions",
-    }
-)
 CACHE_KEY = "skillgap.content_cache"  # in sessionmaker info: the shared ContentCache
-VERSION_KEY = "skillgap.content_version"  # in a session's info: the version it read
-CHANGED_KEY = "skillgap.content_changed"  # in a session's info: bump on commit
 
 
 @dataclass(frozen=True)
@@ -169,19 +145,22 @@ class Snapshot:
 
 
 class ContentCache:
-    """One process's current snapshot for one database."""
+    """One process's current snapshot for one database, and derived data that
+    other services keep with the versions they were computed from."""
 
     def __init__(self) -> None:
         self.snapshot: Snapshot | None = None
         self.loads = 0  # how often the snapshot was (re)built, for tests and benchmarks
+        self.derived: dict[str, tuple[data_versions.Versions, Any]] = {}
+
+
+def cache_of(session: Session) -> ContentCache | None:
+    return session.info.get(CACHE_KEY)
 
 
 def current(session: Session) -> Snapshot:
     """The curriculum as of this session's view of the database."""
-    version = session.info.get(VERSION_KEY)
-    if version is None:
-        version = session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
-        session.info[VERSION_KEY] = version
+    version = data_versions.read(session).content
     cache: ContentCache | None = session.info.get(CACHE_KEY)
     cached = cache.snapshot if cache is not None else None
     if cached is not None and version is not None and cached.version == version:
@@ -191,21 +170,6 @@ def current(session: Session) -> Snapshot:
         cache.snapshot = snapshot
         cache.loads += 1
     return snapshot
-
-
-# Built once (the user loader runs on every request): see catalogue._PROGRESS.
-_VERSIONED_USER = select(
-    User, select(ContentVersion.version).where(ContentVersion.id == 1).scalar_subquery()
-).where(User.id == bindparam("user_id"))
-
-
-def versioned_user(session: Session, user_id: int) -> User | None:
-    """The user and, in the same statement, the content version (for ``current``)."""
-    row = session.execute(_VERSIONED_USER, {"user_id": user_id}).first()
-    if row is None:
-        return None
-    session.info[VERSION_KEY] = row[1]
-    return row[0]
 
 
 def load(session: Session, version: int | None) -> Snapshot:
@@ -294,52 +258,3 @@ def load(session: Session, version: int | None) -> Snapshot:
         role_profiles=role_profiles,
         _by_course={course_id: tuple(ms) for course_id, ms in by_course.items()},
     )
-
-
-# --- keeping the version in step with the content ------------------------------------
-
-
-def bump_version(connection: Connection | Session) -> None:
-    connection.execute(
-        update(ContentVersion)
-        .where(ContentVersion.id == 1)
-        .values(version=ContentVersion.version + 1)
-    )
-
-
-def _table_name(instance: Any) -> str | None:
-    table = getattr(instance, "__table__", None)
-    return getattr(table, "name", None)
-
-
-@event.listens_for(Session, "before_flush")
-def _note_flushed_content(session: Session, _context: Any, _instances: Any) -> None:
-    for instance in chain(session.new, session.dirty, session.deleted):
-        if _table_name(instance) in CONTENT_TABLES:
-            session.info[CHANGED_KEY] = True
-            return
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_content_statements(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in CONTENT_TABLES:
-            state.session.info[CHANGED_KEY] = True
-
-
-@event.listens_for(Session, "before_commit")
-def _bump_on_commit(session: Session) -> None:
-    # before_commit runs before the commit's own final flush: flush now, so the
-    # changes still pending are noticed and the bump lands in this transaction.
-    session.flush()
-    if session.info.pop(CHANGED_KEY, False):
-        bump_version(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_with_the_transaction(session: Session, transaction: Any) -> None:
-    # The version read belongs to one transaction; a rolled-back change needs no bump.
-    if transaction.parent is None:
-        session.info.pop(CHANGED_KEY, None)
-        session.info.pop(VERSION_KEY, None)
