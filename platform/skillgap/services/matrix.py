@@ -71,10 +71,25 @@ class Cell:
     low_evidence: bool
     target: LevelInfo | None
     self_rated: LevelInfo | None
+    # Worked out once here: summaries, sorting and the page ask for it often.
+    gap: int = field(init=False, compare=False)
 
-    @functools.cached_property
-    def gap(self) -> int:  # cached: summaries, sorting and the page ask for it often
-        return max(0, self.target.position - self.level.position) if self.target else 0
+    def __post_init__(self) -> None:
+        gap = max(0, self.target.position - self.level.position) if self.target else 0
+        object.__setattr__(self, "gap", gap)
+
+    @property
+    def look(self) -> tuple:
+        """What the page shows of this cell (team/cells.py renders each look once)."""
+        return (
+            self.level.position,
+            self.level.name,
+            self.percent,
+            self.verified,
+            self.low_evidence,
+            self.self_rated is not None,
+            self.gap,
+        )
 
     @property
     def over_confident(self) -> bool:
@@ -95,10 +110,10 @@ class Row:
     role_profile: str | None
     cells: dict[str, Cell]
     last_login_at: datetime | None = None
+    total_gap: int = field(init=False, compare=False)
 
-    @functools.cached_property
-    def total_gap(self) -> int:  # cached: sorting and the page ask for it often
-        return sum(cell.gap for cell in self.cells.values())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total_gap", sum(cell.gap for cell in self.cells.values()))
 
 
 @dataclass(frozen=True)

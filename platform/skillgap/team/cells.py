@@ -16,19 +16,24 @@ from markupsafe import Markup
 from skillgap.services.matrix import Cell
 
 
-@functools.lru_cache(maxsize=4096)
 def cell_html(cell: Cell) -> Markup:
-    parts = [Markup('<span class="cell-level">{}</span>').format(cell.level.name)]
-    if cell.percent is not None:
-        parts.append(Markup('<span class="cell-percent">{}%</span>').format(f"{cell.percent:.0f}"))
-    if not cell.verified:
-        flag = "self-rated" if cell.self_rated else "not assessed"
+    return _html_of(cell.look)  # a tuple of plain values: cheap to hash
+
+
+@functools.lru_cache(maxsize=4096)
+def _html_of(look: tuple) -> Markup:
+    position, level_name, percent, verified, low_evidence, self_rated, gap = look
+    parts = [Markup('<span class="cell-level">{}</span>').format(level_name)]
+    if percent is not None:
+        parts.append(Markup('<span class="cell-percent">{}%</span>').format(f"{percent:.0f}"))
+    if not verified:
+        flag = "self-rated" if self_rated else "not assessed"
         parts.append(Markup('<span class="cell-flag">{}</span>').format(flag))
-    elif cell.low_evidence:
+    elif low_evidence:
         parts.append(Markup('<span class="cell-flag">low evidence</span>'))
-    if cell.gap:
-        parts.append(Markup('<span class="cell-gap">gap {}</span>').format(cell.gap))
-    below = " below" if cell.gap else ""
+    if gap:
+        parts.append(Markup('<span class="cell-gap">gap {}</span>').format(gap))
+    below = " below" if gap else ""
     return Markup('<td class="cell lvl-{}{}">{}</td>').format(
-        cell.level.position, below, Markup("").join(parts)
+        position, below, Markup("").join(parts)
     )
