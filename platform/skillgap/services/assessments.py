@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, select, update
+from sqlalchemy import BindParameter, Row, Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from skillgap.models import (
@@ -294,23 +294,26 @@ class Profile:
     self_rated: dict[str, str] = field(default_factory=dict)
 
 
+# Built once: every dashboard and path asks for it (see catalogue._PROGRESS).
+_LATEST_RESULTS = (
+    select(
+        SkillResult.kind,
+        SkillResult.skill_id,
+        SkillResult.level_id,
+        SkillResult.percent,
+        SkillResult.low_evidence,
+        SkillResult.attempt_id,
+    )
+    .where(SkillResult.user_id == bindparam("user_id"), SkillResult.latest)
+    .order_by(SkillResult.created_at.desc(), SkillResult.id.desc())
+)
+
+
 def latest_results(session: Session, user_id: int) -> dict[str, dict[str, Row[Any]]]:
     """Per kind (diagnostic, self-assessment), per skill: the latest result's values.
     One statement for both kinds."""
-    rows = session.execute(
-        select(
-            SkillResult.kind,
-            SkillResult.skill_id,
-            SkillResult.level_id,
-            SkillResult.percent,
-            SkillResult.low_evidence,
-            SkillResult.attempt_id,
-        )
-        .where(SkillResult.user_id == user_id, SkillResult.latest)
-        .order_by(SkillResult.created_at.desc(), SkillResult.id.desc())
-    )
     latest: dict[str, dict[str, Row[Any]]] = {kind.value: {} for kind in QuizKind}
-    for row in rows:
+    for row in session.execute(_LATEST_RESULTS, {"user_id": user_id}):
         latest.setdefault(row.kind, {}).setdefault(row.skill_id, row)
     return latest
 

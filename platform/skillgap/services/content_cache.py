@@ -14,6 +14,7 @@ the change (services/data_versions.py).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,7 +95,7 @@ class ModuleEntry:
         return self.own_published and self.course.published
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (see paths)
 class Snapshot:
     version: int | None
     levels: tuple[LevelInfo, ...]  # lowest first
@@ -114,10 +115,11 @@ class Snapshot:
     def course_modules(self, course_id: str, sees_drafts: bool) -> list[ModuleEntry]:
         return [m for m in self._by_course.get(course_id, ()) if sees_drafts or m.published]
 
-    def engine_modules(self) -> list[ModuleInfo]:
-        """Published modules as the path engine takes them."""
+    @functools.cached_property
+    def engine_modules(self) -> tuple[ModuleInfo, ...]:
+        """Published modules as the path engine takes them (worked out once)."""
         positions = {level.id: level.position for level in self.levels}
-        return [
+        return tuple(
             ModuleInfo(
                 id=m.id,
                 title=m.title,
@@ -131,7 +133,7 @@ class Snapshot:
             )
             for m in self.modules.values()
             if m.published
-        ]
+        )
 
     def done_ids(self, completed: Iterable[str], passed_checks: set[str]) -> set[str]:
         """Modules that count as done: one with a check once the check is passed;

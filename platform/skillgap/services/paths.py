@@ -4,11 +4,12 @@ person's own results, plan and progress from a fixed handful of queries."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from skillgap.models import LearningPlan, QuizKind, SkillResult, TargetOverride, User
@@ -34,6 +35,20 @@ class SkillStanding:
         return max(0, self.target.position - self.current.position)
 
 
+# Built once: every dashboard and path runs them (see catalogue._PROGRESS).
+_OVERRIDES = select(TargetOverride.skill_id, TargetOverride.level_id).where(
+    TargetOverride.user_id == bindparam("user_id")
+)
+_DIAGNOSTIC_HISTORY = (
+    select(SkillResult.skill_id, SkillResult.level_id)
+    .where(
+        SkillResult.user_id == bindparam("user_id"),
+        SkillResult.kind == QuizKind.DIAGNOSTIC.value,
+    )
+    .order_by(SkillResult.created_at, SkillResult.id)
+)
+
+
 def standings_for(session: Session, user: User) -> list[SkillStanding]:
     snapshot = content_cache.current(session)
     levels = snapshot.levels
@@ -41,13 +56,7 @@ def standings_for(session: Session, user: User) -> list[SkillStanding]:
         return []  # no framework imported yet: nothing to stand on
     by_id = {level.id: level for level in levels}
     role = snapshot.role_targets.get(user.role_profile or "", {})
-    overrides = dict(
-        session.execute(
-            select(TargetOverride.skill_id, TargetOverride.level_id).where(
-                TargetOverride.user_id == user.id
-            )
-        ).all()
-    )
+    overrides = dict(session.execute(_OVERRIDES, {"user_id": user.id}).all())
     targets = path_engine.resolve_targets(role, overrides)
     profile = assessments.profile(session, user.id, [s.id for s in snapshot.skills], levels[0].id)
     result = []
@@ -128,6 +137,24 @@ class PathView:
         return done, done + len(self.path.steps)
 
 
+@functools.lru_cache(maxsize=2048)
+def _planned(
+    snapshot: content_cache.Snapshot,
+    standings: tuple[Standing, ...],
+    done: frozenset[str],
+    weekly_minutes: int,
+) -> LearningPath:
+    """The engine is a pure function of these (immutable) inputs, so a person who
+    reopens their dashboard or path gets the path computed the last time."""
+    return path_engine.plan_path(
+        standings,
+        snapshot.engine_modules,
+        done,
+        weekly_minutes,
+        [level.name for level in snapshot.levels],
+    )
+
+
 def person_path(session: Session, user: User, today: date) -> PathView:
     snapshot = content_cache.current(session)
     standings = standings_for(session, user)
@@ -136,12 +163,11 @@ def person_path(session: Session, user: User, today: date) -> PathView:
         Standing(s.skill.id, s.skill.name, s.current.position, s.target.position, s.verified)
         for s in standings
     ]
-    path = path_engine.plan_path(
-        engine_standings,
-        snapshot.engine_modules(),
-        catalogue.done_ids(session, user.id),
+    path = _planned(
+        snapshot,
+        tuple(engine_standings),
+        frozenset(catalogue.done_ids(session, user.id)),
         plan.weekly_minutes,
-        [level.name for level in snapshot.levels],
     )
     course_titles = {course.id: course.title for course in snapshot.courses.values()}
     view = PathView(
@@ -171,11 +197,7 @@ def closed_gaps(session: Session, user_id: int, standings: list[SkillStanding]) 
     """Skills whose latest diagnostic reached the target where the one before had not."""
     levels = {lvl.id: lvl for lvl in content_cache.current(session).levels}
     history: dict[str, list[str]] = {}
-    for skill_id, level_id in session.execute(
-        select(SkillResult.skill_id, SkillResult.level_id)
-        .where(SkillResult.user_id == user_id, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
-        .order_by(SkillResult.created_at, SkillResult.id)
-    ):
+    for skill_id, level_id in session.execute(_DIAGNOSTIC_HISTORY, {"user_id": user_id}):
         history.setdefault(skill_id, []).append(level_id)
     closed = []
     for standing in standings:
