@@ -146,3 +146,15 @@ reach = unique accounts
 def test_unknown_classes_and_ids_are_dropped():
     html = render('<div class="admonition evil" id="x y">t</div>').html
     assert "evil" not in html and 'id="x y"' not in html
+
+
+def test_rendering_many_modules_in_worker_processes_gives_the_same_html():
+    from skillgap.content.markdown import PARALLEL_FROM, render, render_many
+
+    sources = [
+        f"# Title {n}\n\n## Part {n}\n\nSome *text* with a [link](https://example.org/{n}).\n\n"
+        f"| a | b |\n|---|---|\n| {n} | <script>x</script> |\n"
+        for n in range(PARALLEL_FROM + 6)
+    ]
+    expected = [render(source, drop_leading_title=True) for source in sources]
+    assert list(render_many(sources, drop_leading_title=True)) == expected

@@ -363,10 +363,10 @@ def write_modules(
     """Render and store these modules (published), with their skills, prerequisites
     and search entries. Used by the importer and by publishing in the browser."""
     changed = specs
-    for number, spec in enumerate(changed, start=1):
+    renders = markdown.render_many([spec.body for spec in changed], drop_leading_title=True)
+    for number, (spec, rendered) in enumerate(zip(changed, renders, strict=True), start=1):
         if progress and (number % 50 == 0 or number == len(changed)):
             progress(f"rendered {number} of {len(changed)} changed modules")
-        rendered = markdown.render(spec.body, drop_leading_title=True)
         values = {
             "course_id": spec.course_id,
             "position": spec.position,
