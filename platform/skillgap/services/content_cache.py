@@ -15,7 +15,7 @@ the change (services/data_versions.py).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ from skillgap.services import data_versions
 from skillgap.services.path_engine import ModuleInfo
 
 CACHE_KEY = "skillgap.content_cache"  # in sessionmaker info: the shared ContentCache
+# Called when a snapshot is replaced: memos keyed on snapshots let go of old ones.
+ON_RELOAD: list[Callable[[], None]] = []
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ def current(session: Session) -> Snapshot:
     if cache is not None:
         cache.snapshot = snapshot
         cache.loads += 1
+        for forget in ON_RELOAD:
+            forget()
     return snapshot
 
 

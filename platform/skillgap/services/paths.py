@@ -137,7 +137,7 @@ class PathView:
         return done, done + len(self.path.steps)
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=1024)
 def _planned(
     snapshot: content_cache.Snapshot,
     standings: tuple[Standing, ...],
@@ -153,6 +153,9 @@ def _planned(
         weekly_minutes,
         [level.name for level in snapshot.levels],
     )
+
+
+content_cache.ON_RELOAD.append(_planned.cache_clear)
 
 
 def person_path(session: Session, user: User, today: date) -> PathView:
