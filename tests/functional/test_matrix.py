@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -23,8 +23,10 @@ from tests.conftest import FIXTURE_CONTENT, login, reread
 LEVELS = ["below-entry", "entry", "intermediate", "advanced"]
 
 
-def give_results(db, user, levels_by_skill: dict[str, int], kind="diagnostic", days_ago=0):
-    when = utcnow() - timedelta(days=days_ago)
+def give_results(
+    db, user, levels_by_skill: dict[str, int], kind="diagnostic", days_ago=0, when=None
+):
+    when = when or utcnow() - timedelta(days=days_ago)
     for older in db.scalars(
         select(SkillResult).where(
             SkillResult.user_id == user.id,
@@ -214,3 +216,18 @@ def test_organisation_view_is_recomputed_when_what_it_counts_changes_and_only_th
     db.commit()
     page = client.get("/admin/organisation").get_data(as_text=True)
     assert "1 of 2 at target" in page
+
+
+def test_trend_is_the_mean_of_each_persons_latest_result_per_month(db, content):
+    team = factories.make_team(db, "Trend")
+    ann, bob = (factories.make_user(db, team=team, name=n) for n in ("Ann", "Bob"))
+    plan, metrics = "strategy-planning", "platform-metrics"
+    give_results(db, ann, {plan: 0}, when=datetime(2026, 9, 3, 9, tzinfo=UTC))
+    give_results(db, ann, {plan: 2}, when=datetime(2026, 9, 20, 9, tzinfo=UTC))  # replaces 0
+    give_results(db, bob, {plan: 1}, when=datetime(2026, 9, 10, 9, tzinfo=UTC))
+    give_results(db, ann, {plan: 3}, when=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    give_results(db, bob, {metrics: 1}, when=datetime(2026, 11, 5, 9, tzinfo=UTC))
+    db.commit()
+    months, series = matrix.team_matrix(db, team, with_history=True).trend
+    assert months == ["2026-09", "2026-11"]
+    assert series == {plan: [1.5, 3.0], metrics: [None, 1.0]}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from skillgap.services.matrix import (
     LevelInfo,
     SkillInfo,
     build_rows,
-    monthly_means,
     sort_rows,
     summarise,
+    trend_series,
 )
 
 LEVELS = [
@@ -78,14 +76,7 @@ def test_sorting():
     assert [r.name for r in sort_rows(rows(), "nonsense")] == ["Ann", "bob", "Cy"]
 
 
-def test_monthly_means_use_each_persons_latest_result_in_the_month():
-    data = [
-        (1, "plan", datetime(2026, 9, 3), 0),
-        (1, "plan", datetime(2026, 9, 20), 2),  # replaces Ann's September 0
-        (2, "plan", datetime(2026, 9, 10), 1),
-        (1, "plan", datetime(2026, 11, 2), 3),
-        (2, "kpi", datetime(2026, 11, 5), 1),
-    ]
-    months, series = monthly_means(data)
+def test_trend_series_lists_months_in_order_with_gaps_as_none():
+    months, series = trend_series([("plan", 202611, 3), ("plan", 202609, 1.5), ("kpi", 202611, 1)])
     assert months == ["2026-09", "2026-11"]
     assert series == {"plan": [1.5, 3.0], "kpi": [None, 1.0]}

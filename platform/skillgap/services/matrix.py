@@ -26,6 +26,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    extract,
     func,
     null,
     select,
@@ -36,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from skillgap.models import (
+    Level,
     QuizKind,
     RoleTarget,
     Skill,
@@ -281,26 +283,61 @@ def _team_statement(by_profile: bool, with_history: bool):  # type: ignore[no-un
         # Plain DateTime (naive UTC), not UTCDateTime: its per-value Python
         # conversion was a fifth of this page's time; team_matrix converts once.
         type_coerce(User.last_login_at, DateTime()).label("last_login_at"),
-        type_coerce(null(), DateTime()).label("history_at"),
-        null().label("history_level"),
+        null().label("history_month"),
+        null().label("history_mean"),
         keep_members=True,
     )
     if not with_history:
         return cells
-    history = (
+    # The trend, worked out in the database: per skill and month, the mean of
+    # each member's latest diagnostic level in that month (12 months of history
+    # are thousands of rows; the trend is a few dozen).
+    year = extract("year", SkillResult.created_at)
+    month = extract("month", SkillResult.created_at)
+    ranked = (
         select(
-            SkillResult.user_id,
-            null(),  # team
             SkillResult.skill_id,
-            *(null() for _ in range(5)),  # tested, percent, low evidence, rated, target
-            *(null() for _ in range(4)),  # name, email, role profile, last sign-in
-            SkillResult.created_at,
-            SkillResult.level_id,
+            (year * 100 + month).label("month"),
+            Level.position,
+            func.row_number()
+            .over(
+                partition_by=(SkillResult.user_id, SkillResult.skill_id, year, month),
+                order_by=(SkillResult.created_at.desc(), SkillResult.id.desc()),
+            )
+            .label("newest_first"),
         )
         .join(User, User.id == SkillResult.user_id)
+        .join(Level, Level.id == SkillResult.level_id)
         .where(User.team_id == bindparam("team_id"), SkillResult.kind == QuizKind.DIAGNOSTIC.value)
+        .subquery()
+    )
+    history = (
+        select(
+            null(),  # user
+            null(),  # team
+            ranked.c.skill_id,
+            *(null() for _ in range(5)),  # tested, percent, low evidence, rated, target
+            *(null() for _ in range(4)),  # name, email, role profile, last sign-in
+            ranked.c.month,
+            func.avg(ranked.c.position),
+        )
+        .where(ranked.c.newest_first == 1)
+        .group_by(ranked.c.skill_id, ranked.c.month)
     )
     return union_all(cells, history)
+
+
+def trend_series(
+    rows: Iterable[tuple[str, int, float]],
+) -> tuple[list[str], dict[str, list[float | None]]]:
+    """Pure: (skill, year * 100 + month, mean level) rows as months and a series per
+    skill, None where a skill has no result in a month."""
+    means = {(skill, int(month)): round(float(mean), 2) for skill, month, mean in rows}
+    month_numbers = sorted({month for _, month in means})
+    months = [f"{number // 100:04d}-{number % 100:02d}" for number in month_numbers]
+    skills = sorted({skill for skill, _ in means})
+    series = {skill: [means.get((skill, number)) for number in month_numbers] for skill in skills}
+    return months, series
 
 
 def team_matrix(
@@ -318,9 +355,9 @@ def team_matrix(
     history = []
     statement = _team_statement(bool(profile), with_history)
     for row in session.execute(statement, {"team_id": team.id, "profile": profile}).all():
-        user_id, _team, skill_id, *_cell, name, email, role_profile, last_login, at, level = row
-        if at is not None:
-            history.append((user_id, skill_id, at, level))
+        user_id, _team, skill_id, *_cell, name, email, role_profile, last_login, month, mean = row
+        if month is not None:
+            history.append((skill_id, month, mean))
             continue
         if user_id not in members:
             last_login = last_login and last_login.replace(tzinfo=UTC)
@@ -334,9 +371,7 @@ def team_matrix(
     snapshot = content_cache.current(session)
     matrix.role_profiles = list(snapshot.role_profiles)
     if with_history:
-        position = {level.id: level.position for level in levels}
-        history.sort(key=lambda r: r[2])
-        matrix.trend = monthly_means((u, s, when, position[lvl]) for u, s, when, lvl in history)
+        matrix.trend = trend_series(history)
     return matrix
 
 
@@ -369,33 +404,6 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
             ):
                 modules[skill.id].append((level_position[module.level.id], module.id, module.title))
     return [(s, [(m, t) for _, m, t in sorted(modules[s.skill.id])[:3]]) for s in top]
-
-
-# --- trend ------------------------------------------------------------------------
-
-
-def monthly_means(
-    rows: Iterable[tuple[int, str, datetime, int]],
-) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Pure: rows of (user, skill, when, level index), oldest first."""
-    by_month: dict[tuple[tuple[int, int], str], dict[int, int]] = defaultdict(dict)
-    for user_id, skill_id, when, position in rows:
-        by_month[((when.year, when.month), skill_id)][user_id] = position  # later rows win
-    latest = {
-        (f"{year:04d}-{month:02d}", skill): v for ((year, month), skill), v in by_month.items()
-    }
-    months = sorted({month for month, _ in latest})
-    skills = sorted({skill for _, skill in latest})
-    series = {
-        skill: [
-            round(sum(v) / len(v), 2)
-            if (v := list(latest.get((month, skill), {}).values()))
-            else None
-            for month in months
-        ]
-        for skill in skills
-    }
-    return months, series
 
 
 # --- organisation -----------------------------------------------------------------
