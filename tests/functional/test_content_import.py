@@ -102,6 +102,10 @@ ERROR_CASES = {
         lambda root: (root / BETA_1).write_text("# Reach basics\n\nText.\n"),
         f"{BETA_1}:1: the file must start with a '---' line",
     ),
+    "NUL character": (  # PostgreSQL cannot store it; found by the fuzz test
+        lambda root: edit(root / BETA_1, "| reach |", "\x00| reach |"),
+        f"{BETA_1}:14: the text contains a NUL character",
+    ),
     "course without course.md": (
         lambda root: (root / "courses/beta/course.md").unlink(),
         "courses/beta/course.md:1: every course folder needs a course.md",

@@ -180,3 +180,11 @@ def test_gift_import_command_writes_a_quiz_that_imports(app, db, tmp_path):
     assert [q.text for q in again.questions] == [
         q.text for q in parse_gift(GIFT_ALL_TYPES, "platform-metrics").questions
     ]
+
+
+def test_gift_text_with_a_nul_character_is_refused_with_its_line():
+    result = parse_gift("::One:: Reach counts {=people ~views}\n\n::Two:: Bad\x00 {=a ~b}\n", "x")
+    assert not result.questions
+    assert [(p.line, p.reason) for p in result.problems] == [
+        (3, "the text contains a NUL character (byte 0), which is not allowed")
+    ]

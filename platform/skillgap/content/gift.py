@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from skillgap.content.quizzes import OptionSpec, QuestionSpec, question_kind
+from skillgap.content.source import NUL_REASON, nul_line
 from skillgap.models.assessments import QuestionKind
 
 SPECIAL = "~=#{}:"
@@ -110,6 +111,10 @@ def _blocks(text: str) -> list[tuple[int, str]]:
 def parse_gift(text: str, skill: str) -> GiftResult:
     """Questions of a GIFT file, all given ``skill``; unsupported ones in ``problems``."""
     result = GiftResult()
+    line = nul_line(text)
+    if line is not None:
+        result.problems.append(GiftProblem(line, "syntax", NUL_REASON))
+        return result
     for line, block in _blocks(text):
         title = ""
         body = block.strip()

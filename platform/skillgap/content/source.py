@@ -84,8 +84,21 @@ class FrontMatterFile:
     body_first_line: int
 
 
+def nul_line(text: str) -> int | None:
+    """The line of the first NUL character, if any. It is never meant as text, and
+    PostgreSQL cannot store it (SQLite can), so every content reader refuses it."""
+    at = text.find("\x00")
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
+NUL_REASON = "the text contains a NUL character (byte 0), which is not allowed"
+
+
 def split_front_matter(text: str) -> FrontMatterFile:
     """``---`` YAML ``---`` then the Markdown body."""
+    line = nul_line(text)
+    if line is not None:
+        raise YamlProblem(line, NUL_REASON)
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise YamlProblem(1, "the file must start with a '---' line opening the front matter")
