@@ -12,12 +12,12 @@ from skillgap.services.matrix import (
 )
 
 LEVELS = [
-    LevelInfo("below-entry", "Below entry", 0),
-    LevelInfo("entry", "Entry", 1),
-    LevelInfo("intermediate", "Intermediate", 2),
-    LevelInfo("advanced", "Advanced", 3),
+    LevelInfo("below-entry", "Below entry", 0.0, 0),
+    LevelInfo("entry", "Entry", 60.0, 1),
+    LevelInfo("intermediate", "Intermediate", 75.0, 2),
+    LevelInfo("advanced", "Advanced", 90.0, 3),
 ]
-SKILLS = [SkillInfo("plan", "Planning"), SkillInfo("kpi", "KPIs")]
+SKILLS = [SkillInfo("plan", "Planning", "", 0), SkillInfo("kpi", "KPIs", "", 1)]
 MEMBERS = [
     (1, "Ann", "a@x.org", "manager", None),
     (2, "bob", "b@x.org", "manager", None),

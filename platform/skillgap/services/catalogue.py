@@ -104,11 +104,6 @@ def progress_of(session: Session, user_id: int) -> Progress:
     return Progress(completed, {item for item, when in rows if when is None})
 
 
-def completed_ids(session: Session, user_id: int) -> set[str]:
-    """Modules this person marked complete."""
-    return set(progress_of(session, user_id).completed_at)
-
-
 def done_ids(session: Session, user_id: int) -> set[str]:
     """Modules that count as done: a module with a check once the check is passed
     (>= 60%); a module without one once marked complete."""

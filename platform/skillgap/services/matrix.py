@@ -47,22 +47,10 @@ from skillgap.models import (
     User,
 )
 from skillgap.services import content_cache, data_versions
+from skillgap.services.content_cache import LevelInfo, SkillInfo
 from skillgap.services.scoring import PASS_PERCENT
 
 SORTS = ("name", "gap")  # plus any skill id
-
-
-@dataclass(frozen=True)
-class LevelInfo:
-    id: str
-    name: str
-    position: int
-
-
-@dataclass(frozen=True)
-class SkillInfo:
-    id: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -148,9 +136,7 @@ class Matrix:
 
 def _framework(session: Session) -> tuple[list[SkillInfo], list[LevelInfo]]:
     snapshot = content_cache.current(session)
-    skills = [SkillInfo(skill.id, skill.name) for skill in snapshot.skills]
-    levels = [LevelInfo(level.id, level.name, level.position) for level in snapshot.levels]
-    return skills, levels
+    return list(snapshot.skills), list(snapshot.levels)
 
 
 def _cells_query(member_filter, *member_columns, keep_members=False):  # type: ignore[no-untyped-def]
