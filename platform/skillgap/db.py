@@ -11,6 +11,8 @@ which in WAL mode never blocks or is blocked by a writer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -94,3 +96,22 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+@contextmanager
+def without_automatic_indexes(session: Session) -> Iterator[None]:
+    """SQLite only: run statements with the schema's indexes, never a temporary one.
+
+    Without statistics (nothing here runs ANALYZE) SQLite's planner may build a
+    temporary index over a whole table on every run of a statement rather than
+    use the index made for it: for the organisation view, an index over every
+    skill result instead of ix_skill_results_current, twice the time."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA automatic_index = OFF")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA automatic_index = ON")

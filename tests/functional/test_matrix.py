@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from skillgap.content.importer import import_content
 from skillgap.db import database
-from skillgap.models import Attempt, SkillResult, User
+from skillgap.models import Attempt, SkillResult, TargetOverride, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import exports, matrix
@@ -192,6 +192,39 @@ def test_organisation_view_aggregates_every_team(app, client, db, squad):
     assert "Empty" in page and "Social" in page
     assert "1 of 3 at target" in page  # strategy-planning: only Ava (Intermediate) meets it
     assert f'href="/team?team={squad["team"].id}"' in page
+
+
+def test_organisation_view_agrees_with_the_team_matrix_cell_by_cell(db, squad):
+    """Two implementations of the current-level rule (SQL grouped by team, and
+    build_rows per cell) must give the same figures: tested beats self-rated
+    beats the lowest level; an override beats the role profile's target; people
+    without a profile have no target; inactive people are not counted."""
+    ava, ben, third = squad["people"]
+    team = squad["team"]
+    db.add(TargetOverride(user_id=ben.id, skill_id="strategy-planning", level_id="below-entry"))
+    db.add(TargetOverride(user_id=ava.id, skill_id="platform-metrics", level_id="advanced"))
+    third.role_profile = None
+    gone = factories.make_user(db, name="Gone", email="gone@example.org", team=team)
+    give_results(db, gone, {"strategy-planning": 3})
+    gone.active = False
+    db.commit()
+
+    skills, _levels, teams = matrix.compute_organisation(db)
+    social = next(t for t in teams if t.team_id == team.id)
+    rows = matrix.team_matrix(db, team).rows
+    assert social.people == len(rows) == 3
+    for skill in skills:
+        cells = [row.cells[skill.id] for row in rows]
+        expected = matrix.TeamSkillAggregate(
+            at_or_above_target=sum(1 for c in cells if c.target and c.gap == 0),
+            with_target=sum(1 for c in cells if c.target),
+            mean_level=round(sum(c.level.position for c in cells) / len(cells), 2),
+        )
+        assert social.skills[skill.id] == expected, skill.id
+    # The cases above are really there: Ava tested, Ben self-rated, the third nothing.
+    strategy = social.skills["strategy-planning"]
+    assert strategy.mean_level == round((2 + 0 + 0) / 3, 2)
+    assert strategy.with_target == 2 and strategy.at_or_above_target == 2
 
 
 def test_organisation_view_is_recomputed_when_what_it_counts_changes_and_only_then(

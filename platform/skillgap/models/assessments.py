@@ -139,7 +139,9 @@ class SkillResult(Base):
     __tablename__ = "skill_results"
     __table_args__ = (
         UniqueConstraint("attempt_id", "skill_id"),
-        Index("ix_skill_results_latest", "user_id", "skill_id", "kind", "latest"),
+        # Covers the current-level lookups: one probe per person and skill finds
+        # both kinds' latest level without reading the table (migration 0009).
+        Index("ix_skill_results_current", "user_id", "skill_id", "latest", "kind", "level_id"),
     )
 
     id: Mapped[intpk]
