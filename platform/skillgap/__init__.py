@@ -16,7 +16,7 @@ import click
 from flask import Flask
 
 from skillgap import config as settings
-from skillgap import db, hardening
+from skillgap import db, hardening, sessions
 from skillgap.extensions import csrf, limiter, login_manager
 from skillgap.migrate import check_schema_current
 from skillgap.passwords import make_hasher
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_secret_key(Path(app.instance_path))
 
+    app.session_interface = sessions.SessionInterface()
     database = db.make_database(app.config["DATABASE_URL"])
     db.init_app(app, database)
     if app.config["SCHEMA_CHECK"] and click.get_current_context(silent=True) is None:
