@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "platform"))
 
 from skillgap import create_app
+from skillgap.config import ConfigError
 from skillgap.migrate import SchemaNotCurrentError
 
 
@@ -27,9 +28,9 @@ def main() -> None:
 
     try:
         prepare_embedded_database()
-    except StartupError as error:
+        app = create_app()
+    except (StartupError, ConfigError) as error:
         sys.exit(f"Skillgap cannot start: {error}")
-    app = create_app()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f"Skillgap is running on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
@@ -41,5 +42,5 @@ if __name__ == "__main__":
 else:
     try:
         app = create_app()
-    except SchemaNotCurrentError as error:
+    except (SchemaNotCurrentError, ConfigError) as error:
         sys.exit(f"Skillgap cannot start: {error}")

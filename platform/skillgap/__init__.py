@@ -16,8 +16,8 @@ import click
 from flask import Flask
 
 from skillgap import config as settings
-from skillgap import db, hardening, sessions
-from skillgap.extensions import csrf, limiter, login_manager
+from skillgap import db, hardening, sessions, sign_in_limit
+from skillgap.extensions import csrf, login_manager
 from skillgap.migrate import check_schema_current
 from skillgap.passwords import make_hasher
 from skillgap.roles import Role
@@ -50,7 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    sign_in_limit.init_app(app)
     hardening.init_app(app)
 
     register_blueprints(app)

@@ -17,6 +17,10 @@ DEFAULT_SESSION_HOURS = 8
 DEFAULT_REMEMBER_DAYS = 14
 
 
+class ConfigError(RuntimeError):
+    """A setting has a value Skillgap cannot use; the message names the setting."""
+
+
 def env_flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -31,7 +35,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise RuntimeError(f"{name} must be a whole number, got {value!r}") from exc
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
 def default_database_url(instance_path: Path) -> str:
@@ -101,5 +105,4 @@ BASE = {
     "SCHEMA_CHECK": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "30 per minute",
-    "RATELIMIT_HEADERS_ENABLED": True,
 }

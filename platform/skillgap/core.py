@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from skillgap.access import public
 from skillgap.db import database
@@ -76,8 +77,13 @@ def register_error_pages(app: Flask) -> None:
         )
         return page, code
 
+    def render_http_error(error: HTTPException, code: int):  # type: ignore[no-untyped-def]
+        page, status = render_error(code)
+        retry_after = getattr(error, "retry_after", None)  # 429: when to try again
+        return page, status, {"Retry-After": str(retry_after)} if retry_after else {}
+
     for code in ERROR_PAGES:
-        app.register_error_handler(code, lambda error, code=code: render_error(code))
+        app.register_error_handler(code, lambda error, code=code: render_http_error(error, code))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import uuid
+
+import pytest
 
 from skillgap import create_app
 from tests import factories
@@ -71,8 +76,85 @@ def test_sign_in_is_rate_limited_per_address(database_url):
             ).status_code
         )
     assert statuses == [422, 422, 422, 429, 429]
+    limited = client.post("/login", data={"csrf_token": csrf_token(client)})
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
     page = client.post(
         "/login", data={"email": "x@example.org", "password": "y", "csrf_token": csrf_token(client)}
     )
     assert "Too many attempts" in page.get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the form is not limited
+
+
+def sign_in_attempts(apps, address: str, count: int) -> list[int]:
+    """``count`` wrong-password sign-ins from ``address``, taking turns between ``apps``."""
+    from tests.conftest import csrf_token
+
+    clients = [app.test_client() for app in apps]
+    statuses = []
+    for n in range(count):
+        client = clients[n % len(clients)]
+        client.environ_base["REMOTE_ADDR"] = address
+        data = {
+            "email": "nobody@example.org",
+            "password": "wrong",
+            "csrf_token": csrf_token(client),
+        }
+        statuses.append(client.post("/login", data=data).status_code)
+    return statuses
+
+
+def test_the_sign_in_limit_is_shared_through_redis_by_two_instances(database_url):
+    redis = pytest.importorskip("redis")
+    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {uri} is unreachable: {error}")
+        pytest.skip(f"Redis at {uri} is unreachable; CI runs this")
+    config = app_config(
+        database_url,
+        LOGIN_RATE_LIMIT="3 per minute",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=uri,
+    )
+    apps = [create_app(config), create_app(config)]
+    address = f"test-{uuid.uuid4()}"  # a fresh count, whatever earlier runs left in Redis
+    assert sign_in_attempts(apps, address, 5) == [422, 422, 422, 429, 429]
+    # Another address has its own count.
+    assert sign_in_attempts(apps, f"test-{uuid.uuid4()}", 1) == [422]
+
+
+def test_memory_counts_are_per_instance(database_url):
+    config = app_config(database_url, LOGIN_RATE_LIMIT="3 per minute", RATELIMIT_ENABLED=True)
+    apps = [create_app(config), create_app(config)]
+    assert sign_in_attempts(apps, "192.0.2.1", 6) == [422] * 6  # each app saw three
+
+
+def test_an_unreachable_limit_store_lets_sign_in_through_and_logs_it(database_url, caplog):
+    config = app_config(
+        database_url,
+        LOGIN_RATE_LIMIT="3 per minute",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://:s3cret@127.0.0.1:1/0",  # nothing listens on port 1
+    )
+    with caplog.at_level(logging.ERROR, logger="skillgap.sign_in_limit"):
+        assert sign_in_attempts([create_app(config)], "192.0.2.2", 4) == [422] * 4
+    assert "sign-in rate limit store (redis) failed" in caplog.text
+    assert "s3cret" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("LOGIN_RATE_LIMIT", "thirty a minute", "is not a rate such as '30 per minute'"),
+        ("RATELIMIT_STORAGE_URI", "mongodb://localhost", "use memory:// or redis://host:port"),
+    ],
+)
+def test_a_bad_rate_limit_setting_stops_start_up_with_its_name(
+    database_url, setting, value, message
+):
+    from skillgap.config import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        create_app(app_config(database_url, **{setting: value}))

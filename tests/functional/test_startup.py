@@ -152,3 +152,18 @@ def _check_demo_paths(url: str) -> None:
         sam = session.scalar(User.by_email("learner2@example.com"))
         assert paths.plan_for(session, sam.id).due_date is not None
     database.engine.dispose()
+
+
+def test_a_bad_setting_stops_python_run_py_with_a_message_not_a_traceback(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bad.db'}",
+        "SECRET_KEY": "startup-test",
+        "SKILLGAP_LOGIN_RATE_LIMIT": "lots",
+    }
+    done = subprocess.run(
+        [sys.executable, "run.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "Skillgap cannot start: SKILLGAP_LOGIN_RATE_LIMIT='lots' is not a rate" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -20,10 +20,11 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
+from skillgap import sign_in_limit
 from skillgap.access import public, requires
 from skillgap.auth.forms import BudgetForm, ChangePasswordForm, LoginForm, LogoutForm
 from skillgap.db import get_session
-from skillgap.extensions import limiter, login_manager
+from skillgap.extensions import login_manager
 from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.security import get_hasher, safe_next_url
@@ -48,8 +49,9 @@ def load_user(cookie_id: str) -> User | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
+    if request.method == "POST":
+        sign_in_limit.count_attempt()  # per address; the per-account lock is in accounts
     if current_user.is_authenticated:
         return redirect(url_for("learn.dashboard"))
     form = LoginForm()

@@ -17,7 +17,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 
-import markdown
 import nh3
 
 EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
@@ -148,6 +147,10 @@ def render(source: str, drop_leading_title: bool = False) -> Rendered:
     """
     if drop_leading_title:
         source = LEADING_H1.sub("", source, count=1)
+    # Imported here: pages serve stored HTML, so only imports and the editor's
+    # preview convert Markdown, and the site starts faster without it.
+    import markdown
+
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
     html = sanitise(converter.convert(source))
     text = plain_text(html)

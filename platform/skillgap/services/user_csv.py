@@ -17,8 +17,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from skillgap.roles import Role
 
 REQUIRED_COLUMNS = ("email", "name")
@@ -182,6 +180,9 @@ def _email_errors(
     if len(email) > MAX_EMAIL:
         errors.append(f"email is longer than {MAX_EMAIL} characters")
     else:
+        # Imported here: only a user import needs it, and it slows start-up.
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             validate_email(email, check_deliverability=False)
         except EmailNotValidError as exc:
