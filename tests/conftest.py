@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from skillgap import create_app, migrate
-from skillgap.db import make_engine
+from skillgap.db import database, make_engine
 from skillgap.models import Base
 from skillgap.services.data_versions import bump
 from tests import factories
@@ -166,3 +166,19 @@ def login_as(app: Flask, db, client: FlaskClient):
         return user
 
     return sign_in
+
+
+def statements_of(app: Flask, client, url: str) -> list[str]:
+    """The SQL statements a GET of ``url`` runs (not BEGIN/COMMIT/ROLLBACK; PRAGMAs count)."""
+    seen: list[str] = []
+    engine = database(app).engine
+
+    def note(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, g, request
-from flask_login import current_user
+from flask import Flask, g, request, session
 
 CSP = "; ".join(
     [
@@ -45,7 +44,7 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         started = g.pop("request_started", None)
         duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
-        user_id = current_user.get_id().split(":")[0] if current_user.is_authenticated else "-"
+        user_id = _user_id_for_log()
         # Route template, not the raw path: no ids, tokens or query strings in the log.
         route = request.url_rule.rule if request.url_rule else "-"
         access_log.info(
@@ -57,3 +56,16 @@ def init_app(app: Flask) -> None:
             user_id,
         )
         return response
+
+
+def _user_id_for_log() -> str:
+    """The signed-in user's id, without loading the user for the log's sake.
+
+    If the request loaded the user (every signed-in page does), that user; else
+    the id in the signed session cookie, marked ``?`` because it was not checked
+    against the database (static files and /healthz need no query)."""
+    if "_login_user" in g:
+        user = g._login_user
+        return user.get_id().split(":")[0] if user.is_authenticated else "-"
+    claimed = session.get("_user_id") if request.cookies else None
+    return f"{str(claimed).split(':')[0]}?" if claimed else "-"

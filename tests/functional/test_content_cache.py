@@ -3,8 +3,7 @@ reloaded in every process as soon as content changes, whoever changes it."""
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from skillgap import create_app
 from skillgap.db import database
@@ -12,22 +11,7 @@ from skillgap.models import ContentVersion, Module, User
 from skillgap.roles import Role
 from skillgap.services.content_cache import CACHE_KEY
 from tests import factories
-from tests.conftest import app_config, login, reread
-
-
-def statements_of(app: Flask, client, url: str) -> list[str]:
-    seen: list[str] = []
-    engine = database(app).engine
-
-    def note(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+from tests.conftest import app_config, login, reread, statements_of
 
 
 def version(db) -> int:

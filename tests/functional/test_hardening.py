@@ -11,7 +11,7 @@ import pytest
 
 from skillgap import create_app
 from tests import factories
-from tests.conftest import app_config, login
+from tests.conftest import app_config, login, statements_of
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -158,3 +158,20 @@ def test_a_bad_rate_limit_setting_stops_start_up_with_its_name(
 
     with pytest.raises(ConfigError, match=re.escape(message)):
         create_app(app_config(database_url, **{setting: value}))
+
+
+def test_the_request_log_loads_nobody_for_pages_that_do_not(app, client, db, caplog):
+    user = factories.make_user(db, email="ops@example.org")
+    db.commit()
+    login(client, "ops@example.org")
+    with caplog.at_level(logging.INFO, logger="skillgap.requests"):
+        statements = statements_of(app, client, "/healthz")
+        assert client.get("/static/css/skillgap.css").status_code == 200
+    assert statements == ["SELECT 1"]  # the health check's own, no user query
+    lines = [r.getMessage() for r in caplog.records if r.name == "skillgap.requests"]
+    # The id from the signed cookie, marked as not checked against the database.
+    assert all(f"user={user.id}?" in line for line in lines) and len(lines) == 2
+    anonymous = app.test_client()
+    with caplog.at_level(logging.INFO, logger="skillgap.requests"):
+        anonymous.get("/healthz")
+    assert caplog.records[-1].getMessage().endswith("user=-")

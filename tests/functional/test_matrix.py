@@ -9,16 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from skillgap.content.importer import import_content
-from skillgap.db import database
 from skillgap.models import Attempt, SkillResult, TargetOverride, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import exports, matrix
 from tests import factories
-from tests.conftest import FIXTURE_CONTENT, login, reread
+from tests.conftest import FIXTURE_CONTENT, login, reread, statements_of
 
 LEVELS = ["below-entry", "entry", "intermediate", "advanced"]
 
@@ -138,22 +137,6 @@ def test_role_profile_filter(client, db, squad):
     assert ">Zed</a>" in filtered and ">Ava</a>" not in filtered
 
 
-def _count_queries(app, client, url: str) -> int:
-    engine = database(app).engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len([s for s in statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))])
-
-
 def test_team_page_query_count_does_not_grow_with_the_team(app, db, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, root)
@@ -176,9 +159,9 @@ def test_team_page_query_count_does_not_grow_with_the_team(app, db, tmp_path):
     client = app.test_client()
     login(client, "m@example.org")
     # The first page of a process reads the curriculum into memory (content_cache).
-    cold = _count_queries(app, client, f"/team?team={small.id}")
-    small_count = _count_queries(app, client, f"/team?team={small.id}")
-    large_count = _count_queries(app, client, f"/team?team={large.id}&sort=gap")
+    cold = len(statements_of(app, client, f"/team?team={small.id}"))
+    small_count = len(statements_of(app, client, f"/team?team={small.id}"))
+    large_count = len(statements_of(app, client, f"/team?team={large.id}&sort=gap"))
     assert small_count == large_count == 3  # the manager, their teams, the team's data
     assert cold > small_count
 
@@ -236,9 +219,9 @@ def test_organisation_view_is_recomputed_when_what_it_counts_changes_and_only_th
     ava, ben, _third = squad["people"]
     assert "1 of 3 at target" in client.get("/admin/organisation").get_data(as_text=True)
     # Served from memory: only the signed-in admin (with the versions) is read.
-    assert _count_queries(app, client, "/admin/organisation") == 1
+    assert len(statements_of(app, client, "/admin/organisation")) == 1
     login(app.test_client(), "m@example.org")  # a sign-in changes nothing counted
-    assert _count_queries(app, client, "/admin/organisation") == 1
+    assert len(statements_of(app, client, "/admin/organisation")) == 1
 
     give_results(db, ben, {"strategy-planning": 2})  # Ben is tested at Intermediate
     db.commit()
