@@ -26,9 +26,28 @@ CSP = "; ".join(
 )
 
 access_log = logging.getLogger("skillgap.requests")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def configure_logging(level: str) -> None:
+    """Our loggers (the request log among them) write to stderr at ``level``.
+
+    Without this nothing configures them under gunicorn or `python run.py`, and
+    Python drops INFO records: no request log at all. Hosts that configure
+    logging themselves (a root handler: gunicorn --log-config, pytest's caplog)
+    are left alone."""
+    logger = logging.getLogger("skillgap")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 def init_app(app: Flask) -> None:
+    configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+
     @app.before_request
     def _start_timer() -> None:
         g.request_started = time.perf_counter()

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from skillgap.db import make_engine
@@ -101,6 +102,8 @@ def test_python_run_py_serves_the_site(tmp_path):
         output, _ = server.communicate(timeout=20)
     assert "learner6@example.com" in output and "shared demo password" in output
     assert f"http://127.0.0.1:{port}/" in output
+    # The request log reaches stderr with nothing configured by the host.
+    assert "INFO skillgap.requests method=GET route=/healthz status=200" in output
 
 
 def _check_demo_assessments(url: str) -> None:
@@ -167,3 +170,13 @@ def test_a_bad_setting_stops_python_run_py_with_a_message_not_a_traceback(tmp_pa
     assert done.returncode == 1
     assert "Skillgap cannot start: SKILLGAP_LOGIN_RATE_LIMIT='lots' is not a rate" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_bad_log_level_is_refused_with_its_name(monkeypatch):
+    from skillgap.config import ConfigError, env_log_level
+
+    monkeypatch.setenv("SKILLGAP_LOG_LEVEL", "chatty")
+    with pytest.raises(ConfigError, match="SKILLGAP_LOG_LEVEL must be DEBUG, INFO"):
+        env_log_level("SKILLGAP_LOG_LEVEL", "INFO")
+    monkeypatch.setenv("SKILLGAP_LOG_LEVEL", "warning")
+    assert env_log_level("SKILLGAP_LOG_LEVEL", "INFO") == "WARNING"
