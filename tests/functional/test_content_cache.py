@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from skillgap import create_app
 from skillgap.db import database
-from skillgap.models import ContentVersion, Module, User
+from skillgap.models import ContentVersion, Module, Team, User
 from skillgap.roles import Role
 from skillgap.services.content_cache import CACHE_KEY
 from tests import factories
@@ -74,3 +74,19 @@ def test_a_stale_session_cookie_is_still_refused_with_the_cached_curriculum(app,
     db.execute(update(User).where(User.id == user.id).values(active=False))
     db.commit()
     assert client.get("/modules/first-steps").status_code == 302  # back to sign-in
+
+
+def test_the_dashboard_names_the_team_from_memory_until_teams_change(app, db, content):
+    team = factories.make_team(db, "Paid Social")
+    factories.make_user(db, email="ann@example.org", team=team)
+    db.commit()
+    client = app.test_client()
+    login(client, "ann@example.org")
+    assert "Paid Social" in client.get("/").get_data(as_text=True)
+    assert not any("FROM teams" in s for s in statements_of(app, client, "/"))
+
+    reread(db)
+    db.get(Team, team.id).name = "Organic Social"
+    db.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Organic Social" in page and "Paid Social" not in page

@@ -10,7 +10,7 @@ from skillgap.access import requires
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
 from skillgap.roles import Role
-from skillgap.services import catalogue, content_cache, paths
+from skillgap.services import catalogue, content_cache, paths, teams
 
 bp = Blueprint("learn", __name__)
 
@@ -27,6 +27,7 @@ def dashboard():
         closed=paths.closed_gaps(db, current_user.id, view.standings),
         levels=content_cache.current(db).levels,
         role_profile_name=profiles.get(current_user.role_profile or ""),
+        team_name=teams.team_names(db).get(current_user.team_id),
     )
 
 

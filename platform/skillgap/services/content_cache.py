@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -160,6 +160,26 @@ class ContentCache:
 
 def cache_of(session: Session) -> ContentCache | None:
     return session.info.get(CACHE_KEY)
+
+
+T = TypeVar("T")
+
+
+def derived(session: Session, name: str, compute: Callable[[Session], T]) -> T:
+    """``compute(session)``, kept in this process until the content or people
+    version changes (data_versions): for data read far more often than changed.
+    ``compute`` may read only what those versions track."""
+    versions = data_versions.read(session)
+    cache = cache_of(session)
+    cacheable = cache is not None and None not in versions
+    if cacheable:
+        hit = cache.derived.get(name)  # type: ignore[union-attr]
+        if hit is not None and hit[0] == versions:
+            return hit[1]  # type: ignore[no-any-return]
+    result = compute(session)
+    if cacheable:
+        cache.derived[name] = (versions, result)  # type: ignore[union-attr]
+    return result
 
 
 def current(session: Session) -> Snapshot:

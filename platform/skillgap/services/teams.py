@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from skillgap.models import Team, User, team_managers
 from skillgap.roles import Role
+from skillgap.services import content_cache
 
 
 class TeamError(ValueError):
@@ -92,4 +93,12 @@ def manager_candidates(session: Session) -> list[User]:
             .where(User.role.in_([Role.MANAGER.value, Role.ADMIN.value]), User.active)
             .order_by(User.name)
         )
+    )
+
+
+def team_names(session: Session) -> dict[int, str]:
+    """Every team's name by id, kept in the process until teams change (no query
+    per page for a person's team name)."""
+    return content_cache.derived(
+        session, "team_names", lambda s: dict(s.execute(select(Team.id, Team.name)).all())
     )
