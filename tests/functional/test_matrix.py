@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from skillgap.content.importer import import_content
 from skillgap.models import Attempt, SkillResult, TargetOverride, User
@@ -247,3 +247,29 @@ def test_trend_is_the_mean_of_each_persons_latest_result_per_month(db, content):
     months, series = matrix.team_matrix(db, team, with_history=True).trend
     assert months == ["2026-09", "2026-11"]
     assert series == {plan: [1.5, 3.0], metrics: [None, 1.0]}
+
+    # Kept in the process until a result or a team changes, then worked out again.
+    ranked: list[str] = []
+    engine = db.get_bind()
+
+    def listener(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if "row_number" in statement:
+            ranked.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert matrix.team_matrix(db, team, with_history=True).trend == (months, series)
+        assert ranked == []  # served from memory: the history was not ranked again
+        give_results(db, bob, {plan: 1}, when=datetime(2026, 11, 20, 9, tzinfo=UTC))
+        db.commit()
+        assert matrix.team_matrix(db, team, with_history=True).trend[1][plan] == [1.5, 2.0]
+        assert len(ranked) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    give_results(db, bob, {metrics: 3}, when=datetime(2026, 11, 21, 9, tzinfo=UTC))
+    db.commit()
+    assert matrix.team_matrix(db, team, with_history=True).trend[1][metrics] == [None, 3.0]
+    carl = factories.make_user(db, team=team, name="Carl")
+    give_results(db, carl, {metrics: 0}, when=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    db.commit()
+    assert matrix.team_matrix(db, team, with_history=True).trend[0][-1] == "2026-12"

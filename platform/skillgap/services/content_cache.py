@@ -165,21 +165,32 @@ def cache_of(session: Session) -> ContentCache | None:
 T = TypeVar("T")
 
 
-def derived(session: Session, name: str, compute: Callable[[Session], T]) -> T:
-    """``compute(session)``, kept in this process until the content or people
-    version changes (data_versions): for data read far more often than changed.
-    ``compute`` may read only what those versions track."""
+def kept(session: Session, name: str) -> Any:
+    """What ``keep`` stored under ``name``, or None if the content or people
+    version (data_versions) changed since, or nothing was kept."""
     versions = data_versions.read(session)
     cache = cache_of(session)
-    cacheable = cache is not None and None not in versions
-    if cacheable:
-        hit = cache.derived.get(name)  # type: ignore[union-attr]
-        if hit is not None and hit[0] == versions:
-            return hit[1]  # type: ignore[no-any-return]
-    result = compute(session)
-    if cacheable:
-        cache.derived[name] = (versions, result)  # type: ignore[union-attr]
-    return result
+    if cache is None or None in versions:
+        return None
+    hit = cache.derived.get(name)
+    return hit[1] if hit is not None and hit[0] == versions else None
+
+
+def keep(session: Session, name: str, value: T) -> T:
+    """Keep ``value`` in this process until the content or people version changes:
+    for data read far more often than changed. It may depend only on what those
+    versions track (the curriculum; results, targets, teams and their members)."""
+    versions = data_versions.read(session)
+    cache = cache_of(session)
+    if cache is not None and None not in versions:
+        cache.derived[name] = (versions, value)
+    return value
+
+
+def derived(session: Session, name: str, compute: Callable[[Session], T]) -> T:
+    """``compute(session)``, kept (see ``keep``)."""
+    hit = kept(session, name)
+    return hit if hit is not None else keep(session, name, compute(session))
 
 
 def current(session: Session) -> Snapshot:

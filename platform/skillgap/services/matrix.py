@@ -335,12 +335,16 @@ def team_matrix(
     with_history: bool = False,
 ) -> Matrix:
     """The team's matrix from one statement; the framework, role profiles and modules
-    come from the in-memory curriculum (content_cache)."""
+    come from the in-memory curriculum (content_cache). The trend is kept in the
+    process until results or teams change: its part of the statement (a year of
+    the team's results, ranked per month) is most of the statement's time."""
     skills, levels = _framework(session)
     members: dict[int, tuple] = {}
     cell_rows = []
     history = []
-    statement = _team_statement(bool(profile), with_history)
+    trend_key = f"team-trend:{team.id}"
+    trend = content_cache.kept(session, trend_key) if with_history else None
+    statement = _team_statement(bool(profile), with_history and trend is None)
     for row in session.execute(statement, {"team_id": team.id, "profile": profile}).all():
         user_id, _team, skill_id, *_cell, name, email, role_profile, last_login, month, mean = row
         if month is not None:
@@ -358,7 +362,7 @@ def team_matrix(
     snapshot = content_cache.current(session)
     matrix.role_profiles = list(snapshot.role_profiles)
     if with_history:
-        matrix.trend = trend_series(history)
+        matrix.trend = trend or content_cache.keep(session, trend_key, trend_series(history))
     return matrix
 
 
