@@ -31,6 +31,8 @@ def test_module_page_reads_the_curriculum_once_then_costs_two_statements(app, db
         client.get(url)
     assert len(first) > len(again) == 2  # the person (and the version), their progress
     assert cache.loads == 1
+    # Dashboard and path: the person, then everything of theirs in one (person_record).
+    assert len(statements_of(app, client, "/")) == len(statements_of(app, client, "/path")) == 2
 
 
 def test_every_kind_of_content_write_changes_the_version_and_nothing_else_does(db, content):

@@ -19,12 +19,12 @@ bp = Blueprint("learn", __name__)
 @requires(Role.LEARNER)
 def dashboard():
     db = get_session()
-    view = paths.person_path(db, current_user, clock.now().date())
+    view = paths.person_path(db, current_user, clock.now().date(), with_history=True)
     profiles = dict(current_app.extensions["skillgap.role_profiles"])
     return render_template(
         "learn/dashboard.html",
         view=view,
-        closed=paths.closed_gaps(db, current_user.id, view.standings),
+        closed=paths.closed_gaps(db, view),
         levels=content_cache.current(db).levels,
         role_profile_name=profiles.get(current_user.role_profile or ""),
         team_name=teams.team_names(db).get(current_user.team_id),

@@ -321,7 +321,14 @@ def latest_results(session: Session, user_id: int) -> dict[str, dict[str, Row[An
 def profile(session: Session, user_id: int, skill_ids: list[str], lowest_level: str) -> Profile:
     """Current level per skill: the latest diagnostic result; else the self-rating
     (unverified); else the lowest level (unverified)."""
-    latest = latest_results(session, user_id)
+    return profile_from(latest_results(session, user_id), skill_ids, lowest_level)
+
+
+def profile_from(
+    latest: Mapping[str, Mapping[str, Any]], skill_ids: list[str], lowest_level: str
+) -> Profile:
+    """``profile`` from latest results already read (per kind, per skill: an object
+    with level_id, percent, low_evidence and attempt_id)."""
     tested = latest[QuizKind.DIAGNOSTIC.value]
     rated = latest[QuizKind.SELF_ASSESSMENT.value]
     result = Profile(self_rated={skill: r.level_id for skill, r in rated.items()})

@@ -1,6 +1,7 @@
 """A person's learning path and skill profile, assembled for the pure engine in
 path_engine: the curriculum from the in-memory snapshot (content_cache), the
-person's own results, plan and progress from a fixed handful of queries."""
+person's own targets, results, plan and progress from one statement
+(person_record)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillgap.models import LearningPlan, QuizKind, SkillResult, TargetOverride, User
+from skillgap.models import LearningPlan, TargetOverride, User
 from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
-from skillgap.services import assessments, catalogue, content_cache, path_engine
+from skillgap.services import assessments, content_cache, path_engine
 from skillgap.services.content_cache import LevelInfo, SkillInfo
 from skillgap.services.path_engine import LearningPath, Standing, Step
+from skillgap.services.person_record import PersonRecord, person_record
 
 
 @dataclass(frozen=True)
@@ -35,30 +37,21 @@ class SkillStanding:
         return max(0, self.target.position - self.current.position)
 
 
-# Built once: every dashboard and path runs them (see catalogue._PROGRESS).
-_OVERRIDES = select(TargetOverride.skill_id, TargetOverride.level_id).where(
-    TargetOverride.user_id == bindparam("user_id")
-)
-_DIAGNOSTIC_HISTORY = (
-    select(SkillResult.skill_id, SkillResult.level_id)
-    .where(
-        SkillResult.user_id == bindparam("user_id"),
-        SkillResult.kind == QuizKind.DIAGNOSTIC.value,
-    )
-    .order_by(SkillResult.created_at, SkillResult.id)
-)
-
-
 def standings_for(session: Session, user: User) -> list[SkillStanding]:
-    snapshot = content_cache.current(session)
+    return standings_from(content_cache.current(session), user, person_record(session, user.id))
+
+
+def standings_from(
+    snapshot: content_cache.Snapshot, user: User, record: PersonRecord
+) -> list[SkillStanding]:
     levels = snapshot.levels
     if not levels:
         return []  # no framework imported yet: nothing to stand on
     by_id = {level.id: level for level in levels}
     role = snapshot.role_targets.get(user.role_profile or "", {})
-    overrides = dict(session.execute(_OVERRIDES, {"user_id": user.id}).all())
+    overrides = record.overrides
     targets = path_engine.resolve_targets(role, overrides)
-    profile = assessments.profile(session, user.id, [s.id for s in snapshot.skills], levels[0].id)
+    profile = assessments.profile_from(record.latest, [s.id for s in snapshot.skills], levels[0].id)
     result = []
     for skill in snapshot.skills:
         current = profile.current[skill.id]
@@ -102,6 +95,7 @@ class PathView:
     course_titles: dict[str, str]
     skill_names: dict[str, str]
     progress: list[SkillProgress] = field(default_factory=list)
+    diagnostic_history: list[tuple[str, str]] = field(default_factory=list)  # with_history
 
     @property
     def next_step(self) -> Step | None:
@@ -158,10 +152,13 @@ def _planned(
 content_cache.ON_RELOAD.append(_planned.cache_clear)
 
 
-def person_path(session: Session, user: User, today: date) -> PathView:
+def person_path(session: Session, user: User, today: date, with_history: bool = False) -> PathView:
+    """The person's path and standings from one statement (person_record);
+    ``with_history`` adds their diagnostic history, for ``closed_gaps``."""
     snapshot = content_cache.current(session)
-    standings = standings_for(session, user)
-    plan = plan_for(session, user.id)
+    record = person_record(session, user.id, with_history)
+    standings = standings_from(snapshot, user, record)
+    plan = record.plan
     engine_standings = [
         Standing(s.skill.id, s.skill.name, s.current.position, s.target.position, s.verified)
         for s in standings
@@ -169,13 +166,14 @@ def person_path(session: Session, user: User, today: date) -> PathView:
     path = _planned(
         snapshot,
         tuple(engine_standings),
-        frozenset(catalogue.done_ids(session, user.id)),
+        frozenset(record.progress.done_ids(snapshot)),
         plan.weekly_minutes,
     )
     course_titles = {course.id: course.title for course in snapshot.courses.values()}
     view = PathView(
         path, standings, plan, today, course_titles, {s.skill.id: s.skill.name for s in standings}
     )
+    view.diagnostic_history = record.diagnostic_history
     for standing in standings:
         if standing.gap == 0:
             continue
@@ -196,14 +194,15 @@ class ClosedGap:
         return self.now.position - self.before.position
 
 
-def closed_gaps(session: Session, user_id: int, standings: list[SkillStanding]) -> list[ClosedGap]:
-    """Skills whose latest diagnostic reached the target where the one before had not."""
+def closed_gaps(session: Session, view: PathView) -> list[ClosedGap]:
+    """Skills whose latest diagnostic reached the target where the one before had
+    not. ``view`` must come from ``person_path(..., with_history=True)``."""
     levels = {lvl.id: lvl for lvl in content_cache.current(session).levels}
     history: dict[str, list[str]] = {}
-    for skill_id, level_id in session.execute(_DIAGNOSTIC_HISTORY, {"user_id": user_id}):
+    for skill_id, level_id in view.diagnostic_history:
         history.setdefault(skill_id, []).append(level_id)
     closed = []
-    for standing in standings:
+    for standing in view.standings:
         if standing.target_source == "none" or not standing.verified:
             continue
         results = [levels[level_id] for level_id in history.get(standing.skill.id, [])]
