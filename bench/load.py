@@ -1,6 +1,7 @@
 """Load benchmark: the app under gunicorn (4 sync workers) and wrk (-t2 -c32).
 
 Run by hand (needs `apt-get install wrk`):  .venv/bin/python bench/load.py [--people 10000]
+(on SQLite; BENCH_DATABASE_URL names an empty database to use instead, see main).
 Builds an organisation (bench/matrix.py's generator), serves the app and a Flask
 hello-world on the same settings, and prints for each page the median over three
 runs of requests/s, p50 and p99 latency, and the ratio to the hello-world ceiling,
@@ -146,7 +147,10 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="skillgap-load-"))
-    url = f"sqlite:///{folder}/load.db"
+    # BENCH_DATABASE_URL: an empty database to fill instead of a fresh SQLite file,
+    # e.g. PostgreSQL (`createdb skillgap_bench`, then
+    # BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/skillgap_bench).
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/load.db"
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
@@ -206,7 +210,7 @@ def main() -> None:
         ]
         print(
             f"gunicorn 4 sync workers, wrk -t2 -c32 -d5s, median of {RUNS} runs, "
-            f"{args.people:,} people"
+            f"{args.people:,} people, {url.split(':')[0]}"
         )
         print(f"{'what':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
         print(
