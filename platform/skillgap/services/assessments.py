@@ -294,7 +294,8 @@ class Profile:
     self_rated: dict[str, str] = field(default_factory=dict)
 
 
-# Built once: every dashboard and path asks for it (see catalogue._PROGRESS).
+# Built once: building a statement costs more than running it (dashboard and path
+# read the same through person_record, in one statement with the rest).
 _LATEST_RESULTS = (
     select(
         SkillResult.kind,
