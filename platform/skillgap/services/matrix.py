@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from skillgap.db import without_automatic_indexes
+from skillgap.db import for_large_aggregate
 from skillgap.models import (
     Level,
     QuizKind,
@@ -502,7 +502,7 @@ def compute_organisation(session: Session) -> Organisation:
     teams = list(session.execute(select(Team.id, Team.name).order_by(Team.name)))
     if not levels:
         return skills, levels, []
-    with without_automatic_indexes(session):
+    with for_large_aggregate(session):
         grouped = session.execute(_organisation_statement(tuple(levels))).all()
     per_team: dict[int, dict[str, TeamSkillAggregate]] = defaultdict(dict)
     people: dict[int, int] = {}
