@@ -159,14 +159,11 @@ def parse_quiz(
     )
 
 
-def _parse_questions(
-    body: str,
-    first_line: int,
-    shown: str,
-    quiz_kind: str,
-    skill_ids: set[str] | None,
-    errors: ErrorList,
-) -> list[QuestionSpec]:
+def question_blocks(
+    body: str, first_line: int, shown: str, errors: ErrorList
+) -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """Split a quiz body into ``(heading line, heading text, [(line, text), ...])``,
+    one per ``## `` heading; text outside a question is an error."""
     blocks: list[tuple[int, str, list[tuple[int, str]]]] = []
     for offset, raw in enumerate(body.split("\n")):
         line_no = first_line + offset
@@ -180,9 +177,20 @@ def _parse_questions(
                 errors.add(shown, line_no, "text before the first question ('## ' heading)")
         else:
             blocks[-1][2].append((line_no, line))
+    return blocks
+
+
+def _parse_questions(
+    body: str,
+    first_line: int,
+    shown: str,
+    quiz_kind: str,
+    skill_ids: set[str] | None,
+    errors: ErrorList,
+) -> list[QuestionSpec]:
     questions = []
     seen: dict[str, int] = {}
-    for heading_line, text, lines in blocks:
+    for heading_line, text, lines in question_blocks(body, first_line, shown, errors):
         question = _parse_question(heading_line, text, lines, shown, quiz_kind, skill_ids, errors)
         if question is None:
             continue
@@ -212,8 +220,9 @@ def _parse_question(
         errors.add(shown, heading_line, "the question heading has no text")
     content = [(number, line) for number, line in lines if line.strip()]
     skill = ""
-    if content and SKILL_LINE.match(content[0][1]):
-        skill = SKILL_LINE.match(content[0][1]).group(1)  # type: ignore[union-attr]
+    match = SKILL_LINE.match(content[0][1]) if content else None
+    if match:
+        skill = match.group(1)
         if skill_ids is not None and skill not in skill_ids:
             errors.add(shown, content[0][0], f"unknown skill {skill!r}")
         content = content[1:]
@@ -223,6 +232,25 @@ def _parse_question(
             content[0][0] if content else heading_line,
             "the line after the question must be 'skill: <skill-id>'",
         )
+    options, explanation = parse_answer_lines(content, shown, errors)
+    if quiz_kind == QuizKind.SELF_ASSESSMENT:
+        if options:
+            errors.add(
+                shown, heading_line, "self-assessment statements have no options: people rate them"
+            )
+        kind = QuestionKind.RATING.value
+    else:
+        check_options(heading_line, options, shown, errors)
+        kind = question_kind(list(options))
+    if len(errors) > count_before:
+        return None
+    return QuestionSpec(text, skill, kind, options, explanation, heading_line)
+
+
+def parse_answer_lines(
+    content: list[tuple[int, str]], shown: str, errors: ErrorList
+) -> tuple[tuple[OptionSpec, ...], str]:
+    """The options (a task list) and the ``> `` explanation of one question."""
     options: list[OptionSpec] = []
     explanation: list[str] = []
     for number, line in content:
@@ -239,23 +267,18 @@ def _parse_question(
                 number,
                 "expected an option '- [ ] ...' / '- [x] ...' or an explanation '> ...'",
             )
-    if quiz_kind == QuizKind.SELF_ASSESSMENT:
-        if options:
-            errors.add(
-                shown, heading_line, "self-assessment statements have no options: people rate them"
-            )
-        kind = QuestionKind.RATING.value
-    else:
-        if len(options) < 2:
-            errors.add(shown, heading_line, "a question needs at least two options")
-        elif len(options) > MAX_OPTIONS:
-            errors.add(shown, heading_line, f"a question has at most {MAX_OPTIONS} options")
-        elif not any(option.correct for option in options):
-            errors.add(shown, heading_line, "no option is marked correct with '- [x]'")
-        kind = question_kind(options)
-    if len(errors) > count_before:
-        return None
-    return QuestionSpec(text, skill, kind, tuple(options), " ".join(explanation), heading_line)
+    return tuple(options), " ".join(explanation)
+
+
+def check_options(
+    heading_line: int, options: tuple[OptionSpec, ...], shown: str, errors: ErrorList
+) -> None:
+    if len(options) < 2:
+        errors.add(shown, heading_line, "a question needs at least two options")
+    elif len(options) > MAX_OPTIONS:
+        errors.add(shown, heading_line, f"a question has at most {MAX_OPTIONS} options")
+    elif not any(option.correct for option in options):
+        errors.add(shown, heading_line, "no option is marked correct with '- [x]'")
 
 
 def quiz_markdown(

@@ -1,0 +1,204 @@
+"""Reading and validating item-bank files: quizzes/bank/<skill-id>.md.
+
+A bank holds the diagnostic items of one skill (format in docs/item-bank.md).
+Unlike a fixed quiz question, whose identity is its content, a bank item has a
+stable ``id:`` that survives edits, so its answers, statistics and calibrated
+parameters follow it; and a ``level:``, the level it is written to
+discriminate at, which the form blueprint balances on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillgap.content.errors import ErrorList
+from skillgap.content.quizzes import (
+    QuestionSpec,
+    check_options,
+    parse_answer_lines,
+    question_blocks,
+    question_kind,
+)
+from skillgap.content.source import SLUG, YamlProblem, split_front_matter
+
+BANK_KEYS = {"title", "kind", "skill", "reviewed"}
+ITEM_LINE = re.compile(r"^(id|level):\s*(\S*)\s*$")
+MAX_ITEM_ID = 60
+
+
+@dataclass(frozen=True)
+class BankItemSpec:
+    id: str
+    level: str
+    question: QuestionSpec
+
+    @property
+    def line(self) -> int:
+        return self.question.line
+
+
+@dataclass(frozen=True)
+class BankSpec:
+    skill: str
+    path: str
+    file_name: str
+    source: str
+    title: str
+    reviewed: dt.date | None
+    items: list[BankItemSpec]
+
+
+def bank_files(root: Path) -> list[Path]:
+    folder = root / "quizzes" / "bank"
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def collect_banks(
+    root: Path, skill_ids: set[str] | None, level_ids: set[str] | None, errors: ErrorList
+) -> list[BankSpec]:
+    """Parse every bank file; item ids must be unique across all of them."""
+    banks = []
+    for path in bank_files(root):
+        shown = path.relative_to(root).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            errors.add(shown, 1, "not valid UTF-8 text")
+            continue
+        bank = parse_bank(text, shown, skill_ids, level_ids, errors)
+        if bank is not None:
+            banks.append(bank)
+    first_seen: dict[str, str] = {}
+    for bank in banks:
+        for item in bank.items:
+            where = f"{bank.path}:{item.line}"
+            if item.id in first_seen:
+                errors.add(
+                    bank.path,
+                    item.line,
+                    f"item id {item.id!r} is also used at {first_seen[item.id]}",
+                )
+            first_seen.setdefault(item.id, where)
+    return banks
+
+
+def parse_bank(
+    text: str,
+    shown: str,
+    skill_ids: set[str] | None,
+    level_ids: set[str] | None,
+    errors: ErrorList,
+) -> BankSpec | None:
+    """One bank file. ``skill_ids``/``level_ids`` None: the framework is broken, so
+    they are not checked. Returns None (with errors added) when anything is wrong."""
+    count_before = len(errors)
+    try:
+        parsed = split_front_matter(text)
+    except YamlProblem as problem:
+        errors.add(shown, problem.line, problem.reason)
+        return None
+    meta = parsed.meta
+    if not isinstance(meta.data, dict):
+        errors.add(shown, 2, "the front matter must be a mapping of keys to values")
+        return None
+    for key in meta.data:
+        if key not in BANK_KEYS:
+            errors.add(
+                shown,
+                meta.line_of(key),
+                f"unknown key {key!r} (allowed: {', '.join(sorted(BANK_KEYS))})",
+            )
+    title = meta.data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        title = ""
+    if meta.data.get("kind") != "bank":
+        errors.add(shown, meta.line_of("kind") if "kind" in meta.data else 1, "kind must be 'bank'")
+    skill = meta.data.get("skill")
+    expected = Path(shown).stem
+    if not isinstance(skill, str) or skill != expected:
+        errors.add(
+            shown,
+            meta.line_of("skill") if "skill" in meta.data else 1,
+            f"skill must be the file's name, {expected!r}",
+        )
+        skill = expected
+    elif skill_ids is not None and skill not in skill_ids:
+        errors.add(shown, meta.line_of("skill"), f"unknown skill {skill!r}")
+    reviewed = meta.data.get("reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        errors.add(shown, meta.line_of("reviewed"), "reviewed must be a date (YYYY-MM-DD)")
+        reviewed = None
+    items: list[BankItemSpec] = []
+    seen: dict[str, int] = {}
+    for heading_line, stem, lines in question_blocks(
+        parsed.body, parsed.body_first_line, shown, errors
+    ):
+        item = _parse_item(heading_line, stem, lines, shown, skill, level_ids, errors)
+        if item is None:
+            continue
+        if item.id in seen:
+            errors.add(
+                shown, heading_line, f"item id {item.id!r} is already used on line {seen[item.id]}"
+            )
+            continue
+        seen[item.id] = heading_line
+        items.append(item)
+    if not items and len(errors) == count_before:
+        errors.add(shown, parsed.body_first_line, "the bank has no items ('## ' headings)")
+    if len(errors) > count_before:
+        return None
+    return BankSpec(skill, shown, Path(shown).name, text, title.strip(), reviewed, items)
+
+
+def _parse_item(
+    heading_line: int,
+    stem: str,
+    lines: list[tuple[int, str]],
+    shown: str,
+    skill: str,
+    level_ids: set[str] | None,
+    errors: ErrorList,
+) -> BankItemSpec | None:
+    count_before = len(errors)
+    if not stem:
+        errors.add(shown, heading_line, "the item heading has no text")
+    content = [(number, line) for number, line in lines if line.strip()]
+    fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
+    while content and (match := ITEM_LINE.match(content[0][1])):
+        if match.group(1) in fields:
+            errors.add(shown, content[0][0], f"{match.group(1)}: is given twice")
+        fields[match.group(1)] = match.group(2)
+        field_lines[match.group(1)] = content[0][0]
+        content = content[1:]
+    item_id = fields.get("id", "")
+    level = fields.get("level", "")
+    if "id" not in fields or "level" not in fields:
+        errors.add(
+            shown, heading_line, "an item starts with 'id: <item-id>' and 'level: <level-id>' lines"
+        )
+    elif not SLUG.match(item_id) or len(item_id) > MAX_ITEM_ID:
+        errors.add(
+            shown,
+            field_lines["id"],
+            f"item ids are lower-case-with-hyphens, at most {MAX_ITEM_ID} characters,"
+            f" got {item_id!r}",
+        )
+    if level and level_ids is not None and level not in level_ids:
+        errors.add(
+            shown,
+            field_lines["level"],
+            f"level must be one of {', '.join(sorted(level_ids))}, got {level!r}",
+        )
+    options, explanation = parse_answer_lines(content, shown, errors)
+    check_options(heading_line, options, shown, errors)
+    if len(errors) > count_before:
+        return None
+    question = QuestionSpec(
+        stem, skill, question_kind(list(options)), options, explanation, heading_line
+    )
+    return BankItemSpec(item_id, level, question)
