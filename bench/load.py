@@ -152,7 +152,7 @@ def import_time(folder: Path) -> float:
     migrate.upgrade(engine)
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
-    from skillgap.content.importer import import_content
+    from skillgap.curriculum.importer import import_content
 
     with database(app).write_sessions() as session:
         started = time.perf_counter()

@@ -28,7 +28,7 @@ from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import event, insert, select  # noqa: E402
 
 from skillgap import create_app, migrate  # noqa: E402
-from skillgap.content.importer import import_content  # noqa: E402
+from skillgap.curriculum.importer import import_content  # noqa: E402
 from skillgap.db import database, make_engine  # noqa: E402
 from skillgap.models import (  # noqa: E402
     Attempt,
@@ -42,8 +42,10 @@ from skillgap.models import (  # noqa: E402
     User,
     team_managers,
 )
-from skillgap.services import matrix  # noqa: E402
-from skillgap.services.content_cache import CACHE_KEY  # noqa: E402
+from skillgap.services import (  # noqa: E402
+    matrix,
+    people_cache,
+)
 
 PASSWORD = "benchmark password"
 
@@ -245,10 +247,10 @@ def main() -> None:
         f"{count_statements(app, manager, team_url)} SQL statements"
     )
     # As the first view after a new result or team change: the trend worked out again.
-    cache = database(app).read_sessions.kw["info"][CACHE_KEY]
     afresh = []
     for _ in range(5):
-        cache.derived.pop(f"team-trend:{big_team}", None)
+        with app.app_context(), database(app).read_sessions() as session:
+            people_cache.forget(session, f"team-trend:{big_team}")
         afresh.append(timed(manager, team_url, 1)[0])
     print(
         f"/team, trend worked out afresh: median {statistics.median(afresh):7.1f} ms "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
 
-from skillgap.services.path_engine import ModuleInfo, Standing, plan_path
+from skillgap.rules.path_engine import ModuleInfo, Standing, plan_path
 
 LEVELS = ["Below entry", "Entry", "Intermediate", "Advanced"]
 SKILLS = [f"skill-{n}" for n in range(12)]

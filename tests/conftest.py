@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from skillgap import create_app, migrate
+from skillgap.curriculum.versions import bump
 from skillgap.db import database, make_engine
 from skillgap.models import Base
-from skillgap.services.data_versions import bump
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -118,9 +118,19 @@ def reread(session) -> None:
 @pytest.fixture
 def content(db):
     """The small test curriculum in tests/fixtures/content, imported."""
-    from skillgap.content.importer import import_content
+    from skillgap.curriculum.importer import import_content
 
     report = import_content(db, FIXTURE_CONTENT)
+    db.commit()
+    return report
+
+
+@pytest.fixture
+def bundled_content(db):
+    """The shipped curriculum (courses/, quizzes/), imported."""
+    from skillgap.curriculum.importer import import_content
+
+    report = import_content(db, PROJECT_ROOT)
     db.commit()
     return report
 

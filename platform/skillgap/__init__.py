@@ -21,7 +21,6 @@ from skillgap.extensions import csrf, login_manager
 from skillgap.migrate import check_schema_current
 from skillgap.passwords import make_hasher
 from skillgap.roles import Role
-from skillgap.services.framework import load_role_profiles
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 
@@ -45,9 +44,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         check_schema_current(database.engine)
 
     app.extensions["skillgap.hasher"] = make_hasher(app.config)
-    app.extensions["skillgap.role_profiles"] = load_role_profiles(
-        Path(app.config["CONTENT_ROOT"]) / "courses" / "framework.yml"
-    )
     login_manager.init_app(app)
     csrf.init_app(app)
     sign_in_limit.init_app(app)

@@ -11,7 +11,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from skillgap import migrate
 from skillgap.content.errors import ContentInvalidError
-from skillgap.content.importer import ContentConflictError, import_content
+from skillgap.curriculum.importer import ContentConflictError, import_content
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import database, get_session
 from skillgap.roles import Role
 from skillgap.security import get_hasher
@@ -88,14 +89,12 @@ def create_user(
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if manages and Role(role) == Role.LEARNER:
         raise click.UsageError("--manages needs --role manager or admin.")
-    from flask import current_app
-
-    known_profiles = {pid for pid, _ in current_app.extensions["skillgap.role_profiles"]}
+    session = get_session()
+    known_profiles = {pid for pid, _ in snapshot_of(session).role_profiles}
     if role_profile and role_profile not in known_profiles:
         raise click.UsageError(
             f"unknown role profile {role_profile!r}; known: {', '.join(sorted(known_profiles))}"
         )
-    session = get_session()
     try:
         member_of = _team(session, team) if team else None
         user = accounts.create_user(
@@ -206,7 +205,7 @@ def content_export(path: Path | None) -> None:
     files format; content unchanged since import comes out byte for byte."""
     from flask import current_app
 
-    from skillgap.content.exporter import export_content
+    from skillgap.curriculum.exporter import export_content
 
     require_current_schema()
     root = (path or Path(current_app.config["CONTENT_ROOT"])).resolve()

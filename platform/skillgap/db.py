@@ -20,9 +20,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from skillgap.services.content_cache import CACHE_KEY, ContentCache
-
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# In a sessionmaker's info, shared by every session of one database in this
+# process: a dict where higher layers keep derived data (the curriculum
+# snapshot, kept people aggregates) without this module knowing what they are.
+PROCESS_STORE = "skillgap.process_store"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -65,13 +67,17 @@ def make_engine(url: str) -> Engine:
 def make_database(url: str) -> Database:
     engine = make_engine(url)
     writer = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(url) else engine
-    # Every session of this database shares one in-memory curriculum snapshot.
-    info = {CACHE_KEY: ContentCache()}
+    info = {PROCESS_STORE: {}}
     return Database(
         engine=engine,
         read_sessions=sessionmaker(engine, expire_on_commit=False, info=info),
         write_sessions=sessionmaker(writer, expire_on_commit=False, info=info),
     )
+
+
+def process_store(session: Session) -> dict | None:
+    """The per-process, per-database store (None for a session made elsewhere)."""
+    return session.info.get(PROCESS_STORE)
 
 
 def init_app(app: Flask, database: Database) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from skillgap import create_app, migrate
 from skillgap.content.errors import ContentInvalidError
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.db import database, get_session, is_sqlite
 from skillgap.models import Course
 from skillgap.security import get_hasher

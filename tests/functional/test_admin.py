@@ -28,7 +28,7 @@ def new_user_data(**overrides: str) -> dict[str, str]:
     }
 
 
-def test_admin_creates_a_user_with_a_generated_password_shown_once(client, db, login_as):
+def test_admin_creates_a_user_with_a_generated_password_shown_once(client, db, login_as, content):
     login_as(Role.ADMIN)
     team = factories.make_team(db, "Brand")
     db.commit()
@@ -52,7 +52,7 @@ def test_admin_creates_a_user_with_a_generated_password_shown_once(client, db, l
     assert login(fresh, "nia@example.org", password).status_code == 302
 
 
-def test_duplicate_email_is_a_form_error_and_creates_nothing(client, db, login_as):
+def test_duplicate_email_is_a_form_error_and_creates_nothing(client, db, login_as, content):
     login_as(Role.ADMIN)
     factories.make_user(db, email="taken@example.org")
     db.commit()
@@ -134,7 +134,7 @@ def test_login_form_rejects_huge_and_empty_fields_without_a_500(app, client):
         assert response.status_code == 422
 
 
-def test_edit_user_changes_role_team_and_profile(client, db, login_as):
+def test_edit_user_changes_role_team_and_profile(client, db, login_as, bundled_content):
     login_as(Role.ADMIN)
     team = factories.make_team(db, "Care")
     person = factories.make_user(db, email="p@example.org")

@@ -198,7 +198,7 @@ def test_eight_concurrent_submits_give_exactly_one_result(app, db, content):
 
 
 def test_take_pages_never_reveal_correct_answers(app, client, db, login_as):
-    from skillgap.content.importer import import_content
+    from skillgap.curriculum.importer import import_content
     from tests.conftest import PROJECT_ROOT
 
     import_content(db, PROJECT_ROOT)

@@ -11,7 +11,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from skillgap.content.importer import ContentConflictError, import_content
+from skillgap.curriculum.importer import ContentConflictError, import_content
 from skillgap.models import AuditEvent, Module, ModuleCompletion, Quiz, Revision, User
 from skillgap.roles import Role
 from tests import factories

@@ -161,7 +161,7 @@ def test_search_never_fails_on_odd_input(client, content, login_as, query):
 def test_a_module_full_of_xss_payloads_is_served_inert(client, db, login_as, tmp_path):
     import shutil
 
-    from skillgap.content.importer import import_content
+    from skillgap.curriculum.importer import import_content
     from tests.conftest import FIXTURE_CONTENT
     from tests.unit.test_markdown import XSS_PAYLOADS, active_content
 

@@ -9,7 +9,7 @@ from tests import factories
 from tests.conftest import login, reread
 
 
-def test_create_user_reads_the_password_from_stdin(app, db):
+def test_create_user_reads_the_password_from_stdin(app, db, bundled_content):
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=[

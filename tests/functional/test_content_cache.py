@@ -1,4 +1,4 @@
-"""The in-memory curriculum (services/content_cache.py): read once per process,
+"""The in-memory curriculum (curriculum/snapshot.py): read once per process,
 reloaded in every process as soon as content changes, whoever changes it."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from skillgap import create_app
-from skillgap.db import database
+from skillgap.curriculum.snapshot import STORE_KEY
+from skillgap.db import PROCESS_STORE, database
 from skillgap.models import ContentVersion, Module, Team, User
 from skillgap.roles import Role
-from skillgap.services.content_cache import CACHE_KEY
 from tests import factories
 from tests.conftest import app_config, login, reread, statements_of
 
@@ -24,13 +24,13 @@ def test_module_page_reads_the_curriculum_once_then_costs_two_statements(app, db
     db.commit()
     client = app.test_client()
     login(client, "l@example.org")
-    cache = database(app).read_sessions.kw["info"][CACHE_KEY]
+    store = database(app).read_sessions.kw["info"][PROCESS_STORE]
     first = statements_of(app, client, "/modules/first-steps")
     again = statements_of(app, client, "/modules/second-steps")
     for url in ("/", "/path", "/courses", "/courses/alpha"):
         client.get(url)
     assert len(first) > len(again) == 2  # the person (and the version), their progress
-    assert cache.loads == 1
+    assert store[STORE_KEY].loads == 1
     # Dashboard and path: the person, then everything of theirs in one (person_record).
     assert len(statements_of(app, client, "/")) == len(statements_of(app, client, "/path")) == 2
 

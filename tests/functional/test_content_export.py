@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skillgap.content.exporter import export_content
-from skillgap.content.importer import import_content
+from skillgap.curriculum.exporter import export_content
+from skillgap.curriculum.importer import import_content
 from tests.conftest import PROJECT_ROOT
 
 

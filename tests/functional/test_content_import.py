@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from skillgap.content.errors import ContentInvalidError
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.models import Base, Module, ModuleCompletion
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, PROJECT_ROOT, reread

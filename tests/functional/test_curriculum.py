@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from skillgap.content.curriculum import read_curriculum
-from skillgap.content.importer import import_content, known_quiz_ids
+from skillgap.content.files import read_curriculum
 from skillgap.content.markdown import render
+from skillgap.curriculum.importer import import_content, known_quiz_ids
 from skillgap.roles import Role
 from tests.conftest import PROJECT_ROOT
 

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from skillgap import migrate
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.db import make_database
 from skillgap.models import Answer, Attempt, Question, SkillResult
 from tests import factories

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from skillgap.content.errors import ContentInvalidError
 from skillgap.content.gift import parse_gift
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.models import Module, Question, Revision
 from tests.conftest import FIXTURE_CONTENT
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from skillgap.content.gift import export_gift, parse_gift
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.models import Answer, Attempt, Question
 from skillgap.roles import Role
 from skillgap.services.item_stats import item_statistics, point_biserial

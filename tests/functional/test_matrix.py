@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.models import Attempt, SkillResult, TargetOverride, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from skillgap import migrate
-from skillgap.content.importer import import_content
+from skillgap.curriculum.importer import import_content
 from skillgap.db import make_database
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL, empty_database

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillgap.services.path_engine import (
+from skillgap.rules.path_engine import (
     ModuleInfo,
     Standing,
     plan_path,

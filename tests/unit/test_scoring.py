@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skillgap.services.scoring import (
+from skillgap.rules.scoring import (
     Calibration,
     GradedAnswer,
     LevelRule,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skillgap.services.user_csv import ParsedCsv, UserRow, parse_user_csv
+from skillgap.rules.user_csv import ParsedCsv, UserRow, parse_user_csv
 
 PROFILES = {"social-media-manager", "content-creator"}
 HEADER = "email,name,role,team,role_profile"

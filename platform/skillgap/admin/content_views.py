@@ -13,13 +13,12 @@ from sqlalchemy import select
 
 from skillgap.access import requires
 from skillgap.admin.views import bp
-from skillgap.content import authoring
-from skillgap.content.authoring import ConflictError, InvalidError
+from skillgap.curriculum import authoring, revisions
+from skillgap.curriculum.authoring import ConflictError, InvalidError
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
 from skillgap.models import AuditEvent, ContentKind, Course, Module, Quiz, Revision, User
 from skillgap.roles import Role
-from skillgap.services import revisions
 
 MAX_SOURCE = 200_000
 

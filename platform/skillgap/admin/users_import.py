@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from skillgap.access import requires
 from skillgap.admin.views import bp
+from skillgap.curriculum import revisions
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
 from skillgap.models import User
 from skillgap.roles import Role
+from skillgap.rules.user_csv import parse_user_csv
 from skillgap.security import get_hasher
-from skillgap.services import accounts, revisions, teams
-from skillgap.services.user_csv import parse_user_csv
+from skillgap.services import accounts, teams
 
 MAX_CSV_BYTES = 2_000_000
 
@@ -45,7 +47,7 @@ def import_users():
     if len(data) > MAX_CSV_BYTES:
         data = b""
     existing = set(db.scalars(select(User.email)))
-    profiles = {pid for pid, _ in current_app.extensions["skillgap.role_profiles"]}
+    profiles = {pid for pid, _ in snapshot_of(db).role_profiles}
     parsed = parse_user_csv(data, existing_emails=existing, role_profiles=profiles)
     csv_text = data.decode("utf-8-sig", errors="replace")
     action = request.form.get("action", "preview")

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from skillgap.access import requires
 from skillgap.admin.forms import NO_TEAM, NewUserForm, TeamForm, UserForm
+from skillgap.curriculum import revisions
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices
 from skillgap.models import Quiz, Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, matrix, revisions, teams
+from skillgap.services import accounts, matrix, teams
 from skillgap.services.accounts import AccountError
 from skillgap.services.item_stats import item_statistics
 from skillgap.services.teams import TeamError
@@ -64,7 +66,7 @@ def _fill_user_choices(form: UserForm) -> None:
         + [(team.id, team.name) for team in db.scalars(select(Team).order_by(Team.name))]
     )
     form.role_profile.choices = choices(
-        [("", "None"), *current_app.extensions["skillgap.role_profiles"]]
+        [("", "None"), *snapshot_of(get_session()).role_profiles]
     )
 
 

@@ -22,7 +22,8 @@ from skillgap.models import (
     User,
 )
 from skillgap.roles import Role
-from skillgap.services import scoring, teams
+from skillgap.rules import scoring
+from skillgap.services import teams
 from skillgap.services.paths import standings_for
 
 QUESTIONS_PER_PAGE = 5

@@ -29,7 +29,8 @@ from skillgap.db import get_session
 from skillgap.extensions import csrf
 from skillgap.models import Attempt, Level, Question, Quiz, QuizKind, Skill
 from skillgap.roles import Role
-from skillgap.services import assessments, scoring
+from skillgap.rules import scoring
+from skillgap.services import assessments
 from skillgap.services.assessments import AnswerInput, AttemptError
 
 bp = Blueprint("assess", __name__)

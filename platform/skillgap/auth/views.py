@@ -23,12 +23,13 @@ from flask_login import current_user, login_user, logout_user
 from skillgap import sign_in_limit
 from skillgap.access import public, requires
 from skillgap.auth.forms import BudgetForm, ChangePasswordForm, LoginForm, LogoutForm
+from skillgap.curriculum import versions as data_versions
 from skillgap.db import get_session
 from skillgap.extensions import login_manager
 from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.security import get_hasher, safe_next_url
-from skillgap.services import accounts, data_versions, paths
+from skillgap.services import accounts, paths
 from skillgap.services.accounts import AccountError, LoginOutcome
 
 bp = Blueprint("auth", __name__)

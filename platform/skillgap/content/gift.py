@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from skillgap.content.quizzes import OptionSpec, QuestionSpec, question_kind
 from skillgap.content.source import NUL_REASON, nul_line
-from skillgap.models.assessments import QuestionKind
+from skillgap.kinds import QuestionKind
 
 SPECIAL = "~=#{}:"
 TRUE_WORDS = {"T", "TRUE"}

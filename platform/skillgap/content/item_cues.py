@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from skillgap.content.quizzes import QuestionSpec
-from skillgap.models.assessments import QuestionKind
+from skillgap.kinds import QuestionKind
 
 CUE_WORDS = ("because", "always", "never", "only", "all", "none")
 ABSOLUTES = ("always", "never", "only", "all", "none")

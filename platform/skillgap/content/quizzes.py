@@ -18,7 +18,7 @@ from pathlib import Path
 
 from skillgap.content.errors import ErrorList
 from skillgap.content.source import SLUG, YamlProblem, split_front_matter
-from skillgap.models.assessments import QuestionKind, QuizKind
+from skillgap.kinds import QuestionKind, QuizKind
 
 QUIZ_KEYS = {"title", "kind", "time_limit_minutes"}
 OPTION = re.compile(r"^- \[( |x|X)\] (.*)$")

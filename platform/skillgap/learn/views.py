@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from skillgap import clock
 from skillgap.access import requires
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
 from skillgap.roles import Role
-from skillgap.services import catalogue, content_cache, paths, teams
+from skillgap.services import catalogue, paths, teams
 
 bp = Blueprint("learn", __name__)
 
@@ -20,13 +21,12 @@ bp = Blueprint("learn", __name__)
 def dashboard():
     db = get_session()
     view = paths.person_path(db, current_user, clock.now().date(), with_history=True)
-    profiles = dict(current_app.extensions["skillgap.role_profiles"])
     return render_template(
         "learn/dashboard.html",
         view=view,
         closed=paths.closed_gaps(db, view),
-        levels=content_cache.current(db).levels,
-        role_profile_name=profiles.get(current_user.role_profile or ""),
+        levels=snapshot_of(db).levels,
+        role_profile_name=snapshot_of(db).role_profile_name(current_user.role_profile),
         team_name=teams.team_names(db).get(current_user.team_id),
     )
 

@@ -1,16 +1,8 @@
 """Typed SQLAlchemy models, split by domain. Import models from here."""
 
+from skillgap.kinds import AttemptState, QuestionKind, QuizKind
 from skillgap.models.accounts import Team, User, team_managers
-from skillgap.models.assessments import (
-    Answer,
-    Attempt,
-    AttemptState,
-    Question,
-    QuestionKind,
-    Quiz,
-    QuizKind,
-    SkillResult,
-)
+from skillgap.models.assessments import Answer, Attempt, Question, Quiz, SkillResult
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
 from skillgap.models.content import (

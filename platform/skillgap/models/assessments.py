@@ -11,33 +11,14 @@ attempt asks are fixed when it starts.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from skillgap.kinds import AttemptState
 from skillgap.models.base import Base, created_at, intpk, utcnow
 from skillgap.models.content import content_id
-
-
-class QuizKind(StrEnum):
-    DIAGNOSTIC = "diagnostic"
-    SELF_ASSESSMENT = "self-assessment"
-    CHECK = "check"
-
-
-class QuestionKind(StrEnum):
-    SINGLE = "single"  # one correct option
-    MULTIPLE = "multiple"  # two or more correct options, scored all-or-nothing
-    TRUE_FALSE = "true-false"
-    RATING = "rating"  # a self-assessment statement rated on the self-rating scale
-
-
-class AttemptState(StrEnum):
-    OPEN = "open"
-    SUBMITTED = "submitted"
-    TIMED_OUT = "timed-out"  # submitted after the time limit; answers given in time count
 
 
 class Quiz(Base):

@@ -31,8 +31,8 @@ from skillgap.models import (
     SkillResult,
     User,
 )
-from skillgap.services import scoring
-from skillgap.services.scoring import GradedAnswer, LevelRule
+from skillgap.rules import scoring
+from skillgap.rules.scoring import GradedAnswer, LevelRule
 
 
 class AttemptError(ValueError):

@@ -15,12 +15,18 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, func, literal_column, null, select, text, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from skillgap.curriculum.snapshot import (
+    CourseInfo,
+    LevelInfo,
+    ModuleEntry,
+    SkillInfo,
+    Snapshot,
+    snapshot_of,
+)
 from skillgap.models import Course, Module, ModuleCompletion, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
-from skillgap.services import content_cache
 from skillgap.services.assessments import passed_quiz_ids_query
-from skillgap.services.content_cache import CourseInfo, LevelInfo, ModuleEntry, SkillInfo
 
 
 def _sees_drafts(user: User) -> bool:
@@ -47,14 +53,14 @@ class CourseCard:
 
 
 def skills_and_levels(session: Session) -> tuple[tuple[SkillInfo, ...], tuple[LevelInfo, ...]]:
-    snapshot = content_cache.current(session)
+    snapshot = snapshot_of(session)
     return snapshot.skills, snapshot.levels
 
 
 def catalogue(
     session: Session, user: User, skill_id: str | None = None, level_id: str | None = None
 ) -> list[CourseCard]:
-    snapshot = content_cache.current(session)
+    snapshot = snapshot_of(session)
     done = done_ids(session, user.id)
     cards: dict[str, list[ModuleEntry]] = {}
     for module in snapshot.visible_modules(_sees_drafts(user)):
@@ -83,7 +89,7 @@ class Progress:
     completed_at: dict[str, datetime]  # module id -> when they marked it complete
     passed_checks: set[str]  # check quiz ids passed at least once
 
-    def done_ids(self, snapshot: content_cache.Snapshot) -> set[str]:
+    def done_ids(self, snapshot: Snapshot) -> set[str]:
         return snapshot.done_ids(self.completed_at, self.passed_checks)
 
 
@@ -107,18 +113,18 @@ def progress_of(session: Session, user_id: int) -> Progress:
 def done_ids(session: Session, user_id: int) -> set[str]:
     """Modules that count as done: a module with a check once the check is passed
     (>= 60%); a module without one once marked complete."""
-    return progress_of(session, user_id).done_ids(content_cache.current(session))
+    return progress_of(session, user_id).done_ids(snapshot_of(session))
 
 
 def course_for(session: Session, user: User, course_id: str) -> CourseInfo | None:
-    course = content_cache.current(session).courses.get(course_id)
+    course = snapshot_of(session).courses.get(course_id)
     if course is None or not (course.published or _sees_drafts(user)):
         return None
     return course
 
 
 def course_modules(session: Session, user: User, course_id: str) -> list[ModuleEntry]:
-    return content_cache.current(session).course_modules(course_id, _sees_drafts(user))
+    return snapshot_of(session).course_modules(course_id, _sees_drafts(user))
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class ModulePage:
 
 def module_page(session: Session, user: User, module_id: str) -> ModulePage | None:
     """The module from the in-memory curriculum; one statement for the person's progress."""
-    snapshot = content_cache.current(session)
+    snapshot = snapshot_of(session)
     sees_drafts = _sees_drafts(user)
     module = snapshot.modules.get(module_id)
     if module is None or not (module.published or sees_drafts):

@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from skillgap.curriculum.snapshot import LevelInfo, SkillInfo, snapshot_of
 from skillgap.db import for_large_aggregate
 from skillgap.models import (
     Level,
@@ -47,9 +48,8 @@ from skillgap.models import (
     Team,
     User,
 )
-from skillgap.services import content_cache
-from skillgap.services.content_cache import LevelInfo, SkillInfo
-from skillgap.services.scoring import PASS_PERCENT
+from skillgap.rules.scoring import PASS_PERCENT
+from skillgap.services import people_cache
 
 SORTS = ("name", "gap")  # plus any skill id
 
@@ -136,7 +136,7 @@ class Matrix:
 
 
 def _framework(session: Session) -> tuple[list[SkillInfo], list[LevelInfo]]:
-    snapshot = content_cache.current(session)
+    snapshot = snapshot_of(session)
     return list(snapshot.skills), list(snapshot.levels)
 
 
@@ -343,7 +343,7 @@ def team_matrix(
     cell_rows = []
     history = []
     trend_key = f"team-trend:{team.id}"
-    trend = content_cache.kept(session, trend_key) if with_history else None
+    trend = people_cache.kept(session, trend_key) if with_history else None
     statement = _team_statement(bool(profile), with_history and trend is None)
     for row in session.execute(statement, {"team_id": team.id, "profile": profile}).all():
         user_id, _team, skill_id, *_cell, name, email, role_profile, last_login, month, mean = row
@@ -359,10 +359,10 @@ def team_matrix(
     matrix = Matrix(team, skills, levels, sort_rows(rows, sort))
     matrix.summaries = summarise(rows, skills)
     matrix.top_gaps = _top_gaps(session, matrix)
-    snapshot = content_cache.current(session)
+    snapshot = snapshot_of(session)
     matrix.role_profiles = list(snapshot.role_profiles)
     if with_history:
-        matrix.trend = trend or content_cache.keep(session, trend_key, trend_series(history))
+        matrix.trend = trend or people_cache.keep(session, trend_key, trend_series(history))
     return matrix
 
 
@@ -387,7 +387,7 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
     level_position = {level.id: level.position for level in matrix.levels}
     modules: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     wanted_skills = {s.skill.id for s in top}
-    for module in content_cache.current(session).visible_modules(sees_drafts=False):
+    for module in snapshot_of(session).visible_modules(sees_drafts=False):
         for skill in module.skills:
             if (
                 skill.id in wanted_skills
@@ -493,7 +493,7 @@ def organisation(session: Session) -> Organisation:
     Computed once per change of the data it aggregates (data_versions) and kept
     in the process: over 10,000 people the grouped query takes about a quarter of a
     second, and admins look at this page far more often than it changes."""
-    return content_cache.derived(session, "organisation", compute_organisation)
+    return people_cache.derived(session, "organisation", compute_organisation)
 
 
 def compute_organisation(session: Session) -> Organisation:

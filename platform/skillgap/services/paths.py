@@ -13,11 +13,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from skillgap.curriculum.snapshot import ON_RELOAD, LevelInfo, SkillInfo, Snapshot, snapshot_of
 from skillgap.models import LearningPlan, TargetOverride, User
 from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
-from skillgap.services import assessments, content_cache, path_engine
-from skillgap.services.content_cache import LevelInfo, SkillInfo
-from skillgap.services.path_engine import LearningPath, Standing, Step
+from skillgap.rules import path_engine
+from skillgap.rules.path_engine import LearningPath, Standing, Step
+from skillgap.services import assessments
 from skillgap.services.person_record import PersonRecord, person_record
 
 
@@ -38,11 +39,11 @@ class SkillStanding:
 
 
 def standings_for(session: Session, user: User) -> list[SkillStanding]:
-    return standings_from(content_cache.current(session), user, person_record(session, user.id))
+    return standings_from(snapshot_of(session), user, person_record(session, user.id))
 
 
 def standings_from(
-    snapshot: content_cache.Snapshot, user: User, record: PersonRecord
+    snapshot: Snapshot, user: User, record: PersonRecord
 ) -> list[SkillStanding]:
     levels = snapshot.levels
     if not levels:
@@ -133,7 +134,7 @@ class PathView:
 
 @functools.lru_cache(maxsize=1024)
 def _planned(
-    snapshot: content_cache.Snapshot,
+    snapshot: Snapshot,
     standings: tuple[Standing, ...],
     done: frozenset[str],
     weekly_minutes: int,
@@ -149,13 +150,13 @@ def _planned(
     )
 
 
-content_cache.ON_RELOAD.append(_planned.cache_clear)
+ON_RELOAD.append(_planned.cache_clear)
 
 
 def person_path(session: Session, user: User, today: date, with_history: bool = False) -> PathView:
     """The person's path and standings from one statement (person_record);
     ``with_history`` adds their diagnostic history, for ``closed_gaps``."""
-    snapshot = content_cache.current(session)
+    snapshot = snapshot_of(session)
     record = person_record(session, user.id, with_history)
     standings = standings_from(snapshot, user, record)
     plan = record.plan
@@ -197,7 +198,7 @@ class ClosedGap:
 def closed_gaps(session: Session, view: PathView) -> list[ClosedGap]:
     """Skills whose latest diagnostic reached the target where the one before had
     not. ``view`` must come from ``person_path(..., with_history=True)``."""
-    levels = {lvl.id: lvl for lvl in content_cache.current(session).levels}
+    levels = {lvl.id: lvl for lvl in snapshot_of(session).levels}
     history: dict[str, list[str]] = {}
     for skill_id, level_id in view.diagnostic_history:
         history.setdefault(skill_id, []).append(level_id)

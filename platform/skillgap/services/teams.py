@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from skillgap.models import Team, User, team_managers
 from skillgap.roles import Role
-from skillgap.services import content_cache
+from skillgap.services import people_cache
 
 
 class TeamError(ValueError):
@@ -99,6 +99,6 @@ def manager_candidates(session: Session) -> list[User]:
 def team_names(session: Session) -> dict[int, str]:
     """Every team's name by id, kept in the process until teams change (no query
     per page for a person's team name)."""
-    return content_cache.derived(
+    return people_cache.derived(
         session, "team_names", lambda s: dict(s.execute(select(Team.id, Team.name)).all())
     )

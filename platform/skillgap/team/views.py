@@ -10,10 +10,11 @@ from sqlalchemy import select
 from skillgap import clock
 from skillgap.access import requires
 from skillgap.assess import pages
+from skillgap.curriculum import revisions
 from skillgap.db import get_session
 from skillgap.models import Level, RoleTarget, User
 from skillgap.roles import Role
-from skillgap.services import paths, revisions, teams
+from skillgap.services import paths, teams
 from skillgap.team.forms import DueDateForm, targets_form
 
 bp = Blueprint("team", __name__, url_prefix="/team")

@@ -1,15 +1,18 @@
-"""The curriculum in memory: read once per process, reloaded only when it changes.
+"""The curriculum in memory: the one read model of curriculum facts.
 
-Modules, courses, skills, levels and role targets change when an admin imports
-or edits content, which is rare; learners read them on every page. Each process
-keeps a ``Snapshot`` of them (plain frozen values, safe to share between
-requests) and compares one number, ``content_version.version``, to know whether
-it is still current. The user loader reads that number in the same statement
-as the signed-in user (``data_versions.versioned_user``), so a page that only needs the
+Levels, the self-rating scale, skills, role profiles and their targets,
+courses, modules and quizzes' metadata change when an admin imports or edits
+content, which is rare; learners read them on every page. Each process keeps a
+``Snapshot`` of them (plain frozen values, safe to share between requests) and
+compares one number, ``content_version.version``, to know whether it is still
+current. The user loader reads that number in the same statement as the
+signed-in user (``versions.versioned_user``), so a page that only needs the
 curriculum and the person's own progress costs two statements.
 
-The version changes in the same transaction as the content, whatever code makes
-the change (services/data_versions.py).
+Only this module, the importer, the exporter and authoring read the curriculum
+tables; every other part of the application takes a ``Snapshot``. The version
+changes in the same transaction as the content, whatever code makes the change
+(curriculum/versions.py).
 """
 
 from __future__ import annotations
@@ -17,25 +20,27 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from skillgap.curriculum import versions
+from skillgap.db import process_store
 from skillgap.models import (
     Course,
     Level,
     Module,
+    Quiz,
     RoleProfile,
     RoleTarget,
+    SelfRating,
     Skill,
     module_prerequisites,
     module_skills,
 )
-from skillgap.services import data_versions
-from skillgap.services.path_engine import ModuleInfo
+from skillgap.rules.path_engine import ModuleInfo
 
-CACHE_KEY = "skillgap.content_cache"  # in sessionmaker info: the shared ContentCache
+STORE_KEY = "curriculum"  # in the database's process store: the SnapshotStore
 # Called when a snapshot is replaced: memos keyed on snapshots let go of old ones.
 ON_RELOAD: list[Callable[[], None]] = []
 
@@ -54,6 +59,23 @@ class SkillInfo:
     name: str
     description: str
     position: int
+
+
+@dataclass(frozen=True)
+class SelfRatingInfo:
+    id: str
+    label: str
+    claims: str  # the level id a person claims with this answer
+    position: int
+
+
+@dataclass(frozen=True)
+class QuizInfo:
+    id: str
+    title: str
+    kind: str
+    time_limit_minutes: int | None
+    published: bool
 
 
 @dataclass(frozen=True)
@@ -106,10 +128,35 @@ class Snapshot:
     modules: dict[str, ModuleEntry]  # every module, drafts included, in course order
     role_targets: dict[str, dict[str, str]]  # role profile -> skill -> level id
     role_profiles: tuple[tuple[str, str], ...]  # (id, name) in framework order
+    self_ratings: tuple[SelfRatingInfo, ...] = ()  # in scale order
+    quizzes: dict[str, QuizInfo] = field(default_factory=dict)
     _by_course: dict[str, tuple[ModuleEntry, ...]] = field(default_factory=dict)
 
     def level(self, level_id: str) -> LevelInfo:
         return next(level for level in self.levels if level.id == level_id)
+
+    @functools.cached_property
+    def level_by_id(self) -> dict[str, LevelInfo]:
+        return {level.id: level for level in self.levels}
+
+    @functools.cached_property
+    def skill_by_id(self) -> dict[str, SkillInfo]:
+        return {skill.id: skill for skill in self.skills}
+
+    @property
+    def lowest_level(self) -> LevelInfo | None:
+        return self.levels[0] if self.levels else None
+
+    def role_profile_name(self, profile_id: str | None) -> str | None:
+        return dict(self.role_profiles).get(profile_id or "")
+
+    def skill_names(self) -> dict[str, str]:
+        return {skill.id: skill.name for skill in self.skills}
+
+    def published_quiz(self, quiz_id: str, sees_drafts: bool) -> QuizInfo | None:
+        """The quiz if it exists and the viewer may see it (admins see drafts)."""
+        quiz = self.quizzes.get(quiz_id)
+        return quiz if quiz is not None and (quiz.published or sees_drafts) else None
 
     def visible_modules(self, sees_drafts: bool) -> list[ModuleEntry]:
         return [m for m in self.modules.values() if sees_drafts or m.published]
@@ -148,62 +195,30 @@ class Snapshot:
         return done
 
 
-class ContentCache:
-    """One process's current snapshot for one database, and derived data that
-    other services keep with the versions they were computed from."""
+class SnapshotStore:
+    """One process's current snapshot for one database."""
 
     def __init__(self) -> None:
         self.snapshot: Snapshot | None = None
         self.loads = 0  # how often the snapshot was (re)built, for tests and benchmarks
-        self.derived: dict[str, tuple[data_versions.Versions, Any]] = {}
 
 
-def cache_of(session: Session) -> ContentCache | None:
-    return session.info.get(CACHE_KEY)
+def store_of(session: Session) -> SnapshotStore | None:
+    store = process_store(session)
+    return None if store is None else store.setdefault(STORE_KEY, SnapshotStore())
 
 
-T = TypeVar("T")
-
-
-def kept(session: Session, name: str) -> Any:
-    """What ``keep`` stored under ``name``, or None if the content or people
-    version (data_versions) changed since, or nothing was kept."""
-    versions = data_versions.read(session)
-    cache = cache_of(session)
-    if cache is None or None in versions:
-        return None
-    hit = cache.derived.get(name)
-    return hit[1] if hit is not None and hit[0] == versions else None
-
-
-def keep(session: Session, name: str, value: T) -> T:
-    """Keep ``value`` in this process until the content or people version changes:
-    for data read far more often than changed. It may depend only on what those
-    versions track (the curriculum; results, targets, teams and their members)."""
-    versions = data_versions.read(session)
-    cache = cache_of(session)
-    if cache is not None and None not in versions:
-        cache.derived[name] = (versions, value)
-    return value
-
-
-def derived(session: Session, name: str, compute: Callable[[Session], T]) -> T:
-    """``compute(session)``, kept (see ``keep``)."""
-    hit = kept(session, name)
-    return hit if hit is not None else keep(session, name, compute(session))
-
-
-def current(session: Session) -> Snapshot:
+def snapshot_of(session: Session) -> Snapshot:
     """The curriculum as of this session's view of the database."""
-    version = data_versions.read(session).content
-    cache: ContentCache | None = session.info.get(CACHE_KEY)
-    cached = cache.snapshot if cache is not None else None
+    version = versions.read(session).content
+    store = store_of(session)
+    cached = store.snapshot if store is not None else None
     if cached is not None and version is not None and cached.version == version:
         return cached
     snapshot = load(session, version)
-    if cache is not None:
-        cache.snapshot = snapshot
-        cache.loads += 1
+    if store is not None:
+        store.snapshot = snapshot
+        store.loads += 1
         for forget in ON_RELOAD:
             forget()
     return snapshot
@@ -222,8 +237,52 @@ def load(session: Session, version: int | None) -> Snapshot:
         r.id: CourseInfo(r.id, r.title, r.summary, r.position, r.intro_html, r.published)
         for r in session.scalars(select(Course).order_by(Course.position, Course.id))
     }
-    skill_by_id = {s.id: s for s in skills}
-    level_by_id = {lvl.id: lvl for lvl in levels}
+    modules = _load_modules(session, courses, {s.id: s for s in skills}, {v.id: v for v in levels})
+    role_targets: dict[str, dict[str, str]] = {}
+    for profile_id, skill_id, level_id in session.execute(
+        select(RoleTarget.role_profile_id, RoleTarget.skill_id, RoleTarget.level_id)
+    ):
+        role_targets.setdefault(profile_id, {})[skill_id] = level_id
+    role_profiles = tuple(
+        (profile_id, name)
+        for profile_id, name in session.execute(
+            select(RoleProfile.id, RoleProfile.name).order_by(RoleProfile.position)
+        )
+    )
+    self_ratings = tuple(
+        SelfRatingInfo(r.id, r.label, r.claims_level_id, r.position)
+        for r in session.scalars(select(SelfRating).order_by(SelfRating.position))
+    )
+    quizzes = {
+        r.id: QuizInfo(r.id, r.title, r.kind, r.time_limit_minutes, r.published)
+        for r in session.execute(
+            select(Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published)
+            .order_by(Quiz.id)
+        )
+    }
+    by_course: dict[str, list[ModuleEntry]] = {}
+    for module in modules.values():
+        by_course.setdefault(module.course.id, []).append(module)
+    return Snapshot(
+        version=version,
+        levels=levels,
+        skills=skills,
+        courses=courses,
+        modules=modules,
+        role_targets=role_targets,
+        role_profiles=role_profiles,
+        self_ratings=self_ratings,
+        quizzes=quizzes,
+        _by_course={course_id: tuple(ms) for course_id, ms in by_course.items()},
+    )
+
+
+def _load_modules(
+    session: Session,
+    courses: dict[str, CourseInfo],
+    skill_by_id: dict[str, SkillInfo],
+    level_by_id: dict[str, LevelInfo],
+) -> dict[str, ModuleEntry]:
     module_skill_ids: dict[str, list[str]] = {}
     for module_id, skill_id in session.execute(
         select(module_skills.c.module_id, module_skills.c.skill_id).order_by(
@@ -253,7 +312,7 @@ def load(session: Session, version: int | None) -> Snapshot:
         .join(Course, Course.id == Module.course_id)
         .order_by(Course.position, Course.id, Module.position)
     )
-    modules = {
+    return {
         r.id: ModuleEntry(
             id=r.id,
             course=courses[r.course_id],
@@ -271,27 +330,3 @@ def load(session: Session, version: int | None) -> Snapshot:
         )
         for r in rows
     }
-    role_targets: dict[str, dict[str, str]] = {}
-    for profile_id, skill_id, level_id in session.execute(
-        select(RoleTarget.role_profile_id, RoleTarget.skill_id, RoleTarget.level_id)
-    ):
-        role_targets.setdefault(profile_id, {})[skill_id] = level_id
-    role_profiles = tuple(
-        (profile_id, name)
-        for profile_id, name in session.execute(
-            select(RoleProfile.id, RoleProfile.name).order_by(RoleProfile.position)
-        )
-    )
-    by_course: dict[str, list[ModuleEntry]] = {}
-    for module in modules.values():
-        by_course.setdefault(module.course.id, []).append(module)
-    return Snapshot(
-        version=version,
-        levels=levels,
-        skills=skills,
-        courses=courses,
-        modules=modules,
-        role_targets=role_targets,
-        role_profiles=role_profiles,
-        _by_course={course_id: tuple(ms) for course_id, ms in by_course.items()},
-    )

@@ -21,10 +21,11 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from skillgap.content import markdown
-from skillgap.content.curriculum import collect_curriculum
 from skillgap.content.errors import ContentInvalidError, ErrorList
+from skillgap.content.files import collect_curriculum
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
 from skillgap.content.specs import CourseSpec, Curriculum, FrameworkSpec, ModuleSpec
+from skillgap.curriculum import revisions
 from skillgap.models import (
     ContentKind,
     Course,
@@ -44,7 +45,6 @@ from skillgap.models import (
     module_skills,
 )
 from skillgap.models.base import utcnow
-from skillgap.services import revisions
 
 KINDS = ("levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions")
 

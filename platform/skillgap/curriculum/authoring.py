@@ -15,9 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillgap.content import markdown
-from skillgap.content.curriculum import find_cycles, parse_course, parse_framework, parse_module
 from skillgap.content.errors import ContentError, ErrorList
-from skillgap.content.importer import (
+from skillgap.content.files import find_cycles, parse_course, parse_framework, parse_module
+from skillgap.content.quizzes import parse_quiz
+from skillgap.content.specs import FrameworkSpec, LevelSpec, RoleSpec, SelfRatingSpec, SkillSpec
+from skillgap.curriculum import revisions
+from skillgap.curriculum.importer import (
     Counts,
     ImportReport,
     write_course,
@@ -25,8 +28,6 @@ from skillgap.content.importer import (
     write_modules,
     write_quiz,
 )
-from skillgap.content.quizzes import parse_quiz
-from skillgap.content.specs import FrameworkSpec, LevelSpec, RoleSpec, SelfRatingSpec, SkillSpec
 from skillgap.models import (
     ContentKind,
     Course,
@@ -43,7 +44,6 @@ from skillgap.models import (
     module_prerequisites,
 )
 from skillgap.models.base import utcnow
-from skillgap.services import revisions
 
 
 class ConflictError(Exception):
