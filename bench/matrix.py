@@ -37,7 +37,6 @@ from skillgap.models import (  # noqa: E402
     ModuleCompletion,
     RoleProfile,
     Skill,
-    SkillResult,
     Team,
     User,
     team_managers,
@@ -46,6 +45,7 @@ from skillgap.services import (  # noqa: E402
     matrix,
     people_cache,
 )
+from skillgap.services.standing import NewResult, record_results  # noqa: E402
 
 PASSWORD = "benchmark password"
 
@@ -152,31 +152,25 @@ def fill(app, people: int, teams: int, rng: random.Random) -> int:  # type: igno
                 Attempt.quiz_id.in_(("diagnostic", "self-assessment"))
             )
         ).all()
-        newest: dict[tuple[int, str], datetime] = {}
-        for _attempt_id, user_id, quiz_id, when in rows:
-            newest[(user_id, quiz_id)] = max(when, newest.get((user_id, quiz_id), when))
         results = []
         for attempt_id, user_id, quiz_id, when in rows:
             kind = "diagnostic" if quiz_id == "diagnostic" else "self-assessment"
-            latest = when == newest[(user_id, quiz_id)]
             for skill in skills:
                 index = rng.randint(0, 3)
                 results.append(
-                    {
-                        "attempt_id": attempt_id,
-                        "user_id": user_id,
-                        "skill_id": skill,
-                        "kind": kind,
-                        "level_id": levels[index],
-                        "percent": (40, 65, 80, 95)[index] if kind == "diagnostic" else None,
-                        "questions": 8,
-                        "possible": 8,
-                        "created_at": when,
-                        "latest": latest,
-                    }
+                    NewResult(
+                        attempt_id=attempt_id,
+                        user_id=user_id,
+                        skill_id=skill,
+                        kind=kind,
+                        level_id=levels[index],
+                        created_at=when,
+                        percent=(40, 65, 80, 95)[index] if kind == "diagnostic" else None,
+                        questions=8,
+                        possible=8,
+                    )
                 )
-        for start in range(0, len(results), 20000):
-            session.execute(insert(SkillResult), results[start : start + 20000])
+        record_results(session, results)
         session.commit()
         return team_ids[0]
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from skillgap.curriculum.importer import import_content
-from skillgap.models import Attempt, SkillResult, TargetOverride, User
+from skillgap.models import TargetOverride, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import exports, matrix
@@ -26,39 +26,7 @@ def give_results(
     db, user, levels_by_skill: dict[str, int], kind="diagnostic", days_ago=0, when=None
 ):
     when = when or utcnow() - timedelta(days=days_ago)
-    for older in db.scalars(
-        select(SkillResult).where(
-            SkillResult.user_id == user.id,
-            SkillResult.kind == kind,
-            SkillResult.skill_id.in_(list(levels_by_skill)),
-        )
-    ):
-        older.latest = False  # as grading does
-    attempt = Attempt(
-        user_id=user.id,
-        quiz_id=kind,
-        state="submitted",
-        question_ids=[],
-        started_at=when,
-        submitted_at=when,
-    )
-    db.add(attempt)
-    db.flush()
-    for skill, index in levels_by_skill.items():
-        percent = {0: 40.0, 1: 65.0, 2: 80.0, 3: 95.0}[index] if kind == "diagnostic" else None
-        db.add(
-            SkillResult(
-                attempt_id=attempt.id,
-                user_id=user.id,
-                skill_id=skill,
-                kind=kind,
-                level_id=LEVELS[index],
-                percent=percent,
-                questions=6,
-                possible=6,
-                created_at=when,
-            )
-        )
+    factories.make_results(db, user, levels_by_skill, kind, when, tuple(LEVELS))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from skillgap import create_app, migrate
 from skillgap.db import make_engine
@@ -49,65 +49,97 @@ def test_app_refuses_to_start_on_a_database_behind_the_migrations(tmp_path):
         assert migrate.head_revision() in message
 
 
-def test_latest_results_migration_marks_the_newest_per_person_skill_and_kind(tmp_path):
+RESULT_COLUMNS = (
+    "id, attempt_id, user_id, skill_id, kind, level_id, earned, possible, questions, "
+    "low_evidence, certain_count, certain_wrong, created_at"
+)
+RESULT_VALUES = ":id, :id, 1, 'kpi', 'diagnostic', 'entry', 1, 1, 1, FALSE, 0, 0, :day"
+RESULT = text(f"INSERT INTO skill_results ({RESULT_COLUMNS}) VALUES ({RESULT_VALUES})")
+RESULT_WITH_FLAG = text(
+    f"INSERT INTO skill_results ({RESULT_COLUMNS}, latest) VALUES ({RESULT_VALUES}, :latest)"
+)
+
+
+def _seed_three_results(engine, revision: str, latest: bool | None) -> None:
+    """At ``revision``: one person with three diagnostic results for one skill,
+    submitted in January, March and February (ids 1, 2, 3). ``latest`` sets the
+    flag on every row (the column exists from 0005 on); None leaves it out."""
     from sqlalchemy import text
 
+    migrate.upgrade(engine, revision)
+    with engine.begin() as connection:
+        run = connection.execute
+        run(
+            text(
+                "INSERT INTO levels (id, name, min_percent, position) "
+                "VALUES ('entry', 'Entry', 60, 1)"
+            )
+        )
+        run(
+            text(
+                "INSERT INTO skills (id, name, description, position) VALUES ('kpi', 'KPIs', '', 0)"
+            )
+        )
+        run(
+            text(
+                "INSERT INTO quizzes (id, title, kind, file_name, source, published) "
+                "VALUES ('diagnostic', 'D', 'diagnostic', 'd.md', '', TRUE)"
+            )
+        )
+        run(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, role, active, "
+                "session_version, failed_logins, created_at) VALUES "
+                "(1, 'a@example.org', 'A', 'x', 'learner', TRUE, 1, 0, '2026-01-01')"
+            )
+        )
+        for attempt_id, day in ((1, "2026-01-05"), (2, "2026-03-05"), (3, "2026-02-05")):
+            run(
+                text(
+                    "INSERT INTO attempts (id, user_id, quiz_id, state, question_ids, "
+                    "started_at) VALUES (:id, 1, 'diagnostic', 'submitted', '[]', :day)"
+                ),
+                {"id": attempt_id, "day": day},
+            )
+            run(
+                RESULT if latest is None else RESULT_WITH_FLAG,
+                {"id": attempt_id, "day": day, "latest": latest},
+            )
+
+
+def _latest_flags(engine) -> dict[int, bool]:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, latest FROM skill_results ORDER BY id")).all()
+    return {row_id: bool(flag) for row_id, flag in rows}
+
+
+def test_latest_results_migration_marks_the_newest_per_person_skill_and_kind(tmp_path):
     with empty_database(tmp_path) as url:
         engine = make_engine(url)
         try:
-            migrate.upgrade(engine, "0004")
-            with engine.begin() as connection:
-                run = connection.execute
-                run(
-                    text(
-                        "INSERT INTO levels (id, name, min_percent, position) "
-                        "VALUES ('entry', 'Entry', 60, 1)"
-                    )
-                )
-                run(
-                    text(
-                        "INSERT INTO skills (id, name, description, position) "
-                        "VALUES ('kpi', 'KPIs', '', 0)"
-                    )
-                )
-                run(
-                    text(
-                        "INSERT INTO quizzes (id, title, kind, file_name, source, published) "
-                        "VALUES ('diagnostic', 'D', 'diagnostic', 'd.md', '', TRUE)"
-                    )
-                )
-                run(
-                    text(
-                        "INSERT INTO users (id, email, name, password_hash, role, active, "
-                        "session_version, failed_logins, created_at) VALUES "
-                        "(1, 'a@example.org', 'A', 'x', 'learner', TRUE, 1, 0, '2026-01-01')"
-                    )
-                )
-                for attempt_id, day in ((1, "2026-01-05"), (2, "2026-03-05"), (3, "2026-02-05")):
-                    run(
-                        text(
-                            "INSERT INTO attempts (id, user_id, quiz_id, state, question_ids, "
-                            "started_at) VALUES (:id, 1, 'diagnostic', 'submitted', '[]', :day)"
-                        ),
-                        {"id": attempt_id, "day": day},
-                    )
-                    run(
-                        text(
-                            "INSERT INTO skill_results (id, attempt_id, user_id, skill_id, kind, "
-                            "level_id, earned, possible, questions, low_evidence, "
-                            "certain_count, certain_wrong, created_at) VALUES (:id, :id, 1, "
-                            "'kpi', 'diagnostic', 'entry', 1, 1, 1, FALSE, 0, 0, :day)"
-                        ),
-                        {"id": attempt_id, "day": day},
-                    )
+            _seed_three_results(engine, "0004", latest=None)
             migrate.upgrade(engine)
-            with engine.connect() as connection:
-                flags = dict(
-                    connection.execute(
-                        text("SELECT id, latest FROM skill_results ORDER BY id")
-                    ).all()
-                )
-            assert {k: bool(v) for k, v in flags.items()} == {1: False, 2: True, 3: False}
+            assert _latest_flags(engine) == {1: False, 2: True, 3: False}
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_one_latest_migration_repairs_duplicates_then_refuses_a_second_latest(tmp_path, backend):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    with empty_database(tmp_path, backend) as url:
+        engine = make_engine(url)
+        try:
+            _seed_three_results(engine, "0009", latest=True)  # three "latest": broken data
+            migrate.upgrade(engine)
+            assert _latest_flags(engine) == {1: False, 2: True, 3: False}
+            with pytest.raises(IntegrityError), engine.begin() as connection:
+                connection.execute(text("UPDATE skill_results SET latest = TRUE WHERE id = 3"))
+            assert _latest_flags(engine) == {1: False, 2: True, 3: False}
         finally:
             engine.dispose()
 

@@ -110,7 +110,7 @@ def _check_demo_assessments(url: str) -> None:
     """A realistic spread: most skills below entry, some over-confident people,
     someone under-confident, someone self-rated only, someone with nothing."""
     from skillgap.db import make_database
-    from skillgap.services import assessments
+    from skillgap.services import paths
 
     database = make_database(url)
     with database.read_sessions() as session:
@@ -121,14 +121,14 @@ def _check_demo_assessments(url: str) -> None:
         tested_levels = []
         for n in range(1, 7):
             user = session.scalar(User.by_email(f"learner{n}@example.com"))
-            profile = assessments.profile(session, user.id, skills, "below-entry")
+            standing = {s.skill.id: s for s in paths.standings_for(session, user)}
             diffs = [
-                levels.index(profile.self_rated[s]) - levels.index(profile.current[s].level_id)
+                levels.index(standing[s].self_rated.id) - levels.index(standing[s].current.id)
                 for s in skills
-                if s in profile.self_rated and profile.current[s].verified
+                if standing[s].self_rated and standing[s].verified
             ]
             verdicts[user.email] = diffs
-            tested_levels += [c.level_id for c in profile.current.values() if c.verified]
+            tested_levels += [s.current.id for s in standing.values() if s.verified]
         over = [email for email, diffs in verdicts.items() if sum(d > 0 for d in diffs) >= 4]
         under = [email for email, diffs in verdicts.items() if any(d < 0 for d in diffs)]
         assert len(over) >= 2 and under

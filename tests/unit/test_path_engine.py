@@ -12,7 +12,6 @@ from skillgap.rules.path_engine import (
     ModuleInfo,
     Standing,
     plan_path,
-    resolve_targets,
     schedule,
     smallest_budget_that_fits,
 )
@@ -179,15 +178,6 @@ def test_every_step_explains_itself():
     assert reasons["s4"] == "Strategy & planning: Intermediate → target Advanced"
     assert reasons["k2"] == "Prerequisite for S4"
     assert reasons["s1"] == "Prerequisite for S2"
-
-
-def test_manager_override_beats_the_role_target():
-    targets = resolve_targets({"kpis": 2, "strategy": 1}, {"kpis": 1})
-    assert targets == {"kpis": 1, "strategy": 1}
-    people = [Standing("kpis", NAMES["kpis"], 0, targets["kpis"])]
-    assert ids(plan_path(people, CATALOGUE, [], 120, LEVELS)) == ["k1"]
-    role_only = [Standing("kpis", NAMES["kpis"], 0, 2)]
-    assert ids(plan_path(role_only, CATALOGUE, [], 120, LEVELS)) == ["k1", "k2"]
 
 
 def test_unverified_levels_are_used_but_marked():

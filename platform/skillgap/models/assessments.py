@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from skillgap.kinds import AttemptState
@@ -123,6 +123,17 @@ class SkillResult(Base):
         # Covers the current-level lookups: one probe per person and skill finds
         # both kinds' latest level without reading the table (migration 0009).
         Index("ix_skill_results_current", "user_id", "skill_id", "latest", "kind", "level_id"),
+        # At most one latest result per person, skill and kind (migration 0010);
+        # services/standing.record_results keeps exactly one.
+        Index(
+            "uq_skill_results_latest",
+            "user_id",
+            "skill_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("latest"),
+            postgresql_where=text("latest"),
+        ),
     )
 
     id: Mapped[intpk]

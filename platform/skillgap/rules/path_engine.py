@@ -89,13 +89,6 @@ class LearningPath:
         return sum(step.module.minutes for step in self.steps)
 
 
-def resolve_targets(
-    role_targets: Mapping[str, int], overrides: Mapping[str, int]
-) -> dict[str, int]:
-    """Target level index per skill: a manager's override beats the role profile."""
-    return {**role_targets, **overrides}
-
-
 def describe(standing: Standing, level_names: Sequence[str]) -> str:
     text = (
         f"{standing.skill_name}: {level_names[standing.current]} → "

@@ -11,28 +11,26 @@ end with one result.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, bindparam, select, update
+from sqlalchemy import BindParameter, Select, select, update
 from sqlalchemy.orm import Session
 
+from skillgap.curriculum.snapshot import Snapshot, snapshot_of
 from skillgap.models import (
     Answer,
     Attempt,
     AttemptState,
-    Level,
     Question,
     QuestionKind,
     Quiz,
     QuizKind,
-    SelfRating,
-    SkillResult,
     User,
 )
 from skillgap.rules import scoring
 from skillgap.rules.scoring import GradedAnswer, LevelRule
+from skillgap.services.standing import NewResult, record_results
 
 
 class AttemptError(ValueError):
@@ -46,11 +44,8 @@ class AnswerInput:
     confidence: float | None = None
 
 
-def level_rules(session: Session) -> list[LevelRule]:
-    return [
-        LevelRule(level.id, level.name, level.min_percent)
-        for level in session.scalars(select(Level).order_by(Level.position))
-    ]
+def level_rules(snapshot: Snapshot) -> list[LevelRule]:
+    return [LevelRule(level.id, level.name, level.min_percent) for level in snapshot.levels]
 
 
 def quiz_questions(session: Session, quiz_id: str, skill_id: str | None = None) -> list[Question]:
@@ -126,7 +121,7 @@ def save_answers(
             )
         )
     }
-    ratings = set(session.scalars(select(SelfRating.id)))
+    ratings = {rating.id for rating in snapshot_of(session).self_ratings}
     existing = {
         a.question_id: a
         for a in session.scalars(
@@ -206,17 +201,17 @@ def _grade(session: Session, attempt: Attempt) -> None:
         if answer is not None:
             answer.score = score
         graded.append(GradedAnswer(question.skill_id, score, answer.confidence if answer else None))
-    levels = level_rules(session)
-    scores = scoring.score_skills(graded, levels)
-    _retire_latest(session, attempt.user_id, kind, [s.skill_id for s in scores])
-    for result in scores:
-        session.add(
-            SkillResult(
+    scores = scoring.score_skills(graded, level_rules(snapshot_of(session)))
+    record_results(
+        session,
+        [
+            NewResult(
                 attempt_id=attempt.id,
                 user_id=attempt.user_id,
                 skill_id=result.skill_id,
                 kind=kind,
                 level_id=result.level.id,
+                created_at=attempt.submitted_at,
                 earned=result.earned,
                 possible=result.possible,
                 percent=result.percent,
@@ -225,125 +220,46 @@ def _grade(session: Session, attempt: Attempt) -> None:
                 brier=result.brier,
                 certain_count=result.certain_count,
                 certain_wrong=result.certain_wrong,
-                created_at=attempt.submitted_at,
             )
-        )
+            for result in scores
+        ],
+    )
     total = sum(g.score for g in graded)
     attempt.percent = scoring.percent_of(total, len(graded))
     session.flush()
 
 
-def _retire_latest(session: Session, user_id: int, kind: str, skill_ids: list[str]) -> None:
-    """The results about to be added become the latest for these skills."""
-    session.execute(
-        update(SkillResult)
-        .where(
-            SkillResult.user_id == user_id,
-            SkillResult.kind == kind,
-            SkillResult.skill_id.in_(skill_ids),
-            SkillResult.latest,
-        )
-        .values(latest=False)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _record_self_ratings(session: Session, attempt: Attempt, questions, answers) -> None:  # type: ignore[no-untyped-def]
-    claims = {rating.id: rating.claims_level_id for rating in session.scalars(select(SelfRating))}
-    level_ids = [level.id for level in session.scalars(select(Level).order_by(Level.position))]
+def _record_self_ratings(
+    session: Session,
+    attempt: Attempt,
+    questions: Mapping[int, Question],
+    answers: Mapping[int, Answer],
+) -> None:
+    snapshot = snapshot_of(session)
+    claims = {rating.id: rating.claims for rating in snapshot.self_ratings}
+    level_ids = [level.id for level in snapshot.levels]
     claimed: dict[str, list[int]] = {}
     for question_id, answer in answers.items():
         if answer.rating_id in claims:
             skill = questions[question_id].skill_id
             claimed.setdefault(skill, []).append(level_ids.index(claims[answer.rating_id]))
-    _retire_latest(session, attempt.user_id, QuizKind.SELF_ASSESSMENT.value, list(claimed))
-    for skill_id, indexes in claimed.items():
-        session.add(
-            SkillResult(
+    record_results(
+        session,
+        [
+            NewResult(
                 attempt_id=attempt.id,
                 user_id=attempt.user_id,
                 skill_id=skill_id,
                 kind=QuizKind.SELF_ASSESSMENT.value,
                 level_id=level_ids[scoring.self_rated_level_index(indexes)],
+                created_at=attempt.submitted_at,
                 questions=len(indexes),
                 possible=len(indexes),
-                created_at=attempt.submitted_at,
             )
-        )
-    session.flush()
-
-
-# --- levels that follow from results ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CurrentLevel:
-    skill_id: str
-    level_id: str
-    verified: bool  # True: from a diagnostic; False: self-rated only, or nothing yet
-    percent: float | None = None
-    low_evidence: bool = False
-    attempt_id: int | None = None
-
-
-@dataclass
-class Profile:
-    """A person's standing per skill: tested level (current), self-rating, results."""
-
-    current: dict[str, CurrentLevel] = field(default_factory=dict)
-    self_rated: dict[str, str] = field(default_factory=dict)
-
-
-# Built once: building a statement costs more than running it (dashboard and path
-# read the same through person_record, in one statement with the rest).
-_LATEST_RESULTS = (
-    select(
-        SkillResult.kind,
-        SkillResult.skill_id,
-        SkillResult.level_id,
-        SkillResult.percent,
-        SkillResult.low_evidence,
-        SkillResult.attempt_id,
+            for skill_id, indexes in claimed.items()
+        ],
     )
-    .where(SkillResult.user_id == bindparam("user_id"), SkillResult.latest)
-    .order_by(SkillResult.created_at.desc(), SkillResult.id.desc())
-)
-
-
-def latest_results(session: Session, user_id: int) -> dict[str, dict[str, Row[Any]]]:
-    """Per kind (diagnostic, self-assessment), per skill: the latest result's values.
-    One statement for both kinds."""
-    latest: dict[str, dict[str, Row[Any]]] = {kind.value: {} for kind in QuizKind}
-    for row in session.execute(_LATEST_RESULTS, {"user_id": user_id}):
-        latest.setdefault(row.kind, {}).setdefault(row.skill_id, row)
-    return latest
-
-
-def profile(session: Session, user_id: int, skill_ids: list[str], lowest_level: str) -> Profile:
-    """Current level per skill: the latest diagnostic result; else the self-rating
-    (unverified); else the lowest level (unverified)."""
-    return profile_from(latest_results(session, user_id), skill_ids, lowest_level)
-
-
-def profile_from(
-    latest: Mapping[str, Mapping[str, Any]], skill_ids: list[str], lowest_level: str
-) -> Profile:
-    """``profile`` from latest results already read (per kind, per skill: an object
-    with level_id, percent, low_evidence and attempt_id)."""
-    tested = latest[QuizKind.DIAGNOSTIC.value]
-    rated = latest[QuizKind.SELF_ASSESSMENT.value]
-    result = Profile(self_rated={skill: r.level_id for skill, r in rated.items()})
-    for skill_id in skill_ids:
-        if skill_id in tested:
-            r = tested[skill_id]
-            result.current[skill_id] = CurrentLevel(
-                skill_id, r.level_id, True, r.percent, r.low_evidence, r.attempt_id
-            )
-        elif skill_id in rated:
-            result.current[skill_id] = CurrentLevel(skill_id, rated[skill_id].level_id, False)
-        else:
-            result.current[skill_id] = CurrentLevel(skill_id, lowest_level, False)
-    return result
+    session.flush()
 
 
 def passed_quiz_ids_query(user_id: int | BindParameter[int]) -> Select[tuple[str]]:

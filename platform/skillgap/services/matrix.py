@@ -8,9 +8,8 @@ target (a manager's override, else the role profile's), and adds the team's
 diagnostic history for the trend. The organisation view applies the same rule
 per person and skill in the database, grouped by team (``_organisation_statement``).
 
-The current-level rule (design.md: latest diagnostic, else self-rating marked
-unverified, else the lowest level) is applied in ``build_rows`` for cells and in
-``organisation`` as SQL; services/assessments.profile applies it per person.
+The current-level and target rules come from services/standing.py, in Python for
+the cells (``build_rows``) and in SQL for the organisation view.
 """
 
 from __future__ import annotations
@@ -50,6 +49,12 @@ from skillgap.models import (
 )
 from skillgap.rules.scoring import PASS_PERCENT
 from skillgap.services import people_cache
+from skillgap.services.standing import (
+    current_level_id,
+    current_level_sql,
+    latest_of_kind,
+    target_level_sql,
+)
 
 SORTS = ("name", "gap")  # plus any skill id
 
@@ -154,29 +159,13 @@ def _cells_query(member_filter, *member_columns, keep_members=False):  # type: i
             tested.percent.label("percent"),
             tested.low_evidence.label("low_evidence"),
             rated.level_id.label("rated_level"),
-            func.coalesce(override.level_id, role.level_id).label("target_level"),
+            target_level_sql(override.level_id, role.level_id).label("target_level"),
             *member_columns,
         )
         .select_from(User)
         .join(Skill, true(), isouter=keep_members)
-        .outerjoin(
-            tested,
-            and_(
-                tested.user_id == User.id,
-                tested.skill_id == Skill.id,
-                tested.kind == QuizKind.DIAGNOSTIC.value,
-                tested.latest == true(),
-            ),
-        )
-        .outerjoin(
-            rated,
-            and_(
-                rated.user_id == User.id,
-                rated.skill_id == Skill.id,
-                rated.kind == QuizKind.SELF_ASSESSMENT.value,
-                rated.latest == true(),
-            ),
-        )
+        .outerjoin(tested, latest_of_kind(tested, User.id, Skill.id, QuizKind.DIAGNOSTIC))
+        .outerjoin(rated, latest_of_kind(rated, User.id, Skill.id, QuizKind.SELF_ASSESSMENT))
         .outerjoin(override, and_(override.user_id == User.id, override.skill_id == Skill.id))
         .outerjoin(role, and_(role.role_profile_id == User.role_profile, role.skill_id == Skill.id))
         .where(member_filter)
@@ -204,14 +193,13 @@ def build_rows(
             _u, _t, _s, tested, percent, low, rated, target = found.get(
                 (user_id, skill.id), (None,) * 8
             )
-            self_level = level_by_id.get(rated or "")
             cells[skill.id] = Cell(
-                level=level_by_id[tested] if tested else (self_level or lowest),
+                level=level_by_id[current_level_id(tested, rated, lowest.id)],
                 percent=percent if tested else None,
                 verified=tested is not None,
                 low_evidence=bool(low) if tested else False,
                 target=level_by_id.get(target or ""),
-                self_rated=self_level,
+                self_rated=level_by_id.get(rated or ""),
             )
         rows.append(Row(user_id, name, email, profile, cells, last_login_at))
     return rows
@@ -442,13 +430,13 @@ def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-u
         select(
             User.team_id.label("team_id"),
             Skill.id.label("skill_id"),
-            func.coalesce(
+            current_level_sql(
                 latest_of(QuizKind.DIAGNOSTIC), latest_of(QuizKind.SELF_ASSESSMENT), 0
             ).label("current"),
             # At most one override and one role target per cell: max() only
             # satisfies GROUP BY.
             func.max(
-                level_position(func.coalesce(TargetOverride.level_id, RoleTarget.level_id))
+                level_position(target_level_sql(TargetOverride.level_id, RoleTarget.level_id))
             ).label("target"),
         )
         .select_from(User)

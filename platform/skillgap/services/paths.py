@@ -18,59 +18,17 @@ from skillgap.models import LearningPlan, TargetOverride, User
 from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.rules import path_engine
 from skillgap.rules.path_engine import LearningPath, Standing, Step
-from skillgap.services import assessments
 from skillgap.services.person_record import PersonRecord, person_record
-
-
-@dataclass(frozen=True)
-class SkillStanding:
-    skill: SkillInfo
-    current: LevelInfo
-    verified: bool
-    low_evidence: bool
-    percent: float | None
-    self_rated: LevelInfo | None
-    target: LevelInfo
-    target_source: str  # "role", "manager" or "none"
-
-    @property
-    def gap(self) -> int:
-        return max(0, self.target.position - self.current.position)
+from skillgap.services.standing import SkillStanding
+from skillgap.services.standing import standings as standings_of
 
 
 def standings_for(session: Session, user: User) -> list[SkillStanding]:
     return standings_from(snapshot_of(session), user, person_record(session, user.id))
 
 
-def standings_from(
-    snapshot: Snapshot, user: User, record: PersonRecord
-) -> list[SkillStanding]:
-    levels = snapshot.levels
-    if not levels:
-        return []  # no framework imported yet: nothing to stand on
-    by_id = {level.id: level for level in levels}
-    role = snapshot.role_targets.get(user.role_profile or "", {})
-    overrides = record.overrides
-    targets = path_engine.resolve_targets(role, overrides)
-    profile = assessments.profile_from(record.latest, [s.id for s in snapshot.skills], levels[0].id)
-    result = []
-    for skill in snapshot.skills:
-        current = profile.current[skill.id]
-        target_id = targets.get(skill.id)
-        source = "manager" if skill.id in overrides else ("role" if target_id else "none")
-        result.append(
-            SkillStanding(
-                skill=skill,
-                current=by_id[current.level_id],
-                verified=current.verified,
-                low_evidence=current.low_evidence,
-                percent=current.percent,
-                self_rated=by_id.get(profile.self_rated.get(skill.id, "")),
-                target=by_id[target_id] if target_id else levels[0],
-                target_source=source,
-            )
-        )
-    return result
+def standings_from(snapshot: Snapshot, user: User, record: PersonRecord) -> list[SkillStanding]:
+    return standings_of(snapshot, user.role_profile, record.latest, record.overrides)
 
 
 def plan_for(session: Session, user_id: int) -> LearningPlan:

@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from skillgap.forms import choices
-from skillgap.services.paths import SkillStanding
+from skillgap.services.standing import SkillStanding
 
 ROLE_TARGET = ""
 
