@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.orm import Session
 
 from skillgap import migrate
 from skillgap.content.errors import ContentInvalidError
 from skillgap.curriculum.importer import ContentConflictError, import_content
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import database, get_session
+from skillgap.models import Team
 from skillgap.roles import Role
 from skillgap.security import get_hasher
 from skillgap.services import accounts, demo, teams
@@ -117,12 +119,11 @@ def create_user(
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
-def _team(session, name: str):  # type: ignore[no-untyped-def]
-    existing = teams.team_by_name(session, name)
-    if existing is not None:
-        return existing
-    click.echo(f"Creating team {name!r}.")
-    return teams.create_team(session, name)
+def _team(session: Session, name: str) -> Team:
+    team, created = teams.find_or_create_team(session, name)
+    if created:
+        click.echo(f"Creating team {name!r}.")
+    return team
 
 
 @click.command("create-demo")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import Field, Form
 from wtforms.fields.choices import SelectChoice
@@ -42,3 +44,37 @@ def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
 
 class ConfirmForm(FlaskForm):
     """A bare form for POST-only actions (buttons): it carries the CSRF token."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    error: str | None = None  # for the person, when the file could not be taken
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8-sig", errors="replace")
+
+
+def read_upload(file_field: str, max_bytes: int, pasted_field: str | None = None) -> Upload:
+    """The bytes of an uploaded file, or of a pasted text field when no file came.
+    Never reads more than ``max_bytes`` + 1 of a file: a larger one is refused
+    with a message instead of being read into memory."""
+    upload = request.files.get(file_field)
+    if upload is not None and upload.filename:
+        data = upload.read(max_bytes + 1)
+    else:
+        data = request.form.get(pasted_field, "").encode("utf-8") if pasted_field else b""
+    if len(data) > max_bytes:
+        return Upload(b"", f"The file is larger than {max_bytes // 1_000_000 or 1} MB.")
+    return Upload(data)
+
+
+def read_text_upload(file_field: str, max_bytes: int, pasted_field: str | None = None) -> Upload:
+    """``read_upload``, for text: ``data`` must be UTF-8 (a byte-order mark is dropped)."""
+    upload = read_upload(file_field, max_bytes, pasted_field)
+    try:
+        upload.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Upload(b"", "The file is not UTF-8 text.")
+    return upload

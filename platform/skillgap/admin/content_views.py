@@ -12,11 +12,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from skillgap.access import requires
+from skillgap.admin.forms import GiftImportForm
 from skillgap.admin.views import bp
 from skillgap.curriculum import authoring, revisions
 from skillgap.curriculum.authoring import ConflictError, InvalidError
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
-from skillgap.forms import ConfirmForm
+from skillgap.forms import ConfirmForm, choices, read_text_upload
 from skillgap.models import AuditEvent, ContentKind, Course, Module, Quiz, Revision, User
 from skillgap.roles import Role
 
@@ -277,68 +279,44 @@ MAX_GIFT_BYTES = 1_000_000
 def gift_import():
     """Upload a GIFT file, see what was understood, then import it as a draft quiz."""
     from skillgap.content.gift import parse_gift
-    from skillgap.content.quizzes import quiz_markdown
-    from skillgap.models import Skill
 
     db = get_session()
-    skills = list(db.execute(select(Skill.id, Skill.name).order_by(Skill.position)))
-    form = {key: request.form.get(key, "").strip() for key in ("quiz_id", "title", "skill", "kind")}
+    form = GiftImportForm()
+    form.skill.choices = choices((skill.id, skill.name) for skill in snapshot_of(db).skills)
     if request.method == "GET":
-        return render_template(
-            "admin/gift.html", skills=skills, form=form, result=None, gift="", confirm=ConfirmForm()
-        )
-    if not ConfirmForm().validate_on_submit():
+        return _render_gift(form)
+    if not form.validate_on_submit():
         abort(400)
-    upload = request.files.get("file")
-    gift = request.form.get("gift", "")
-    error = None
-    if upload is not None and upload.filename:
-        raw = upload.read(MAX_GIFT_BYTES + 1)
-        try:
-            gift = raw.decode("utf-8-sig") if len(raw) <= MAX_GIFT_BYTES else ""
-        except UnicodeDecodeError:
-            gift, error = "", "The file is not UTF-8 text."
-        if len(raw) > MAX_GIFT_BYTES:
-            error = "The file is larger than 1 MB."
-    skill_ids = {s for s, _ in skills}
-    if form["skill"] not in skill_ids:
-        form["skill"] = next(iter(sorted(skill_ids)), "")
-    result = parse_gift(gift, form["skill"]) if gift and not error else None
-    if result is not None and request.form.get("action") == "import":
-        if not result.questions:
-            error = "No supported questions to import."
-        else:
-            kind = form["kind"] if form["kind"] in ("check", "diagnostic") else "check"
-            title = form["title"] or form["quiz_id"].replace("-", " ").capitalize()
-            try:
-                item = authoring.new_quiz(
-                    db,
-                    form["quiz_id"],
-                    title,
-                    kind,
-                    quiz_markdown(title, kind, result.questions),
-                    current_user,
-                    f"imported from GIFT ({len(result.questions)} questions, "
-                    f"{len(result.problems)} unsupported)",
-                )
-            except InvalidError as invalid:
-                db.rollback()
-                error = "; ".join(e.reason for e in invalid.errors)
-            else:
-                db.commit()
-                flash(
-                    f"Imported {len(result.questions)} questions as the draft quiz "
-                    f"{item.id!r}. Review and publish it here.",
-                    "success",
-                )
-                return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))
-    status = 422 if error else 200
+    form.normalise()
+    upload = read_text_upload("file", MAX_GIFT_BYTES)
+    gift = upload.text if upload.data else request.form.get("gift", "")
+    if upload.error:
+        return _render_gift(form, error=upload.error)
+    result = parse_gift(gift, form.skill.data) if gift else None
+    if result is None or request.form.get("action") != "import":
+        return _render_gift(form, result, gift)
+    try:
+        item = authoring.import_gift_quiz(
+            db, form.quiz_id.data, form.title.data, form.kind.data, result, current_user
+        )
+    except InvalidError as invalid:
+        db.rollback()
+        return _render_gift(form, result, gift, "; ".join(e.reason for e in invalid.errors))
+    db.commit()
+    flash(
+        f"Imported {len(result.questions)} questions as the draft quiz "
+        f"{item.id!r}. Review and publish it here.",
+        "success",
+    )
+    return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))
+
+
+def _render_gift(form: GiftImportForm, result=None, gift: str = "", error: str | None = None):  # type: ignore[no-untyped-def]
     return render_template(
         "admin/gift.html",
-        skills=skills,
         form=form,
         result=result,
         gift=gift,
         error=error,
         confirm=ConfirmForm(),
-    ), status
+    ), (422 if error else 200)

@@ -1,4 +1,4 @@
-"""Admin forms for users and teams. Choices are filled in by the view."""
+"""Admin forms: users, teams and the GIFT upload. Choices are filled in by the view."""
 
 from __future__ import annotations
 
@@ -47,3 +47,25 @@ class TeamForm(FlaskForm):
     managers = SelectMultipleField(
         "Managers", coerce=int, description="Managers and admins can manage a team."
     )
+
+
+class GiftImportForm(FlaskForm):
+    """The GIFT upload's settings. Lenient on purpose: a bad quiz id or title is
+    reported by authoring when importing, with the parsed questions still shown."""
+
+    quiz_id = StringField("Quiz id", filters=[strip_filter])
+    title = StringField("Quiz title", filters=[strip_filter])
+    skill = SelectField("Skill the questions measure", validate_choice=False)
+    kind = SelectField(
+        "Kind",
+        choices=choices([("check", "Module check"), ("diagnostic", "Diagnostic")]),
+        validate_choice=False,
+    )
+
+    def normalise(self) -> None:
+        """Unknown values fall back to the first skill and to a module check."""
+        skill_ids = [choice.value for choice in self.skill.choices]  # type: ignore[union-attr]
+        if self.skill.data not in skill_ids:
+            self.skill.data = skill_ids[0] if skill_ids else ""
+        if self.kind.data not in ("check", "diagnostic"):
+            self.kind.data = "check"

@@ -7,15 +7,12 @@ shown once on the result page for the admin to hand over.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from skillgap.access import requires
 from skillgap.admin.views import bp
-from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
@@ -23,7 +20,7 @@ from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.rules.user_csv import parse_user_csv
 from skillgap.security import get_hasher
-from skillgap.services import accounts, teams
+from skillgap.services import user_import
 
 MAX_CSV_BYTES = 2_000_000
 
@@ -65,30 +62,7 @@ def import_users():
             created=None,
             confirm=ConfirmForm(),
         ), status
-    created = []
-    for row in rows:
-        team = None
-        if row.team:
-            team = teams.team_by_name(db, row.team) or teams.create_team(db, row.team)
-        password = secrets.token_urlsafe(12)
-        accounts.create_user(
-            db,
-            get_hasher(),
-            email=row.email,
-            name=row.name,
-            password=password,
-            role=Role(row.role),
-            team=team,
-            role_profile=row.role_profile,
-        )
-        created.append((row, password))
-    revisions.record(
-        db,
-        current_user,
-        "users.import",
-        f"{len(created)} users",
-        ", ".join(row.email for row, _ in created)[:2000],
-    )
+    created = user_import.create_users(db, get_hasher(), rows, current_user)
     db.commit()
     return render_template(
         "admin/users_import.html", parsed=None, csv_text="", created=created, confirm=ConfirmForm()

@@ -65,9 +65,7 @@ def _fill_user_choices(form: UserForm) -> None:
         [(NO_TEAM, "No team")]
         + [(team.id, team.name) for team in db.scalars(select(Team).order_by(Team.name))]
     )
-    form.role_profile.choices = choices(
-        [("", "None"), *snapshot_of(get_session()).role_profiles]
-    )
+    form.role_profile.choices = choices([("", "None"), *snapshot_of(get_session()).role_profiles])
 
 
 def _team_or_none(team_id: int) -> Team | None:

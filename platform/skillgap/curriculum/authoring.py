@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from skillgap.content import markdown
 from skillgap.content.errors import ContentError, ErrorList
 from skillgap.content.files import find_cycles, parse_course, parse_framework, parse_module
-from skillgap.content.quizzes import parse_quiz
+from skillgap.content.gift import GiftResult
+from skillgap.content.quizzes import parse_quiz, quiz_markdown
 from skillgap.content.specs import FrameworkSpec, LevelSpec, RoleSpec, SelfRatingSpec, SkillSpec
 from skillgap.curriculum import revisions
 from skillgap.curriculum.importer import (
@@ -346,3 +347,22 @@ def new_quiz(
     _add_revision(session, item, text, author, message, RevisionOrigin.BROWSER)
     revisions.record(session, author, "content.create", f"quiz {quiz_id}", message)
     return item
+
+
+def import_gift_quiz(
+    session: Session, quiz_id: str, title: str, kind: str, parsed: GiftResult, author: User
+) -> Item:
+    """A new draft quiz from a parsed GIFT file (the questions it understood)."""
+    if not parsed.questions:
+        raise InvalidError([ContentError("GIFT file", 1, "No supported questions to import.")])
+    title = title or quiz_id.replace("-", " ").capitalize()
+    return new_quiz(
+        session,
+        quiz_id,
+        title,
+        kind,
+        quiz_markdown(title, kind, parsed.questions),
+        author,
+        f"imported from GIFT ({len(parsed.questions)} questions, "
+        f"{len(parsed.problems)} unsupported)",
+    )

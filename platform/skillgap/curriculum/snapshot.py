@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from skillgap.curriculum import versions
@@ -30,6 +30,7 @@ from skillgap.models import (
     Course,
     Level,
     Module,
+    Question,
     Quiz,
     RoleProfile,
     RoleTarget,
@@ -76,6 +77,14 @@ class QuizInfo:
     kind: str
     time_limit_minutes: int | None
     published: bool
+    questions_per_skill: dict[str, int] = field(default_factory=dict)  # active questions
+
+    @property
+    def question_count(self) -> int:
+        return sum(self.questions_per_skill.values())
+
+    def measures(self, skill_id: str) -> bool:
+        return self.questions_per_skill.get(skill_id, 0) > 0
 
 
 @dataclass(frozen=True)
@@ -253,13 +262,7 @@ def load(session: Session, version: int | None) -> Snapshot:
         SelfRatingInfo(r.id, r.label, r.claims_level_id, r.position)
         for r in session.scalars(select(SelfRating).order_by(SelfRating.position))
     )
-    quizzes = {
-        r.id: QuizInfo(r.id, r.title, r.kind, r.time_limit_minutes, r.published)
-        for r in session.execute(
-            select(Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published)
-            .order_by(Quiz.id)
-        )
-    }
+    quizzes = _load_quizzes(session)
     by_course: dict[str, list[ModuleEntry]] = {}
     for module in modules.values():
         by_course.setdefault(module.course.id, []).append(module)
@@ -275,6 +278,25 @@ def load(session: Session, version: int | None) -> Snapshot:
         quizzes=quizzes,
         _by_course={course_id: tuple(ms) for course_id, ms in by_course.items()},
     )
+
+
+def _load_quizzes(session: Session) -> dict[str, QuizInfo]:
+    per_skill: dict[str, dict[str, int]] = {}
+    for quiz_id, skill_id, count in session.execute(
+        select(Question.quiz_id, Question.skill_id, func.count())
+        .where(Question.active)
+        .group_by(Question.quiz_id, Question.skill_id)
+    ):
+        per_skill.setdefault(quiz_id, {})[skill_id] = count
+    return {
+        r.id: QuizInfo(
+            r.id, r.title, r.kind, r.time_limit_minutes, r.published, per_skill.get(r.id, {})
+        )
+        for r in session.execute(
+            select(Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published)
+            .order_by(Quiz.id)
+        )
+    }
 
 
 def _load_modules(

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import BindParameter, Select, select, update
 from sqlalchemy.orm import Session
 
-from skillgap.curriculum.snapshot import Snapshot, snapshot_of
+from skillgap.curriculum.snapshot import QuizInfo, Snapshot, snapshot_of
 from skillgap.models import (
     Answer,
     Attempt,
@@ -70,8 +70,18 @@ def open_attempt_for(
     )
 
 
+def open_attempt_keys(session: Session, user_id: int) -> set[tuple[str, str | None]]:
+    """(quiz, skill section) of each attempt this person has open."""
+    rows = session.execute(
+        select(Attempt.quiz_id, Attempt.skill_id).where(
+            Attempt.user_id == user_id, Attempt.state == AttemptState.OPEN.value
+        )
+    )
+    return {(quiz_id, skill_id) for quiz_id, skill_id in rows}
+
+
 def start_attempt(
-    session: Session, user: User, quiz: Quiz, skill_id: str | None, now: datetime
+    session: Session, user: User, quiz: QuizInfo | Quiz, skill_id: str | None, now: datetime
 ) -> Attempt:
     """Resume the open attempt for this quiz (and skill section), or start one."""
     existing = open_attempt_for(session, user.id, quiz.id, skill_id)
@@ -85,7 +95,7 @@ def start_attempt(
     limit = quiz.time_limit_minutes
     if limit and skill_id is not None:
         # A section gets its share of the time, never less than five minutes.
-        share = limit * len(questions) / len(quiz_questions(session, quiz.id))
+        share = limit * len(questions) / snapshot_of(session).quizzes[quiz.id].question_count
         limit = max(5, round(share))
     attempt = Attempt(
         user_id=user.id,
@@ -189,7 +199,7 @@ def _grade(session: Session, attempt: Attempt) -> None:
         # Only answers given in time count (saving after the deadline is refused anyway).
         if attempt.deadline_at is None or a.answered_at <= attempt.deadline_at
     }
-    kind = attempt.quiz.kind
+    kind = snapshot_of(session).quizzes[attempt.quiz_id].kind
     if kind == QuizKind.SELF_ASSESSMENT:
         _record_self_ratings(session, attempt, questions, answers)
         return

@@ -1,7 +1,6 @@
-"""Teams and who may see whom.
+"""Teams: creating, renaming, finding or creating by name, and their names.
 
-The visibility rule lives here and only here: admins see everyone; managers see
-the members of the teams they manage; everybody sees themselves.
+Who may see which team or person is in services/visibility.py.
 """
 
 from __future__ import annotations
@@ -9,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from skillgap.models import Team, User, team_managers
+from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.services import people_cache
 
@@ -35,6 +34,15 @@ def create_team(session: Session, name: str, managers: Sequence[User] = ()) -> T
     return team
 
 
+def find_or_create_team(session: Session, name: str) -> tuple[Team, bool]:
+    """The team called ``name`` (any case), created if there is none; and whether
+    it was created. The CLI and the CSV import both add people to teams by name."""
+    existing = team_by_name(session, name)
+    if existing is not None:
+        return existing, False
+    return create_team(session, name), True
+
+
 def update_team(session: Session, team: Team, name: str, managers: Sequence[User]) -> None:
     existing = team_by_name(session, name)
     if existing is not None and existing.id != team.id:
@@ -47,43 +55,6 @@ def update_team(session: Session, team: Team, name: str, managers: Sequence[User
         )
     team.name = name.strip()
     team.managers = list(managers)
-
-
-def teams_visible_to(session: Session, manager: User, with_members: bool = True) -> list[Team]:
-    query = select(Team).order_by(Team.name)
-    if with_members:
-        query = query.options(selectinload(Team.members))
-    if manager.role != Role.ADMIN:
-        query = query.join(team_managers).where(team_managers.c.user_id == manager.id)
-    return list(session.scalars(query))
-
-
-def person_visible_to(session: Session, viewer: User, user_id: int) -> User | None:
-    """The person with ``user_id`` if ``viewer`` may see them, else None (shown as 404,
-    so a manager cannot even learn who exists outside their teams)."""
-    query = select(User).where(User.id == user_id)
-    if viewer.role == Role.ADMIN or viewer.id == user_id:
-        return session.scalar(query)
-    if viewer.role == Role.MANAGER:
-        return session.scalar(query.where(User.id.in_(viewer.managed_member_ids())))
-    return None
-
-
-def manages(session: Session, viewer: User, person: User) -> bool:
-    """May ``viewer`` act for ``person`` (set targets, due dates)? Admins, and
-    managers of a team the person belongs to."""
-    if viewer.role == Role.ADMIN:
-        return True
-    if viewer.role != Role.MANAGER or person.team_id is None:
-        return False
-    return (
-        session.scalar(
-            select(team_managers.c.team_id).where(
-                team_managers.c.team_id == person.team_id, team_managers.c.user_id == viewer.id
-            )
-        )
-        is not None
-    )
 
 
 def manager_candidates(session: Session) -> list[User]:

@@ -5,45 +5,35 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from skillgap import clock
 from skillgap.access import requires
-from skillgap.assess import pages
 from skillgap.curriculum import revisions
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
-from skillgap.models import Level, RoleTarget, User
+from skillgap.models import User
 from skillgap.roles import Role
-from skillgap.services import paths, teams
+from skillgap.services import attempt_pages, paths, visibility
 from skillgap.team.forms import DueDateForm, targets_form
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
 
 def _person_or_404(user_id: int) -> User:
-    person = teams.person_visible_to(get_session(), current_user, user_id)
+    person = visibility.person_visible_to(get_session(), current_user, user_id)
     if person is None:
         abort(404)
     return person
 
 
 def _level_choices() -> list[tuple[str, str]]:
-    return [
-        (lvl.id, lvl.name) for lvl in get_session().scalars(select(Level).order_by(Level.position))
-    ]
+    return [(level.id, level.name) for level in snapshot_of(get_session()).levels]
 
 
 def _role_target_names(person: User) -> dict[str, str]:
-    db = get_session()
-    names = {lvl.id: lvl.name for lvl in db.scalars(select(Level))}
-    return {
-        skill_id: names[level_id]
-        for skill_id, level_id in db.execute(
-            select(RoleTarget.skill_id, RoleTarget.level_id).where(
-                RoleTarget.role_profile_id == (person.role_profile or "")
-            )
-        )
-    }
+    snapshot = snapshot_of(get_session())
+    targets = snapshot.role_targets.get(person.role_profile or "", {})
+    return {skill_id: snapshot.level_by_id[level_id].name for skill_id, level_id in targets.items()}
 
 
 def _render_person(person: User, targets=None, due=None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -57,8 +47,9 @@ def _render_person(person: User, targets=None, due=None, status: int = 200):  # 
         "team/person.html",
         person=person,
         view=view,
-        history=pages.history(db, person.id),
-        can_manage=teams.manages(db, current_user, person),
+        history=attempt_pages.history(db, person.id),
+        quiz_titles={q.id: q.title for q in snapshot_of(db).quizzes.values()},
+        can_manage=visibility.manages(db, current_user, person),
         targets=targets,
         due=due,
     ), status
@@ -75,7 +66,7 @@ def person(user_id: int):
 def set_targets(user_id: int):
     db = get_session()
     person = _person_or_404(user_id)
-    if not teams.manages(db, current_user, person):
+    if not visibility.manages(db, current_user, person):
         abort(403)
     standings = paths.standings_for(db, person)
     form = targets_form(standings, _level_choices(), _role_target_names(person), formdata=None)
@@ -103,7 +94,7 @@ def set_targets(user_id: int):
 def set_due_date(user_id: int):
     db = get_session()
     person = _person_or_404(user_id)
-    if not teams.manages(db, current_user, person):
+    if not visibility.manages(db, current_user, person):
         abort(403)
     form = DueDateForm()
     if not form.validate_on_submit():

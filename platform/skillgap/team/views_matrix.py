@@ -10,7 +10,7 @@ from skillgap.access import requires
 from skillgap.db import get_session
 from skillgap.models import Team
 from skillgap.roles import Role
-from skillgap.services import exports, matrix, teams
+from skillgap.services import exports, matrix, visibility
 from skillgap.team.views import bp
 
 
@@ -27,7 +27,7 @@ def _chosen_team(visible: list[Team]) -> Team | None:
 
 def _matrix_for_request(with_history: bool = False):  # type: ignore[no-untyped-def]
     db = get_session()
-    visible = teams.teams_visible_to(db, current_user, with_members=False)
+    visible = visibility.teams_visible_to(db, current_user, with_members=False)
     team = _chosen_team(visible)
     sort = request.args.get("sort", "name")
     profile = request.args.get("profile") or None

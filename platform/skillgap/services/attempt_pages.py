@@ -1,4 +1,6 @@
-"""What the assessment pages show, computed from the database (no Flask here)."""
+"""What the assessment pages show: the take page, the result page and a person's
+history. Curriculum facts (quizzes, skills, levels, the self-rating scale) come
+from the snapshot; the attempt's own questions and answers from the database."""
 
 from __future__ import annotations
 
@@ -8,22 +10,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillgap.models import (
-    Answer,
-    Attempt,
-    AttemptState,
-    Level,
-    Question,
-    Quiz,
-    QuizKind,
-    SelfRating,
-    Skill,
-    SkillResult,
-    User,
+from skillgap.curriculum.snapshot import (
+    LevelInfo,
+    QuizInfo,
+    SelfRatingInfo,
+    SkillInfo,
+    Snapshot,
+    snapshot_of,
 )
-from skillgap.roles import Role
+from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
-from skillgap.services import teams
 from skillgap.services.paths import standings_for
 
 QUESTIONS_PER_PAGE = 5
@@ -32,14 +28,14 @@ QUESTIONS_PER_PAGE = 5
 @dataclass(frozen=True)
 class TakePage:
     attempt: Attempt
-    quiz: Quiz
+    quiz: QuizInfo
     questions: list[Question]  # this page's questions
     answers: dict[int, Answer]  # every saved answer of the attempt
     page: int
     pages: int
     total: int
-    ratings: list[SelfRating]
-    skill: Skill | None
+    ratings: tuple[SelfRatingInfo, ...]
+    skill: SkillInfo | None
 
     @property
     def first_number(self) -> int:
@@ -72,35 +68,27 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
     page = resume_page(attempt, set(answers)) if page is None else min(max(page, 1), pages)
     page_ids = attempt.question_ids[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE]
     by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(page_ids)))}
-    ratings = list(session.scalars(select(SelfRating).order_by(SelfRating.position)))
-    skill = session.get(Skill, attempt.skill_id) if attempt.skill_id else None
+    snapshot = snapshot_of(session)
     return TakePage(
         attempt,
-        attempt.quiz,
+        snapshot.quizzes[attempt.quiz_id],
         [by_id[q] for q in page_ids],
         answers,
         page,
         pages,
         total,
-        ratings,
-        skill,
+        snapshot.self_ratings,
+        snapshot.skill_by_id.get(attempt.skill_id or ""),
     )
-
-
-def can_view_attempt(session: Session, viewer: User, attempt: Attempt) -> bool:
-    """The person themselves, their managers and admins."""
-    if viewer.id == attempt.user_id or viewer.role == Role.ADMIN:
-        return True
-    return teams.person_visible_to(session, viewer, attempt.user_id) is not None
 
 
 @dataclass(frozen=True)
 class SkillRow:
-    skill: Skill
+    skill: SkillInfo
     result: SkillResult | None
-    tested: Level | None
-    self_rated: Level | None
-    target: Level | None
+    tested: LevelInfo | None
+    self_rated: LevelInfo | None
+    target: LevelInfo | None
     calibration: scoring.Calibration | None
 
 
@@ -109,7 +97,7 @@ class QuestionReview:
     number: int
     question: Question
     answer: Answer | None
-    rating: SelfRating | None
+    rating: SelfRatingInfo | None
 
     @property
     def correct(self) -> bool:
@@ -119,8 +107,9 @@ class QuestionReview:
 @dataclass
 class ResultPage:
     attempt: Attempt
+    quiz: QuizInfo
     person: User
-    levels: list[Level]
+    levels: tuple[LevelInfo, ...]
     rows: list[SkillRow]
     reviews: list[QuestionReview]
     calibration_counts: dict[str, int] = field(default_factory=dict)
@@ -129,20 +118,16 @@ class ResultPage:
 def result_page(session: Session, attempt: Attempt) -> ResultPage:
     person = session.get(User, attempt.user_id)
     assert person is not None
-    levels = list(session.scalars(select(Level).order_by(Level.position)))
-    index = {level.id: level.position for level in levels}
+    snapshot = snapshot_of(session)
+    quiz = snapshot.quizzes[attempt.quiz_id]
     results = {r.skill_id: r for r in attempt.results}
-    skills = list(
-        session.scalars(select(Skill).where(Skill.id.in_(list(results))).order_by(Skill.position))
-    )
     # Today's self-rating and target (role profile, or a manager's override).
     standing = {s.skill.id: s for s in standings_for(session, person)}
     rows = []
     counts: dict[str, int] = {}
-    level_by_id = {level.id: level for level in levels}
-    for skill in skills:
-        result = results.get(skill.id)
-        tested = level_by_id.get(result.level_id) if result else None
+    for skill in (s for s in snapshot.skills if s.id in results):
+        result = results[skill.id]
+        tested = snapshot.level_by_id.get(result.level_id)
         rated = standing[skill.id].self_rated if skill.id in standing else None
         target = (
             standing[skill.id].target
@@ -150,17 +135,23 @@ def result_page(session: Session, attempt: Attempt) -> ResultPage:
             else None
         )
         verdict = None
-        if attempt.quiz.kind == QuizKind.DIAGNOSTIC and tested and rated:
-            verdict = scoring.calibration(index[rated.id], index[tested.id])
+        if quiz.kind == QuizKind.DIAGNOSTIC and tested and rated:
+            verdict = scoring.calibration(rated.position, tested.position)
             counts[verdict.value] = counts.get(verdict.value, 0) + 1
         rows.append(SkillRow(skill, result, tested, rated, target, verdict))
+    return ResultPage(
+        attempt, quiz, person, snapshot.levels, rows, _reviews(session, attempt, snapshot), counts
+    )
+
+
+def _reviews(session: Session, attempt: Attempt, snapshot: Snapshot) -> list[QuestionReview]:
     answers = {a.question_id: a for a in attempt.answers}
     questions = {
         q.id: q
         for q in session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
     }
-    ratings = {r.id: r for r in session.scalars(select(SelfRating))}
-    reviews = [
+    ratings = {r.id: r for r in snapshot.self_ratings}
+    return [
         QuestionReview(
             number,
             questions[qid],
@@ -169,7 +160,6 @@ def result_page(session: Session, attempt: Attempt) -> ResultPage:
         )
         for number, qid in enumerate(attempt.question_ids, start=1)
     ]
-    return ResultPage(attempt, person, levels, rows, reviews, counts)
 
 
 def history(session: Session, user_id: int) -> list[Attempt]:
@@ -182,7 +172,7 @@ def history(session: Session, user_id: int) -> list[Attempt]:
     )
 
 
-def skill_trends(session: Session, user_id: int) -> list[tuple[Skill, list[SkillResult]]]:
+def skill_trends(session: Session, user_id: int) -> list[tuple[SkillInfo, list[SkillResult]]]:
     """Per skill, the person's diagnostic results oldest first."""
     rows = session.scalars(
         select(SkillResult)
@@ -192,5 +182,5 @@ def skill_trends(session: Session, user_id: int) -> list[tuple[Skill, list[Skill
     by_skill: dict[str, list[SkillResult]] = {}
     for row in rows:
         by_skill.setdefault(row.skill_id, []).append(row)
-    skills = session.scalars(select(Skill).order_by(Skill.position))
+    skills = snapshot_of(session).skills
     return [(skill, by_skill[skill.id]) for skill in skills if skill.id in by_skill]

@@ -1,0 +1,156 @@
+"""Taking an assessment: what one POST to the take page does, as one call.
+
+A POST is one of: start (or resume) an attempt, autosave answers, move between
+pages (saving the page's answers), submit, or a late or replayed request for
+an attempt that is no longer open. ``handle_post`` decides which and returns
+an ``Outcome`` the view turns into a redirect, a flash message or the
+autosave's JSON; the view commits once. Nothing here knows about Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from skillgap.curriculum.snapshot import QuizInfo
+from skillgap.models import Attempt, User
+from skillgap.rules import scoring
+from skillgap.services import assessments
+from skillgap.services.assessments import AnswerInput, AttemptError
+
+
+class FormData(Protocol):
+    def get(self, key: str, default: str = ...) -> str | None: ...
+    def getlist(self, key: str) -> list[str]: ...
+
+
+class Go(StrEnum):
+    TAKE = "take"  # the take page (at ``page``)
+    RESULT = "result"  # the attempt's result
+    INDEX = "index"  # the assessments page
+    NOT_FOUND = "not-found"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    go: Go
+    page: int | None = None
+    attempt_id: int | None = None
+    message: tuple[str, str] | None = None  # (text, category) to show once
+    autosave: tuple[dict[str, object], int] | None = None  # JSON body and status
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What the take form sent, parsed."""
+
+    action: str
+    attempt_id: int | None
+    page: int | None
+    form: FormData
+
+
+def _whole_number(text: str) -> int | None:
+    """A plain non-negative decimal number (no signs, no '²'), at most 9 digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def posted_answers(form: FormData, question_ids: Sequence[int]) -> dict[int, AnswerInput]:
+    """The answers in a take form (``q-<id>`` options or rating, ``c-<id>`` confidence)."""
+    answers = {}
+    for question_id in question_ids:
+        values = form.getlist(f"q-{question_id}")
+        if not values:
+            continue
+        chosen = tuple(n for n in (_whole_number(v) for v in values) if n is not None)
+        rating = values[0] if not chosen else None
+        confidence = scoring.CONFIDENCE_LEVELS.get(form.get(f"c-{question_id}", "") or "")
+        answers[question_id] = AnswerInput(chosen=chosen, rating_id=rating, confidence=confidence)
+    return answers
+
+
+def posted(form: FormData) -> Posted:
+    page = form.get("page", "") or ""
+    attempt_id = form.get("attempt_id", "") or ""
+    return Posted(
+        form.get("action", "") or "", _whole_number(attempt_id), _whole_number(page), form
+    )
+
+
+def handle_post(
+    session: Session,
+    user: User,
+    quiz: QuizInfo,
+    skill_id: str | None,
+    request: Posted,
+    now: datetime,
+) -> Outcome:
+    attempt = assessments.open_attempt_for(session, user.id, quiz.id, skill_id)
+    if request.action == "start":
+        try:
+            assessments.start_attempt(session, user, quiz, skill_id, now)
+        except AttemptError as error:
+            return Outcome(Go.INDEX, message=(str(error), "error"))
+        return Outcome(Go.TAKE)
+    if request.attempt_id is not None and (attempt is None or attempt.id != request.attempt_id):
+        return _not_open(session, user, request)
+    if attempt is None:
+        return Outcome(Go.TAKE, message=("Start the assessment first.", "info"))
+    if assessments.is_past_deadline(attempt, now):
+        assessments.submit(session, attempt.id, now)
+        if request.action == "autosave":
+            return Outcome(
+                Go.RESULT, autosave=({"saved": 0, "error": "The time limit has passed."}, 409)
+            )
+        text = "The time limit had passed: the answers you saved in time were scored."
+        return Outcome(Go.RESULT, attempt_id=attempt.id, message=(text, "info"))
+    saved = assessments.save_answers(
+        session, attempt, posted_answers(request.form, attempt.question_ids), now
+    )
+    if request.action == "autosave":
+        return Outcome(Go.TAKE, autosave=({"saved": saved}, 200))
+    if request.action == "submit":
+        assessments.submit(session, attempt.id, now)
+        return Outcome(Go.RESULT, attempt_id=attempt.id)
+    return Outcome(Go.TAKE, page=_next_page(request))
+
+
+def _not_open(session: Session, user: User, request: Posted) -> Outcome:
+    """A replayed or late request for an attempt that is no longer open."""
+    submitted = session.get(Attempt, request.attempt_id)
+    if submitted is None or submitted.user_id != user.id:
+        return Outcome(Go.NOT_FOUND)
+    if request.action == "autosave":
+        return Outcome(
+            Go.RESULT, autosave=({"saved": 0, "error": "This attempt has been submitted."}, 409)
+        )
+    text = "This attempt was already submitted; here is its result."
+    return Outcome(Go.RESULT, attempt_id=submitted.id, message=(text, "info"))
+
+
+def _next_page(request: Posted) -> int:
+    page = request.page or 1
+    page += {"next": 1, "previous": -1}.get(request.action, 0)
+    if request.action.startswith("page-"):
+        page = _whole_number(request.action[5:]) or page
+    return page
+
+
+def open_attempt_keys(session: Session, user_id: int) -> set[tuple[str, str | None]]:
+    """(quiz, skill section) of each attempt this person has open."""
+    return assessments.open_attempt_keys(session, user_id)
+
+
+def skill_section(quiz: QuizInfo, skill_id: str | None) -> str | None:
+    """The one-skill section asked for, if the quiz has it (diagnostics only).
+    Raises LookupError for a section that does not exist."""
+    if skill_id is None:
+        return None
+    if quiz.kind != "diagnostic" or not quiz.measures(skill_id):
+        raise LookupError(skill_id)
+    return skill_id
