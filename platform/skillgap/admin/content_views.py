@@ -19,7 +19,7 @@ from skillgap.curriculum.authoring import ConflictError, InvalidError
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices, read_text_upload
-from skillgap.models import AuditEvent, ContentKind, Course, Module, Quiz, Revision, User
+from skillgap.models import AuditEvent, ContentKind, User
 from skillgap.roles import Role
 
 MAX_SOURCE = 200_000
@@ -37,16 +37,13 @@ def _item_or_404(kind: str, item_id: str) -> authoring.Item:
 @bp.get("/content")
 @requires(Role.ADMIN)
 def content():
-    db = get_session()
-    courses = list(db.scalars(select(Course).order_by(Course.position, Course.id)))
-    modules = list(db.scalars(select(Module).order_by(Module.course_id, Module.position)))
-    quizzes = list(db.scalars(select(Quiz).order_by(Quiz.kind, Quiz.id)))
-    drafts = {
-        (r.kind, r.item_id)
-        for r in db.scalars(select(Revision).where(Revision.published_at.is_(None)))
-    }
+    listing = authoring.content_listing(get_session())
     return render_template(
-        "admin/content.html", courses=courses, modules=modules, quizzes=quizzes, drafts=drafts
+        "admin/content.html",
+        courses=listing.courses,
+        modules=listing.modules,
+        quizzes=listing.quizzes,
+        drafts=listing.drafts,
     )
 
 

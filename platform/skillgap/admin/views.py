@@ -15,7 +15,7 @@ from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices
-from skillgap.models import Quiz, Team, User
+from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
 from skillgap.services import accounts, matrix, teams
@@ -279,9 +279,10 @@ def edit_team(team_id: int):
 @requires(Role.ADMIN)
 def items():
     db = get_session()
-    quizzes = list(db.scalars(select(Quiz).order_by(Quiz.kind, Quiz.title)))
+    snapshot = snapshot_of(db)
+    quizzes = sorted(snapshot.quizzes.values(), key=lambda q: (q.kind, q.title))
     quiz_id = request.args.get("quiz") or "diagnostic"
-    quiz = db.get(Quiz, quiz_id) or (quizzes[0] if quizzes else None)
+    quiz = snapshot.quizzes.get(quiz_id) or (quizzes[0] if quizzes else None)
     stats = item_statistics(db, quiz.id) if quiz else []
     return render_template(
         "admin/items.html",

@@ -73,6 +73,28 @@ class Item:
     position: int = 0
 
 
+@dataclass(frozen=True)
+class ContentListing:
+    """Everything an admin can edit, drafts included, and what has unpublished edits."""
+
+    courses: list[Course]
+    modules: list[Module]
+    quizzes: list[Quiz]
+    drafts: set[tuple[str, str]]  # (kind, item id) with a revision not yet published
+
+
+def content_listing(session: Session) -> ContentListing:
+    return ContentListing(
+        list(session.scalars(select(Course).order_by(Course.position, Course.id))),
+        list(session.scalars(select(Module).order_by(Module.course_id, Module.position))),
+        list(session.scalars(select(Quiz).order_by(Quiz.kind, Quiz.id))),
+        {
+            (r.kind, r.item_id)
+            for r in session.scalars(select(Revision).where(Revision.published_at.is_(None)))
+        },
+    )
+
+
 def _add_revision(
     session: Session,
     item: Item,

@@ -25,17 +25,15 @@ from skillgap.curriculum.snapshot import (
 )
 from skillgap.models import Course, Module, ModuleCompletion, User
 from skillgap.models.base import utcnow
-from skillgap.roles import Role
 from skillgap.services.assessments import passed_quiz_ids_query
+from skillgap.services.visibility import sees_drafts
 
 
-def _sees_drafts(user: User) -> bool:
-    return user.role == Role.ADMIN
-
-
-def visible_modules(user: User) -> Select[tuple[Module]]:
+def _visible_module_rows(user: User) -> Select[tuple[Module]]:
+    """Module rows the person may see (search reads their text, which the
+    snapshot does not hold)."""
     query = select(Module).join(Course)
-    if not _sees_drafts(user):
+    if not sees_drafts(user):
         query = query.where(Module.published, Course.published)
     return query
 
@@ -63,7 +61,7 @@ def catalogue(
     snapshot = snapshot_of(session)
     done = done_ids(session, user.id)
     cards: dict[str, list[ModuleEntry]] = {}
-    for module in snapshot.visible_modules(_sees_drafts(user)):
+    for module in snapshot.visible_modules(sees_drafts(user)):
         cards.setdefault(module.course.id, []).append(module)
     result = []
     for course_id, course_modules in cards.items():
@@ -118,13 +116,13 @@ def done_ids(session: Session, user_id: int) -> set[str]:
 
 def course_for(session: Session, user: User, course_id: str) -> CourseInfo | None:
     course = snapshot_of(session).courses.get(course_id)
-    if course is None or not (course.published or _sees_drafts(user)):
+    if course is None or not (course.published or sees_drafts(user)):
         return None
     return course
 
 
 def course_modules(session: Session, user: User, course_id: str) -> list[ModuleEntry]:
-    return snapshot_of(session).course_modules(course_id, _sees_drafts(user))
+    return snapshot_of(session).course_modules(course_id, sees_drafts(user))
 
 
 @dataclass(frozen=True)
@@ -153,22 +151,22 @@ class ModulePage:
 def module_page(session: Session, user: User, module_id: str) -> ModulePage | None:
     """The module from the in-memory curriculum; one statement for the person's progress."""
     snapshot = snapshot_of(session)
-    sees_drafts = _sees_drafts(user)
+    drafts = sees_drafts(user)
     module = snapshot.modules.get(module_id)
-    if module is None or not (module.published or sees_drafts):
+    if module is None or not (module.published or drafts):
         return None
     prerequisites = sorted(
         (
             snapshot.modules[p]
             for p in module.prerequisite_ids
-            if sees_drafts or snapshot.modules[p].published
+            if drafts or snapshot.modules[p].published
         ),
         key=lambda m: m.title,
     )
     progress = progress_of(session, user.id)
     return ModulePage(
         module,
-        snapshot.course_modules(module.course.id, sees_drafts),
+        snapshot.course_modules(module.course.id, drafts),
         prerequisites,
         progress.done_ids(snapshot),
         progress.completed_at.get(module.id),
@@ -176,13 +174,14 @@ def module_page(session: Session, user: User, module_id: str) -> ModulePage | No
 
 
 def check_quiz_of(session: Session, module_id: str) -> str | None:
-    return session.scalar(select(Module.check_quiz_id).where(Module.id == module_id))
+    module = snapshot_of(session).modules.get(module_id)
+    return module.check_quiz_id if module is not None else None
 
 
 def set_completed(session: Session, user: User, module_id: str, completed: bool) -> bool:
     """Mark (or un-mark) a module complete for ``user``; False if they cannot see it."""
-    module = session.scalar(visible_modules(user).where(Module.id == module_id))
-    if module is None:
+    module = snapshot_of(session).modules.get(module_id)
+    if module is None or not (module.published or sees_drafts(user)):
         return False
     existing = session.get(ModuleCompletion, (user.id, module_id))
     if completed and existing is None:
@@ -218,7 +217,7 @@ def search(session: Session, user: User, query: str, limit: int = 30) -> list[Se
     modules = {
         m.id: m
         for m in session.scalars(
-            visible_modules(user)
+            _visible_module_rows(user)
             .where(Module.id.in_(ranked))
             .options(selectinload(Module.course), selectinload(Module.level))
         )

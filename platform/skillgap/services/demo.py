@@ -15,7 +15,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from skillgap.models import Module, ModuleCompletion, Quiz, Skill, User
+from skillgap.curriculum.snapshot import snapshot_of
+from skillgap.models import ModuleCompletion, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import accounts, assessments, teams
@@ -127,7 +128,7 @@ def add_demo_plans(session: Session) -> None:
         manager is None
         or sam is None
         or lena is None
-        or session.get(Skill, "kpis-measurement") is None
+        or "kpis-measurement" not in snapshot_of(session).skill_by_id
     ):
         return
     paths.set_weekly_minutes(session, sam.id, 90)
@@ -139,7 +140,7 @@ def add_demo_plans(session: Session) -> None:
 def add_demo_progress(session: Session) -> int:
     """Completions for the demo learners, for the modules that exist; returns how many.
     Modules with a check count as done once it is passed, so the check is taken too."""
-    existing = set(session.scalars(select(Module.id)))
+    modules = snapshot_of(session).modules
     now = utcnow()
     added = 0
     for email, completions in DEMO_COMPLETIONS.items():
@@ -147,11 +148,11 @@ def add_demo_progress(session: Session) -> int:
         if user is None:
             continue
         for module_id, days_ago in completions:
-            if module_id not in existing or session.get(ModuleCompletion, (user.id, module_id)):
+            if module_id not in modules or session.get(ModuleCompletion, (user.id, module_id)):
                 continue
             when = now - timedelta(days=days_ago)
             session.add(ModuleCompletion(user_id=user.id, module_id=module_id, completed_at=when))
-            check = session.get(Module, module_id).check_quiz_id  # type: ignore[union-attr]
+            check = modules[module_id].check_quiz_id
             if check:
                 _take(session, user, check, None, when, lambda question, index: True)
             added += 1
@@ -204,7 +205,8 @@ DEMO_ASSESSMENTS: dict[str, dict] = {
 
 def add_demo_assessments(session: Session) -> int:
     """Self-assessments and diagnostics for the demo learners; returns attempts made."""
-    if session.get(Quiz, "diagnostic") is None or session.get(Quiz, "self-assessment") is None:
+    quizzes = snapshot_of(session).quizzes
+    if "diagnostic" not in quizzes or "self-assessment" not in quizzes:
         return 0
     now = utcnow()
     made = 0
@@ -255,7 +257,7 @@ def _use_quota(quotas: dict[str, int], skill_id: str) -> bool:
 def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):  # type: ignore[no-untyped-def]
     """Sit an assessment through the real services. ``decide(question, index)``
     says True (answer right), False (wrong) or gives a self-rating id."""
-    quiz = session.get(Quiz, quiz_id)
+    quiz = snapshot_of(session).quizzes.get(quiz_id)
     if quiz is None:
         return None
     attempt = assessments.start_attempt(session, user, quiz, skill_id, when)
