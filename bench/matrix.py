@@ -42,7 +42,7 @@ from skillgap.models import (  # noqa: E402
     team_managers,
 )
 from skillgap.services import (  # noqa: E402
-    matrix,
+    organisation,
     people_cache,
 )
 from skillgap.services.standing import NewResult, record_results  # noqa: E402
@@ -261,7 +261,7 @@ def main() -> None:
     with database(app).read_sessions() as session:
         for _ in range(3):
             started = time.perf_counter()
-            matrix.compute_organisation(session)
+            organisation.compute_organisation(session)
             cold.append((time.perf_counter() - started) * 1000)
     print(f"organisation computed afresh: median {statistics.median(cold):7.1f} ms over 3 runs")
 

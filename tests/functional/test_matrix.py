@@ -15,7 +15,7 @@ from skillgap.curriculum.importer import import_content
 from skillgap.models import TargetOverride, User
 from skillgap.models.base import utcnow
 from skillgap.roles import Role
-from skillgap.services import exports, matrix
+from skillgap.services import exports, matrix, organisation
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, login, reread, statements_of
 
@@ -160,13 +160,13 @@ def test_organisation_view_agrees_with_the_team_matrix_cell_by_cell(db, squad):
     gone.active = False
     db.commit()
 
-    skills, _levels, teams = matrix.compute_organisation(db)
+    skills, _levels, teams = organisation.compute_organisation(db)
     social = next(t for t in teams if t.team_id == team.id)
     rows = matrix.team_matrix(db, team).rows
     assert social.people == len(rows) == 3
     for skill in skills:
         cells = [row.cells[skill.id] for row in rows]
-        expected = matrix.TeamSkillAggregate(
+        expected = organisation.TeamSkillAggregate(
             at_or_above_target=sum(1 for c in cells if c.target and c.gap == 0),
             with_target=sum(1 for c in cells if c.target),
             mean_level=round(sum(c.level.position for c in cells) / len(cells), 2),

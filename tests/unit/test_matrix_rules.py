@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from skillgap.services.matrix import (
-    LevelInfo,
-    SkillInfo,
-    build_rows,
-    sort_rows,
-    summarise,
-    trend_series,
-)
+from skillgap.curriculum.snapshot import LevelInfo, SkillInfo
+from skillgap.rules.matrix_cells import sort_rows, summarise, trend_series
+from skillgap.services.matrix import build_rows
 
 LEVELS = [
     LevelInfo("below-entry", "Below entry", 0.0, 0),

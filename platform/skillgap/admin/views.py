@@ -18,7 +18,8 @@ from skillgap.forms import ConfirmForm, choices
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, matrix, teams
+from skillgap.services import accounts, teams
+from skillgap.services import organisation as organisation_view
 from skillgap.services.accounts import AccountError
 from skillgap.services.item_stats import item_statistics
 from skillgap.services.teams import TeamError
@@ -296,5 +297,5 @@ def items():
 @bp.get("/organisation")
 @requires(Role.ADMIN)
 def organisation():
-    skills, _levels, aggregates = matrix.organisation(get_session())
+    skills, _levels, aggregates = organisation_view.organisation(get_session())
     return render_template("admin/organisation.html", skills=skills, aggregates=aggregates)

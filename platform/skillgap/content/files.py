@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from skillgap.content.errors import ContentInvalidError, ErrorList
-from skillgap.content.source import SLUG, YamlDoc, YamlProblem, load_yaml, split_front_matter
+from skillgap.content.framework import parse_framework
+from skillgap.content.source import SLUG, YamlDoc, YamlProblem, split_front_matter
 from skillgap.content.specs import (
     CourseSpec,
     Curriculum,
     FrameworkSpec,
-    LevelSpec,
     ModuleSpec,
-    RoleSpec,
-    SelfRatingSpec,
-    SkillSpec,
 )
 
 MODULE_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-FRAMEWORK_KEYS = {"levels", "self_ratings", "skills", "roles"}
 COURSE_KEYS = {"title", "order", "skills", "summary"}
 MODULE_KEYS = {"title", "skills", "level", "minutes", "prerequisites", "check"}
 MAX_TITLE = 200
@@ -87,137 +82,6 @@ def _read_framework(root: Path, path: Path, errors: ErrorList) -> FrameworkSpec 
     shown = _relative(root, path)
     text = _read_text(path, shown, errors)
     return None if text is None else parse_framework(text, shown, errors)
-
-
-def parse_framework(text: str, shown: str, errors: ErrorList) -> FrameworkSpec | None:
-    """framework.yml's text; problems go to ``errors`` as ``shown:line: reason``."""
-    try:
-        doc = load_yaml(text)
-    except YamlProblem as problem:
-        errors.add(shown, problem.line, problem.reason)
-        return None
-    if not isinstance(doc.data, dict):
-        errors.add(
-            shown, 1, "the framework must be a mapping with levels, self_ratings, skills and roles"
-        )
-        return None
-    count_before = len(errors)
-    for key in sorted(set(doc.data) - FRAMEWORK_KEYS):
-        errors.add(shown, doc.line_of(key), f"unknown key {key!r}")
-
-    def entries(key: str) -> list[tuple[int, dict[str, Any]]]:
-        value = doc.data.get(key)
-        if not isinstance(value, list) or not value:
-            errors.add(shown, doc.line_of(key), f"{key!r} must be a non-empty list")
-            return []
-        found = []
-        for index, item in enumerate(value):
-            if isinstance(item, dict):
-                found.append((index, item))
-            else:
-                errors.add(
-                    shown, doc.line_of(key, index), f"each entry of {key!r} must be a mapping"
-                )
-        return found
-
-    def text_field(key: str, index: int, item: dict, name: str, required: bool = True) -> str:
-        value = item.get(name)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            errors.add(shown, doc.line_of(key, index), f"{key} entry needs a {name!r} text")
-            return ""
-        return value.strip()
-
-    def ids(key: str, index: int, item: dict, seen: set[str]) -> str:
-        value = item.get("id")
-        if not isinstance(value, str) or not SLUG.match(value):
-            errors.add(
-                shown,
-                doc.line_of(key, index),
-                f"{key} entry needs an 'id' in lower-case-with-hyphens, got {value!r}",
-            )
-            return ""
-        if value in seen:
-            errors.add(shown, doc.line_of(key, index), f"duplicate {key} id {value!r}")
-        seen.add(value)
-        return value
-
-    levels: list[LevelSpec] = []
-    seen: set[str] = set()
-    for index, item in entries("levels"):
-        level_id = ids("levels", index, item, seen)
-        name = text_field("levels", index, item, "name")
-        percent = item.get("min_percent")
-        if (
-            isinstance(percent, bool)
-            or not isinstance(percent, int | float)
-            or not 0 <= percent <= 100
-        ):
-            errors.add(
-                shown, doc.line_of("levels", index), "min_percent must be a number from 0 to 100"
-            )
-            continue
-        if levels and percent <= levels[-1].min_percent:
-            errors.add(
-                shown,
-                doc.line_of("levels", index),
-                "levels must be listed from lowest to highest min_percent",
-            )
-        if not levels and percent != 0:
-            errors.add(
-                shown, doc.line_of("levels", index), "the lowest level must have min_percent 0"
-            )
-        levels.append(LevelSpec(level_id, name, float(percent)))
-    level_ids = {level.id for level in levels}
-
-    ratings: list[SelfRatingSpec] = []
-    seen = set()
-    for index, item in entries("self_ratings"):
-        rating_id = ids("self_ratings", index, item, seen)
-        label = text_field("self_ratings", index, item, "label")
-        claims = item.get("claims")
-        if claims not in level_ids:
-            errors.add(
-                shown, doc.line_of("self_ratings", index), f"unknown level {claims!r} in claims"
-            )
-        ratings.append(SelfRatingSpec(rating_id, label, str(claims)))
-
-    skills: list[SkillSpec] = []
-    seen = set()
-    for index, item in entries("skills"):
-        skill_id = ids("skills", index, item, seen)
-        skills.append(
-            SkillSpec(
-                skill_id,
-                text_field("skills", index, item, "name"),
-                text_field("skills", index, item, "description", required=False),
-            )
-        )
-    skill_ids = {skill.id for skill in skills}
-
-    roles: list[RoleSpec] = []
-    seen = set()
-    for index, item in entries("roles"):
-        role_id = ids("roles", index, item, seen)
-        name = text_field("roles", index, item, "name")
-        targets = item.get("targets") or {}
-        if not isinstance(targets, dict):
-            errors.add(
-                shown, doc.line_of("roles", index), "targets must map skill ids to level ids"
-            )
-            targets = {}
-        for skill_id, level_id in targets.items():
-            line = doc.line_of("roles", index, "targets", skill_id)
-            if skill_id not in skill_ids:
-                errors.add(shown, line, f"unknown skill {skill_id!r}")
-            if level_id not in level_ids:
-                errors.add(shown, line, f"unknown level {level_id!r}")
-        roles.append(RoleSpec(role_id, name, {str(k): str(v) for k, v in targets.items()}))
-
-    if len(errors) > count_before:
-        return None
-    return FrameworkSpec(shown, text, levels, ratings, skills, roles)
 
 
 # --- course.md and modules --------------------------------------------------
@@ -406,52 +270,23 @@ def parse_module(
     )
 
 
-def _module_spec(
-    text,
-    parsed,
-    shown,
-    file_name,
-    course_id,
-    position,
-    module_id,
-    framework,  # type: ignore[no-untyped-def]
-    errors,
+def _module_spec(  # type: ignore[no-untyped-def]
+    text, parsed, shown, file_name, course_id, position, module_id, framework, errors
 ):
     meta = parsed.meta
     _unknown_keys(shown, meta, MODULE_KEYS, errors)
     title = _title(shown, meta, errors)
     skills = _id_list(shown, meta, "skills", errors)
     if not skills:
-        errors.add(
-            shown,
-            meta.line_of("skills") if "skills" in meta.data else 1,
-            "skills must list at least one skill id",
-        )
+        errors.add(shown, _line(meta, "skills"), "skills must list at least one skill id")
     _check_skills(shown, meta, skills, framework, errors)
-    level = meta.data.get("level")
-    if framework is not None:
-        teachable = [lvl.id for lvl in framework.levels[1:]]
-        if level not in teachable:
-            errors.add(
-                shown,
-                meta.line_of("level") if "level" in meta.data else 1,
-                f"unknown level {level!r}: use one of {', '.join(teachable)}",
-            )
-    minutes = meta.data.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-        errors.add(
-            shown,
-            meta.line_of("minutes") if "minutes" in meta.data else 1,
-            f"minutes must be a whole number from 1 to {MAX_MINUTES}",
-        )
-        minutes = 0
+    level = _module_level(shown, meta, framework, errors)
     check = meta.data.get("check")
     if check is not None and not isinstance(check, str):
         errors.add(shown, meta.line_of("check"), "check must be a quiz id")
         check = None
     if not parsed.body.strip():
         errors.add(shown, parsed.body_first_line, "the module has no text after the front matter")
-    lines = {key: meta.line_of(key) for key in meta.data}
     return ModuleSpec(
         id=module_id,
         course_id=course_id,
@@ -461,13 +296,42 @@ def _module_spec(
         source=text,
         title=title,
         skills=skills,
-        level=str(level),
-        minutes=minutes,
+        level=level,
+        minutes=_module_minutes(shown, meta, errors),
         prerequisites=_id_list(shown, meta, "prerequisites", errors),
         check=check,
         body=parsed.body,
-        lines=lines,
+        lines={key: meta.line_of(key) for key in meta.data},
     )
+
+
+def _line(meta: YamlDoc, key: str) -> int:
+    """The line of ``key`` in the front matter, or the file's first line if it is missing."""
+    return meta.line_of(key) if key in meta.data else 1
+
+
+def _module_level(shown: str, meta: YamlDoc, framework, errors: ErrorList) -> str:  # type: ignore[no-untyped-def]
+    """The level a module teaches up to: any level but the lowest."""
+    level = meta.data.get("level")
+    if framework is not None:
+        teachable = [lvl.id for lvl in framework.levels[1:]]
+        if level not in teachable:
+            errors.add(
+                shown,
+                _line(meta, "level"),
+                f"unknown level {level!r}: use one of {', '.join(teachable)}",
+            )
+    return str(level)
+
+
+def _module_minutes(shown: str, meta: YamlDoc, errors: ErrorList) -> int:
+    minutes = meta.data.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
+        errors.add(
+            shown, _line(meta, "minutes"), f"minutes must be a whole number from 1 to {MAX_MINUTES}"
+        )
+        return 0
+    return minutes
 
 
 def _check_across_modules(modules: list[ModuleSpec], quiz_ids: set[str], errors: ErrorList) -> None:

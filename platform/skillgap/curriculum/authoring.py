@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from skillgap.content import markdown
 from skillgap.content.errors import ContentError, ErrorList
-from skillgap.content.files import find_cycles, parse_course, parse_framework, parse_module
+from skillgap.content.files import find_cycles, parse_course, parse_module
+from skillgap.content.framework import parse_framework
 from skillgap.content.gift import GiftResult
 from skillgap.content.quizzes import parse_quiz, quiz_markdown
 from skillgap.content.specs import FrameworkSpec, LevelSpec, RoleSpec, SelfRatingSpec, SkillSpec
 from skillgap.curriculum import revisions
-from skillgap.curriculum.importer import (
+from skillgap.curriculum.writers import (
     Counts,
     ImportReport,
     write_course,

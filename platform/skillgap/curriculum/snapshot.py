@@ -293,8 +293,9 @@ def _load_quizzes(session: Session) -> dict[str, QuizInfo]:
             r.id, r.title, r.kind, r.time_limit_minutes, r.published, per_skill.get(r.id, {})
         )
         for r in session.execute(
-            select(Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published)
-            .order_by(Quiz.id)
+            select(
+                Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published
+            ).order_by(Quiz.id)
         )
     }
 

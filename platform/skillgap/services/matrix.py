@@ -1,30 +1,27 @@
-"""The team skill matrix, its summary and trend, and the organisation view.
+"""The team skill matrix, its summary and trend.
 
-Skills, levels, role profiles and modules come from the in-memory curriculum
-(content_cache). The people's data is one statement whatever the team size (no
+Skills, levels, role profiles and modules come from the curriculum snapshot.
+The people's data is one statement whatever the team size (no
 query per person or per cell): it joins every member with every skill, their
 latest diagnostic and self-assessment result (``SkillResult.latest``) and their
 target (a manager's override, else the role profile's), and adds the team's
-diagnostic history for the trend. The organisation view applies the same rule
-per person and skill in the database, grouped by team (``_organisation_statement``).
-
-The current-level and target rules come from services/standing.py, in Python for
-the cells (``build_rows``) and in SQL for the organisation view.
+diagnostic history for the trend. The current-level and target rules come from
+services/standing.py (the organisation view, services/organisation.py, uses
+their SQL forms).
 """
 
 from __future__ import annotations
 
 import functools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import (
     DateTime,
     and_,
     bindparam,
-    case,
     extract,
     func,
     null,
@@ -36,7 +33,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from skillgap.curriculum.snapshot import LevelInfo, SkillInfo, snapshot_of
-from skillgap.db import for_large_aggregate
 from skillgap.models import (
     Level,
     QuizKind,
@@ -47,82 +43,20 @@ from skillgap.models import (
     Team,
     User,
 )
-from skillgap.rules.scoring import PASS_PERCENT
+from skillgap.rules.matrix_cells import (
+    Cell,
+    Row,
+    SkillSummary,
+    sort_rows,
+    summarise,
+    trend_series,
+)
 from skillgap.services import people_cache
 from skillgap.services.standing import (
     current_level_id,
-    current_level_sql,
     latest_of_kind,
     target_level_sql,
 )
-
-SORTS = ("name", "gap")  # plus any skill id
-
-
-@dataclass(frozen=True)
-class Cell:
-    level: LevelInfo
-    percent: float | None
-    verified: bool  # False: self-rated only, or nothing yet
-    low_evidence: bool
-    target: LevelInfo | None
-    self_rated: LevelInfo | None
-    # Worked out once here: summaries, sorting and the page ask for it often.
-    gap: int = field(init=False, compare=False)
-
-    def __post_init__(self) -> None:
-        gap = max(0, self.target.position - self.level.position) if self.target else 0
-        object.__setattr__(self, "gap", gap)
-
-    @property
-    def look(self) -> tuple:
-        """What the page shows of this cell (team/cells.py renders each look once)."""
-        return (
-            self.level.position,
-            self.level.name,
-            self.percent,
-            self.verified,
-            self.low_evidence,
-            self.self_rated is not None,
-            self.gap,
-        )
-
-    @property
-    def over_confident(self) -> bool:
-        return bool(
-            self.verified and self.self_rated and self.self_rated.position > self.level.position
-        )
-
-    @property
-    def entry_competent(self) -> bool:
-        return self.verified and self.percent is not None and self.percent >= PASS_PERCENT
-
-
-@dataclass(frozen=True)
-class Row:
-    user_id: int
-    name: str
-    email: str
-    role_profile: str | None
-    cells: dict[str, Cell]
-    last_login_at: datetime | None = None
-    total_gap: int = field(init=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "total_gap", sum(cell.gap for cell in self.cells.values()))
-
-
-@dataclass(frozen=True)
-class SkillSummary:
-    skill: SkillInfo
-    distribution: dict[str, int]  # level id -> people
-    below_target: int
-    with_target: int
-    over_confident: int
-    with_both: int  # tested and self-rated
-    entry_competent: int
-    people: int
-    total_gap: int
 
 
 @dataclass
@@ -205,42 +139,6 @@ def build_rows(
     return rows
 
 
-def summarise(rows: Sequence[Row], skills: Sequence[SkillInfo]) -> list[SkillSummary]:
-    summaries = []
-    for skill in skills:
-        cells = [row.cells[skill.id] for row in rows]
-        summaries.append(
-            SkillSummary(
-                skill=skill,
-                distribution=dict(Counter(cell.level.id for cell in cells)),
-                below_target=sum(1 for c in cells if c.gap > 0),
-                with_target=sum(1 for c in cells if c.target is not None),
-                over_confident=sum(1 for c in cells if c.over_confident),
-                with_both=sum(1 for c in cells if c.verified and c.self_rated),
-                entry_competent=sum(1 for c in cells if c.entry_competent),
-                people=len(cells),
-                total_gap=sum(c.gap for c in cells),
-            )
-        )
-    return summaries
-
-
-def sort_rows(rows: list[Row], sort: str) -> list[Row]:
-    if sort == "gap":
-        return sorted(rows, key=lambda r: (-r.total_gap, r.name.lower(), r.user_id))
-    if rows and sort in rows[0].cells:  # a skill: weakest first, then biggest gap
-        return sorted(
-            rows,
-            key=lambda r: (
-                r.cells[sort].level.position,
-                -r.cells[sort].gap,
-                r.name.lower(),
-                r.user_id,
-            ),
-        )
-    return sorted(rows, key=lambda r: (r.name.lower(), r.user_id))
-
-
 @functools.cache
 def _team_statement(by_profile: bool, with_history: bool):  # type: ignore[no-untyped-def]
     """Members, their cells and, with ``with_history``, the team's diagnostic history,
@@ -300,19 +198,6 @@ def _team_statement(by_profile: bool, with_history: bool):  # type: ignore[no-un
         .group_by(ranked.c.skill_id, ranked.c.month)
     )
     return union_all(cells, history)
-
-
-def trend_series(
-    rows: Iterable[tuple[str, int, float]],
-) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Pure: (skill, year * 100 + month, mean level) rows as months and a series per
-    skill, None where a skill has no result in a month."""
-    means = {(skill, int(month)): round(float(mean), 2) for skill, month, mean in rows}
-    month_numbers = sorted({month for _, month in means})
-    months = [f"{number // 100:04d}-{number % 100:02d}" for number in month_numbers]
-    skills = sorted({skill for skill, _ in means})
-    series = {skill: [means.get((skill, number)) for number in month_numbers] for skill in skills}
-    return months, series
 
 
 def team_matrix(
@@ -383,133 +268,3 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
             ):
                 modules[skill.id].append((level_position[module.level.id], module.id, module.title))
     return [(s, [(m, t) for _, m, t in sorted(modules[s.skill.id])[:3]]) for s in top]
-
-
-# --- organisation -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamSkillAggregate:
-    at_or_above_target: int
-    with_target: int
-    mean_level: float | None
-
-
-@dataclass(frozen=True)
-class TeamAggregate:
-    team_id: int
-    team_name: str
-    people: int
-    skills: dict[str, TeamSkillAggregate]
-
-
-Organisation = tuple[list[SkillInfo], list[LevelInfo], list[TeamAggregate]]
-
-
-@functools.lru_cache(maxsize=4)
-def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
-    """Per team and skill: people, mean current level, people with a target and
-    people at or above it. The current-level rule in SQL, per person and skill,
-    then grouped by team.
-
-    One index probe per person and skill (ix_skill_results_current covers it)
-    finds both kinds' latest level; two probes, one per kind, took twice as long
-    over 10,000 people. Level ids become positions inline (there are a handful).
-    """
-    position = {level.id: level.position for level in levels}
-
-    def level_position(column):  # type: ignore[no-untyped-def]
-        return case(position, value=column, else_=None)
-
-    def latest_of(kind: QuizKind):  # type: ignore[no-untyped-def]
-        return func.max(
-            case((SkillResult.kind == kind.value, level_position(SkillResult.level_id)))
-        )
-
-    per_person = (
-        select(
-            User.team_id.label("team_id"),
-            Skill.id.label("skill_id"),
-            current_level_sql(
-                latest_of(QuizKind.DIAGNOSTIC), latest_of(QuizKind.SELF_ASSESSMENT), 0
-            ).label("current"),
-            # At most one override and one role target per cell: max() only
-            # satisfies GROUP BY.
-            func.max(
-                level_position(target_level_sql(TargetOverride.level_id, RoleTarget.level_id))
-            ).label("target"),
-        )
-        .select_from(User)
-        # A LEFT JOIN keeps people the outer loop whatever the planner's
-        # statistics say (SQLite does not reorder it): people outside, skills
-        # inside, so each person's results are probed together.
-        .outerjoin(Skill, true())
-        .outerjoin(
-            SkillResult,
-            and_(
-                SkillResult.user_id == User.id,
-                SkillResult.skill_id == Skill.id,
-                SkillResult.latest == true(),
-            ),
-        )
-        .outerjoin(
-            TargetOverride,
-            and_(TargetOverride.user_id == User.id, TargetOverride.skill_id == Skill.id),
-        )
-        .outerjoin(
-            RoleTarget,
-            and_(RoleTarget.role_profile_id == User.role_profile, RoleTarget.skill_id == Skill.id),
-        )
-        .where(User.team_id.is_not(None), User.active)
-        .group_by(User.id, Skill.id)
-        .subquery()
-    )
-    current, target = per_person.c.current, per_person.c.target
-    return select(
-        per_person.c.team_id,
-        per_person.c.skill_id,
-        func.count(),
-        func.avg(current),
-        func.count(target),
-        func.sum(case((and_(target.is_not(None), current >= target), 1), else_=0)),
-    ).group_by(per_person.c.team_id, per_person.c.skill_id)
-
-
-def organisation(session: Session) -> Organisation:
-    """Every team, per skill: people at or above target, and the mean current level.
-
-    Computed once per change of the data it aggregates (data_versions) and kept
-    in the process: over 10,000 people the grouped query takes about a quarter of a
-    second, and admins look at this page far more often than it changes."""
-    return people_cache.derived(session, "organisation", compute_organisation)
-
-
-def compute_organisation(session: Session) -> Organisation:
-    """One grouped query over everyone (the current-level rule written in SQL)."""
-    skills, levels = _framework(session)
-    teams = list(session.execute(select(Team.id, Team.name).order_by(Team.name)))
-    if not levels:
-        return skills, levels, []
-    with for_large_aggregate(session):
-        grouped = session.execute(_organisation_statement(tuple(levels))).all()
-    per_team: dict[int, dict[str, TeamSkillAggregate]] = defaultdict(dict)
-    people: dict[int, int] = {}
-    for team_id, skill_id, count, mean, with_target, at_target in grouped:
-        people[team_id] = count
-        per_team[team_id][skill_id] = TeamSkillAggregate(
-            int(at_target or 0), int(with_target or 0), round(float(mean), 2)
-        )
-    empty = TeamSkillAggregate(0, 0, None)
-    return (
-        skills,
-        levels,
-        [
-            TeamAggregate(
-                team_id,
-                name,
-                people.get(team_id, 0),
-                {skill.id: per_team[team_id].get(skill.id, empty) for skill in skills},
-            )
-            for team_id, name in teams
-        ],
-    )

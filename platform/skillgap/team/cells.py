@@ -13,7 +13,7 @@ import functools
 
 from markupsafe import Markup
 
-from skillgap.services.matrix import Cell
+from skillgap.rules.matrix_cells import Cell
 
 
 def cell_html(cell: Cell) -> Markup:
