@@ -1,11 +1,11 @@
-"""The time, in one replaceable place: tests move it to check time limits."""
+"""The time, in one place: every timestamp the application writes comes from
+``now()`` (aware UTC), so tests that move it move everything, column defaults
+included."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from skillgap.models.base import utcnow
+from datetime import UTC, datetime
 
 
 def now() -> datetime:
-    return utcnow()
+    return datetime.now(UTC)

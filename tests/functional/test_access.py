@@ -96,12 +96,12 @@ def org(db, content):
     learner = factories.make_user(db, Role.LEARNER, email="learner@example.net", team=own_team)
     admin = factories.make_user(db, Role.ADMIN, email="admin@example.net")
     db.commit()
+    from skillgap import clock
     from skillgap.models import Quiz
-    from skillgap.models.base import utcnow
     from skillgap.services import assessments
 
-    attempt = assessments.start_attempt(db, member, db.get(Quiz, "diagnostic"), None, utcnow())
-    assessments.submit(db, attempt.id, utcnow())
+    attempt = assessments.start_attempt(db, member, db.get(Quiz, "diagnostic"), None, clock.now())
+    assessments.submit(db, attempt.id, clock.now())
     db.commit()
     return {
         "attempt": attempt,

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from skillgap import clock
 from skillgap.db import database
 from skillgap.models import Answer, Attempt, ModuleCompletion, Question, SkillResult
-from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import assessments, paths
 from tests import factories
@@ -168,7 +167,10 @@ def test_double_submit_and_replayed_post_give_one_result(client, db, learner):
     assert db.get(Answer, (attempt.id, q.id)).chosen == correct_choice(q)
     with pytest.raises(assessments.AttemptError):
         assessments.save_answers(
-            db, db.get(Attempt, attempt.id), {q.id: assessments.AnswerInput(chosen=(0,))}, utcnow()
+            db,
+            db.get(Attempt, attempt.id),
+            {q.id: assessments.AnswerInput(chosen=(0,))},
+            clock.now(),
         )
 
 
@@ -176,7 +178,7 @@ def test_eight_concurrent_submits_give_exactly_one_result(app, db, content):
     user = factories.make_user(db)
     db.commit()
     quiz = db.get(assessments.Quiz, "diagnostic")
-    attempt = assessments.start_attempt(db, user, quiz, None, utcnow())
+    attempt = assessments.start_attempt(db, user, quiz, None, clock.now())
     db.commit()
     sessions = database(app).write_sessions
     barrier = threading.Barrier(8)
@@ -186,7 +188,7 @@ def test_eight_concurrent_submits_give_exactly_one_result(app, db, content):
         try:
             with sessions() as session:
                 barrier.wait(timeout=10)
-                assessments.submit(session, attempt.id, utcnow())
+                assessments.submit(session, attempt.id, clock.now())
                 session.commit()
         except BaseException as error:
             errors.append(error)
@@ -243,7 +245,7 @@ def test_take_pages_never_reveal_correct_answers(app, client, db, login_as):
 
 
 def test_time_limit_is_enforced_on_the_server(client, db, learner, monkeypatch):
-    start_time = utcnow()
+    start_time = clock.now()
     monkeypatch.setattr(clock, "now", lambda: start_time)
     start(client, "diagnostic")
     attempt = attempt_of(db, learner.id)
@@ -272,9 +274,9 @@ def test_results_are_private_to_the_person_their_managers_and_admins(app, db, co
     factories.make_user(db, Role.ADMIN, email="a@example.org")
     db.commit()
     attempt = assessments.start_attempt(
-        db, person, db.get(assessments.Quiz, "diagnostic"), None, utcnow()
+        db, person, db.get(assessments.Quiz, "diagnostic"), None, clock.now()
     )
-    assessments.submit(db, attempt.id, utcnow())
+    assessments.submit(db, attempt.id, clock.now())
     db.commit()
     expected = {
         "p@example.org": 200,

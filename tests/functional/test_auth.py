@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from skillgap import clock
 from skillgap.models import User
-from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from tests import factories
 from tests.conftest import csrf_token, login, post_form, reread
@@ -72,7 +72,7 @@ def test_session_cookie_flags_and_lifetime(client, db, app):
     assert cookie.http_only and cookie.same_site == "Lax"
     assert not cookie.secure  # SKILLGAP_HTTPS is off in tests
     assert cookie.expires is not None
-    assert cookie.expires - utcnow() <= timedelta(hours=8, minutes=1)
+    assert cookie.expires - clock.now() <= timedelta(hours=8, minutes=1)
 
 
 def test_remember_me_restores_a_session_after_the_browser_forgets_it(client, db):
@@ -210,7 +210,7 @@ def test_ten_failures_in_a_row_lock_the_account(client, db, app):
     # When the lock has passed, the right password works again and resets the count.
     reread(db)
     locked = db.get(User, user.id)
-    locked.locked_until = utcnow() - timedelta(seconds=1)
+    locked.locked_until = clock.now() - timedelta(seconds=1)
     db.commit()
     assert login(client, "target@example.org").status_code == 302
     reread(db)

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from skillgap import clock
 from skillgap.curriculum.importer import import_content
 from skillgap.models import TargetOverride, User
-from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import exports, matrix, organisation
 from tests import factories
@@ -25,7 +25,7 @@ LEVELS = ["below-entry", "entry", "intermediate", "advanced"]
 def give_results(
     db, user, levels_by_skill: dict[str, int], kind="diagnostic", days_ago=0, when=None
 ):
-    when = when or utcnow() - timedelta(days=days_ago)
+    when = when or clock.now() - timedelta(days=days_ago)
     factories.make_results(db, user, levels_by_skill, kind, when, tuple(LEVELS))
 
 

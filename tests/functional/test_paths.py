@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from skillgap import clock
 from skillgap.models import LearningPlan, ModuleCompletion, Question, TargetOverride
-from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import assessments
 from tests import factories
@@ -155,7 +155,7 @@ def test_only_the_persons_manager_or_an_admin_can_set_targets(app, db, team):
 
 def _sit(db, person, answers_right, skill=None):
     quiz = db.get(assessments.Quiz, "diagnostic")
-    attempt = assessments.start_attempt(db, person, quiz, skill, utcnow())
+    attempt = assessments.start_attempt(db, person, quiz, skill, clock.now())
     questions = {
         q.id: q for q in db.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
     }
@@ -164,8 +164,8 @@ def _sit(db, person, answers_right, skill=None):
         right = sorted(question.correct_indexes)
         wrong = [i for i in range(len(question.options)) if i not in right][:1]
         answers[qid] = assessments.AnswerInput(chosen=tuple(right if answers_right else wrong))
-    assessments.save_answers(db, attempt, answers, utcnow())
-    assessments.submit(db, attempt.id, utcnow())
+    assessments.save_answers(db, attempt, answers, clock.now())
+    assessments.submit(db, attempt.id, clock.now())
     db.commit()
 
 
@@ -177,15 +177,15 @@ def test_retake_invitation_then_closed_gap_on_the_dashboard(client, db, team):
     login(client, "p@example.org")
     # Pass second-steps' check, the last strategy module on the path.
     quiz = db.get(assessments.Quiz, "second-steps-check")
-    attempt = assessments.start_attempt(db, person, quiz, None, utcnow())
+    attempt = assessments.start_attempt(db, person, quiz, None, clock.now())
     question = db.get(Question, attempt.question_ids[0])
     assessments.save_answers(
         db,
         attempt,
         {question.id: assessments.AnswerInput(chosen=tuple(question.correct_indexes))},
-        utcnow(),
+        clock.now(),
     )
-    assessments.submit(db, attempt.id, utcnow())
+    assessments.submit(db, attempt.id, clock.now())
     db.commit()
     dashboard = client.get("/").get_data(as_text=True)
     assert "Path modules for Strategy &amp; planning are done." in dashboard

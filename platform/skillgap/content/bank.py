@@ -111,10 +111,7 @@ def parse_bank(
                 meta.line_of(key),
                 f"unknown key {key!r} (allowed: {', '.join(sorted(BANK_KEYS))})",
             )
-    title = meta.data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
-        title = ""
+    title, reviewed = _bank_header(meta, shown, errors)
     if meta.data.get("kind") != "bank":
         errors.add(shown, meta.line_of("kind") if "kind" in meta.data else 1, "kind must be 'bank'")
     skill = meta.data.get("skill")
@@ -128,10 +125,6 @@ def parse_bank(
         skill = expected
     elif skill_ids is not None and skill not in skill_ids:
         errors.add(shown, meta.line_of("skill"), f"unknown skill {skill!r}")
-    reviewed = meta.data.get("reviewed")
-    if reviewed is not None and not isinstance(reviewed, dt.date):
-        errors.add(shown, meta.line_of("reviewed"), "reviewed must be a date (YYYY-MM-DD)")
-        reviewed = None
     items: list[BankItemSpec] = []
     seen: dict[str, int] = {}
     for heading_line, stem, lines in question_blocks(
@@ -151,7 +144,19 @@ def parse_bank(
         errors.add(shown, parsed.body_first_line, "the bank has no items ('## ' headings)")
     if len(errors) > count_before:
         return None
-    return BankSpec(skill, shown, Path(shown).name, text, title.strip(), reviewed, items)
+    return BankSpec(skill, shown, Path(shown).name, text, title, reviewed, items)
+
+
+def _bank_header(meta, shown: str, errors: ErrorList) -> tuple[str, dt.date | None]:  # type: ignore[no-untyped-def]
+    title = meta.data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        title = ""
+    reviewed = meta.data.get("reviewed")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        errors.add(shown, meta.line_of("reviewed"), "reviewed must be a date (YYYY-MM-DD)")
+        reviewed = None
+    return title.strip(), reviewed
 
 
 def _parse_item(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from skillgap import clock
 from skillgap.content import markdown
 from skillgap.content.errors import ContentError, ErrorList
 from skillgap.content.files import find_cycles, parse_course, parse_module
@@ -45,7 +46,6 @@ from skillgap.models import (
     User,
     module_prerequisites,
 )
-from skillgap.models.base import utcnow
 
 
 class ConflictError(Exception):
@@ -268,7 +268,7 @@ def publish(session: Session, item: Item, author: User) -> Revision:
     else:
         write_framework(session, spec, ImportReport())
         session.get(FrameworkSource, 1).source = spec.source  # type: ignore[union-attr]
-    newest.published_at = utcnow()
+    newest.published_at = clock.now()
     revisions.record(
         session, author, "content.publish", f"{item.kind} {item.id}", f"revision {newest.number}"
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from skillgap import clock
 from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.files import collect_curriculum
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
@@ -38,7 +39,6 @@ from skillgap.models import (
     RevisionOrigin,
     User,
 )
-from skillgap.models.base import utcnow
 
 
 def known_quiz_ids(root: Path) -> set[str]:
@@ -165,7 +165,7 @@ def _record_import_revisions(
     session: Session, content: Content, history: dict[tuple[str, str], list[Revision]]
 ) -> None:
     """Each item whose text is new or changed gets a published "import" revision."""
-    now = utcnow()
+    now = clock.now()
     for kind, item_id, _path, source in _items(content):
         known = history.get((kind, item_id), [])
         published = [r for r in known if r.published_at is not None]

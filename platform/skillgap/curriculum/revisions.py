@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from skillgap import clock
 from skillgap.models import AuditEvent, Revision, User
-from skillgap.models.base import utcnow
 
 
 def revisions_of(session: Session, kind: str, item_id: str) -> list[Revision]:
@@ -70,7 +70,7 @@ def add(
         )
         or 0
     ) + 1
-    now = now or utcnow()
+    now = now or clock.now()
     revision = Revision(
         kind=kind,
         item_id=item_id,

@@ -17,7 +17,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from skillgap.kinds import AttemptState
-from skillgap.models.base import Base, created_at, intpk, utcnow
+from skillgap.models.base import Base, created_at, current_time, intpk
 from skillgap.models.content import content_id
 
 
@@ -74,7 +74,7 @@ class Attempt(Base):
     skill_id: Mapped[str | None] = mapped_column(ForeignKey("skills.id"))
     state: Mapped[str] = mapped_column(String(20), default=AttemptState.OPEN.value)
     question_ids: Mapped[list[int]] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=current_time)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     percent: Mapped[float | None]  # over all its questions, once submitted
@@ -102,7 +102,7 @@ class Answer(Base):
     chosen: Mapped[list[int]] = mapped_column(JSON, default=list)  # option indexes
     rating_id: Mapped[str | None] = mapped_column(ForeignKey("self_ratings.id"))
     confidence: Mapped[float | None]  # 0.33 / 0.67 / 1.0, diagnostic only
-    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(default=current_time)
     score: Mapped[float | None]  # 0 or 1 once graded
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")

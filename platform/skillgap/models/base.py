@@ -8,6 +8,8 @@ from typing import Annotated
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
+from skillgap import clock
+
 # Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -18,8 +20,8 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def current_time() -> datetime:
+    return clock.now()  # looked up on each call, so a test that moves the clock moves this
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -46,6 +48,6 @@ class Base(DeclarativeBase):
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
-created_at = Annotated[datetime, mapped_column(default=utcnow)]
+created_at = Annotated[datetime, mapped_column(default=current_time)]
 str100 = Annotated[str, mapped_column(String(100))]
 str254 = Annotated[str, mapped_column(String(254))]

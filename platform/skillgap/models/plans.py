@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from skillgap.models.base import Base, utcnow
+from skillgap.models.base import Base, current_time
 from skillgap.models.content import content_id
 
 DEFAULT_WEEKLY_MINUTES = 120
@@ -27,7 +27,7 @@ class LearningPlan(Base):
     weekly_minutes: Mapped[int] = mapped_column(default=DEFAULT_WEEKLY_MINUTES)
     due_date: Mapped[date | None]
     due_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=current_time, onupdate=current_time)
 
 
 class TargetOverride(Base):
@@ -41,4 +41,4 @@ class TargetOverride(Base):
     skill_id: Mapped[str] = mapped_column(content_id, ForeignKey("skills.id"), primary_key=True)
     level_id: Mapped[str] = mapped_column(content_id, ForeignKey("levels.id"))
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+    set_at: Mapped[datetime] = mapped_column(default=current_time)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from skillgap.models.base import Base, utcnow
+from skillgap.models.base import Base, current_time
 from skillgap.models.content import content_id
 
 
@@ -22,4 +22,4 @@ class ModuleCompletion(Base):
     )
     # No cascade: modules are unpublished, never deleted, and progress must outlive them.
     module_id: Mapped[str] = mapped_column(content_id, ForeignKey("modules.id"), primary_key=True)
-    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(default=current_time)

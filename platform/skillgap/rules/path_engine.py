@@ -122,19 +122,7 @@ def plan_path(
     in_range = {m.id: teaches(m) for m in catalogue.values()}
     in_range = {module_id: skills for module_id, skills in in_range.items() if skills}
     wanted = {module_id for module_id in in_range if module_id not in completed_ids}
-
-    # Rule 3: every uncompleted prerequisite, transitively.
-    needed: set[str] = set()
-    stack = sorted(wanted)
-    while stack:
-        module_id = stack.pop()
-        if module_id in needed:
-            continue
-        needed.add(module_id)
-        for prerequisite in catalogue[module_id].prerequisites:
-            if prerequisite in catalogue and prerequisite not in completed_ids:
-                stack.append(prerequisite)
-
+    needed = _with_prerequisites(wanted, catalogue, completed_ids)
     steps = _order(needed, catalogue, in_range, level_names)
     done_steps = tuple(
         _step(catalogue[module_id], in_range[module_id], level_names, done=True)
@@ -158,6 +146,23 @@ def plan_path(
         ready_for_retake=ready,
         gaps={skill_id: standing.gap for skill_id, standing in sorted(by_skill.items())},
     )
+
+
+def _with_prerequisites(
+    wanted: set[str], catalogue: Mapping[str, ModuleInfo], completed_ids: set[str]
+) -> set[str]:
+    """Rule 3: the wanted modules and every uncompleted prerequisite, transitively."""
+    needed: set[str] = set()
+    stack = sorted(wanted)
+    while stack:
+        module_id = stack.pop()
+        if module_id in needed:
+            continue
+        needed.add(module_id)
+        for prerequisite in catalogue[module_id].prerequisites:
+            if prerequisite in catalogue and prerequisite not in completed_ids:
+                stack.append(prerequisite)
+    return needed
 
 
 def _step(

@@ -15,9 +15,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from skillgap import passwords
+from skillgap import clock, passwords
 from skillgap.models import Team, User
-from skillgap.models.base import utcnow
 from skillgap.roles import Role
 
 
@@ -103,7 +102,7 @@ def authenticate(
     """Check a sign-in. Failures are counted per account in the database (so the
     count holds across processes); ``max_failures`` in a row lock the account
     for ``lock_minutes``, after which the count starts again."""
-    now = now or utcnow()
+    now = now or clock.now()
     user = session.scalar(User.by_email(email))
     if user is None:
         passwords.verify(hasher, _dummy_hash(hasher), password)

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, func, literal_column, null, select, text, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from skillgap import clock
 from skillgap.curriculum.snapshot import (
     CourseInfo,
     LevelInfo,
@@ -24,7 +25,6 @@ from skillgap.curriculum.snapshot import (
     snapshot_of,
 )
 from skillgap.models import Course, Module, ModuleCompletion, User
-from skillgap.models.base import utcnow
 from skillgap.services.assessments import passed_quiz_ids_query
 from skillgap.services.visibility import sees_drafts
 
@@ -185,7 +185,9 @@ def set_completed(session: Session, user: User, module_id: str, completed: bool)
         return False
     existing = session.get(ModuleCompletion, (user.id, module_id))
     if completed and existing is None:
-        session.add(ModuleCompletion(user_id=user.id, module_id=module_id, completed_at=utcnow()))
+        session.add(
+            ModuleCompletion(user_id=user.id, module_id=module_id, completed_at=clock.now())
+        )
     elif not completed and existing is not None:
         session.delete(existing)
     return True

@@ -15,9 +15,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from skillgap import clock
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.models import ModuleCompletion, User
-from skillgap.models.base import utcnow
 from skillgap.roles import Role
 from skillgap.services import accounts, assessments, teams
 from skillgap.services.assessments import AnswerInput
@@ -141,7 +141,7 @@ def add_demo_progress(session: Session) -> int:
     """Completions for the demo learners, for the modules that exist; returns how many.
     Modules with a check count as done once it is passed, so the check is taken too."""
     modules = snapshot_of(session).modules
-    now = utcnow()
+    now = clock.now()
     added = 0
     for email, completions in DEMO_COMPLETIONS.items():
         user = session.scalar(User.by_email(email))
@@ -208,7 +208,7 @@ def add_demo_assessments(session: Session) -> int:
     quizzes = snapshot_of(session).quizzes
     if "diagnostic" not in quizzes or "self-assessment" not in quizzes:
         return 0
-    now = utcnow()
+    now = clock.now()
     made = 0
     for email, plan in DEMO_ASSESSMENTS.items():
         user = session.scalar(User.by_email(email))

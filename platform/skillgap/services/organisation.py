@@ -40,16 +40,13 @@ class TeamAggregate:
 Organisation = tuple[list[SkillInfo], list[LevelInfo], list[TeamAggregate]]
 
 
-@functools.lru_cache(maxsize=4)
-def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
-    """Per team and skill: people, mean current level, people with a target and
-    people at or above it. The current-level rule in SQL, per person and skill,
-    then grouped by team.
+def _per_person(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
+    """Per active team member and skill: the current level and the target, as
+    level positions (level ids become positions inline: there are a handful).
 
     One index probe per person and skill (ix_skill_results_current covers it)
     finds both kinds' latest level; two probes, one per kind, took twice as long
-    over 10,000 people. Level ids become positions inline (there are a handful).
-    """
+    over 10,000 people."""
     position = {level.id: level.position for level in levels}
 
     def level_position(column):  # type: ignore[no-untyped-def]
@@ -60,7 +57,7 @@ def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-u
             case((SkillResult.kind == kind.value, level_position(SkillResult.level_id)))
         )
 
-    per_person = (
+    return (
         select(
             User.team_id.label("team_id"),
             Skill.id.label("skill_id"),
@@ -98,6 +95,13 @@ def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-u
         .group_by(User.id, Skill.id)
         .subquery()
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
+    """Per team and skill: people, mean current level, people with a target and
+    people at or above it (``_per_person`` grouped by team)."""
+    per_person = _per_person(levels)
     current, target = per_person.c.current, per_person.c.target
     return select(
         per_person.c.team_id,
