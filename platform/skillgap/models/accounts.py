@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Integer, Select, String, Table, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from skillgap.models.base import Base, created_at, intpk, str100, str254
+from skillgap.models.base import Base, created_at, enum_column, intpk, str100, str254
 from skillgap.roles import Role
 
 team_managers = Table(
@@ -44,7 +44,7 @@ class User(UserMixin, Base):
     email: Mapped[str254] = mapped_column(unique=True)  # always stored lower-case
     name: Mapped[str100]
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER.value)
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.LEARNER)
     # A role profile id from courses/framework.yml (e.g. "social-media-manager"):
     # the skill targets this person is measured against.
     role_profile: Mapped[str | None] = mapped_column(String(64))

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from skillgap.kinds import AttemptState
-from skillgap.models.base import Base, created_at, current_time, intpk
+from skillgap.kinds import AttemptState, QuestionKind, QuizKind
+from skillgap.models.base import Base, created_at, current_time, enum_column, intpk
 from skillgap.models.content import content_id
 
 
@@ -26,7 +26,7 @@ class Quiz(Base):
 
     id: Mapped[str] = mapped_column(content_id, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[QuizKind] = mapped_column(enum_column(QuizKind))
     time_limit_minutes: Mapped[int | None]
     file_name: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(Text)
@@ -50,7 +50,7 @@ class Question(Base):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
     # [{"text": str, "correct": bool, "weight": float | None}, ...]; [] for ratings.
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     explanation: Mapped[str] = mapped_column(Text, default="")
@@ -72,7 +72,9 @@ class Attempt(Base):
     quiz_id: Mapped[str] = mapped_column(ForeignKey("quizzes.id"), index=True)
     # Set when the person re-takes one skill's section of the diagnostic.
     skill_id: Mapped[str | None] = mapped_column(ForeignKey("skills.id"))
-    state: Mapped[str] = mapped_column(String(20), default=AttemptState.OPEN.value)
+    state: Mapped[AttemptState] = mapped_column(
+        enum_column(AttemptState), default=AttemptState.OPEN
+    )
     question_ids: Mapped[list[int]] = mapped_column(JSON)
     started_at: Mapped[datetime] = mapped_column(default=current_time)
     deadline_at: Mapped[datetime | None]
@@ -140,7 +142,7 @@ class SkillResult(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # the quiz kind, for quick "latest" queries
+    kind: Mapped[QuizKind] = mapped_column(enum_column(QuizKind))  # for "latest" queries
     level_id: Mapped[str] = mapped_column(ForeignKey("levels.id"))
     earned: Mapped[float] = mapped_column(default=0)
     possible: Mapped[float] = mapped_column(default=0)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from skillgap.models.base import Base, created_at, intpk
+from skillgap.models.base import Base, created_at, enum_column, intpk
 from skillgap.models.content import content_id
 
 
@@ -39,11 +39,11 @@ class Revision(Base):
     )
 
     id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ContentKind] = mapped_column(enum_column(ContentKind))
     item_id: Mapped[str] = mapped_column(content_id)
     number: Mapped[int]  # 1, 2, 3 ... per item
     source: Mapped[str] = mapped_column(Text)
-    origin: Mapped[str] = mapped_column(String(10))
+    origin: Mapped[RevisionOrigin] = mapped_column(enum_column(RevisionOrigin, length=10))
     message: Mapped[str] = mapped_column(String(300), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 from skillgap import clock
@@ -51,3 +52,17 @@ intpk = Annotated[int, mapped_column(primary_key=True)]
 created_at = Annotated[datetime, mapped_column(default=current_time)]
 str100 = Annotated[str, mapped_column(String(100))]
 str254 = Annotated[str, mapped_column(String(254))]
+
+
+def enum_column(kind: type[StrEnum], length: int = 20) -> Enum:
+    """A column of one of our StrEnums, stored as its value in a plain VARCHAR (no
+    database enum type, so adding a member needs no migration); rows read back as
+    members, and an unknown value is refused before it reaches the database."""
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
