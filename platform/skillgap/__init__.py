@@ -76,5 +76,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(cell_html, "matrix_cell")  # see team/cells.py for why
 
     @app.template_filter("when")
-    def format_when(value):  # type: ignore[no-untyped-def]
+    def format_when(value):
         return "never" if value is None else f"{value:%d %b %Y, %H:%M} UTC"

@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., object])
 def requires(role: Role) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
-        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.has_role(role):

@@ -70,14 +70,14 @@ ERROR_PAGES = {
 
 
 def register_error_pages(app: Flask) -> None:
-    def render_error(code: int, message: str | None = None):  # type: ignore[no-untyped-def]
+    def render_error(code: int, message: str | None = None):
         title, default_message = ERROR_PAGES[code]
         page = render_template(
             "errors/error.html", code=code, title=title, message=message or default_message
         )
         return page, code
 
-    def render_http_error(error: HTTPException, code: int):  # type: ignore[no-untyped-def]
+    def render_http_error(error: HTTPException, code: int):
         page, status = render_error(code)
         retry_after = getattr(error, "retry_after", None)  # 429: when to try again
         return page, status, {"Retry-After": str(retry_after)} if retry_after else {}
@@ -86,7 +86,7 @@ def register_error_pages(app: Flask) -> None:
         app.register_error_handler(code, lambda error, code=code: render_http_error(error, code))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError):
         return render_error(
             400,
             "The form's security token was missing or did not match, so nothing was saved. "

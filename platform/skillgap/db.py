@@ -46,7 +46,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _configure_sqlite(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _configure_sqlite(dbapi_connection, _record):
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -57,7 +57,7 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection):  # type: ignore[no-untyped-def]
+    def _begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
@@ -67,7 +67,7 @@ def make_engine(url: str) -> Engine:
 def make_database(url: str) -> Database:
     engine = make_engine(url)
     writer = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(url) else engine
-    info = {PROCESS_STORE: {}}
+    info: dict[str, dict] = {PROCESS_STORE: {}}
     return Database(
         engine=engine,
         read_sessions=sessionmaker(engine, expire_on_commit=False, info=info),

@@ -39,7 +39,7 @@ def strip_filter(value: str | None) -> str | None:
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ConfirmForm(FlaskForm):

@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
         g.request_started = time.perf_counter()
 
     @app.after_request
-    def _headers_and_log(response):  # type: ignore[no-untyped-def]
+    def _headers_and_log(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")

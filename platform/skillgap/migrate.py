@@ -52,7 +52,8 @@ REVISION_LINE = re.compile(r"^(down_revision|revision) = ['\"]?([\w]+)['\"]?$", 
 def head_revision() -> str:
     """The newest migration, read from the files' ``revision`` and ``down_revision``
     lines (tests/functional/test_migrations.py checks it equals Alembic's head)."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
         for key, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
             (revisions if key == "revision" else parents).add(value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
 
 REFRESH_INTERVAL = timedelta(minutes=5)
@@ -43,7 +43,7 @@ class SessionInterface(SecureCookieSessionInterface):
         session.signed_at = signed_at
         return session
 
-    def should_set_cookie(self, app: Flask, session: SecureCookieSession) -> bool:
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
         if session.modified:
             return True
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):

@@ -60,7 +60,7 @@ def prepare_embedded_database(
             engine.dispose()
 
 
-def _import_bundled_content(session, root: Path, echo: Callable[[str], None]) -> None:  # type: ignore[no-untyped-def]
+def _import_bundled_content(session, root: Path, echo: Callable[[str], None]) -> None:
     echo(f"Importing the curriculum from {root / 'courses'} ...")
     try:
         report = import_content(session, root)

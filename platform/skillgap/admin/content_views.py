@@ -14,7 +14,7 @@ from sqlalchemy import select
 from skillgap.access import requires
 from skillgap.admin.forms import GiftImportForm
 from skillgap.admin.views import bp
-from skillgap.curriculum import authoring, revisions
+from skillgap.curriculum import authoring, new_content, revisions
 from skillgap.curriculum.authoring import ConflictError, InvalidError
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
@@ -37,7 +37,7 @@ def _item_or_404(kind: str, item_id: str) -> authoring.Item:
 @bp.get("/content")
 @requires(Role.ADMIN)
 def content():
-    listing = authoring.content_listing(get_session())
+    listing = new_content.content_listing(get_session())
     return render_template(
         "admin/content.html",
         courses=listing.courses,
@@ -55,7 +55,7 @@ def _render_editor(
     preview=None,
     spec=None,
     errors=(),
-    conflict=None,  # type: ignore[no-untyped-def]
+    conflict=None,
     status=200,
 ):
     db = get_session()
@@ -250,7 +250,7 @@ def new_module():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        item = authoring.new_module(
+        item = new_content.new_module(
             db,
             request.form.get("course", ""),
             request.form.get("module_id", "").strip(),
@@ -293,7 +293,7 @@ def gift_import():
     if result is None or request.form.get("action") != "import":
         return _render_gift(form, result, gift)
     try:
-        item = authoring.import_gift_quiz(
+        item = new_content.import_gift_quiz(
             db, form.quiz_id.data, form.title.data, form.kind.data, result, current_user
         )
     except InvalidError as invalid:
@@ -308,7 +308,7 @@ def gift_import():
     return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))
 
 
-def _render_gift(form: GiftImportForm, result=None, gift: str = "", error: str | None = None):  # type: ignore[no-untyped-def]
+def _render_gift(form: GiftImportForm, result=None, gift: str = "", error: str | None = None):
     return render_template(
         "admin/gift.html",
         form=form,

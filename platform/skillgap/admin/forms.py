@@ -64,7 +64,7 @@ class GiftImportForm(FlaskForm):
 
     def normalise(self) -> None:
         """Unknown values fall back to the first skill and to a module check."""
-        skill_ids = [choice.value for choice in self.skill.choices]  # type: ignore[union-attr]
+        skill_ids = [choice.value for choice in self.skill.choices]
         if self.skill.data not in skill_ids:
             self.skill.data = skill_ids[0] if skill_ids else ""
         if self.kind.data not in ("check", "diagnostic"):

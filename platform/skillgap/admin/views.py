@@ -174,7 +174,7 @@ def reactivate_user(user_id: int):
     return _set_active(user_id, active=True)
 
 
-def _set_active(user_id: int, active: bool):  # type: ignore[no-untyped-def]
+def _set_active(user_id: int, active: bool):
     db = get_session()
     person = db.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():

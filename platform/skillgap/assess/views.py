@@ -88,7 +88,7 @@ def take(quiz_id: str):
     return _respond(outcome, quiz, skill_id)
 
 
-def _respond(outcome: Outcome, quiz: QuizInfo, skill_id: str | None):  # type: ignore[no-untyped-def]
+def _respond(outcome: Outcome, quiz: QuizInfo, skill_id: str | None):
     if outcome.go == Go.NOT_FOUND:
         abort(404)
     if outcome.autosave is not None:
@@ -103,7 +103,7 @@ def _respond(outcome: Outcome, quiz: QuizInfo, skill_id: str | None):  # type: i
     return redirect(url_for("assess.take", quiz_id=quiz.id, skill=skill_id, page=outcome.page))
 
 
-def _keep_posted_answers(quiz: QuizInfo, skill_id: str | None, posted, now):  # type: ignore[no-untyped-def]
+def _keep_posted_answers(quiz: QuizInfo, skill_id: str | None, posted, now):
     """A missing or stale CSRF token: show the page again with what was posted."""
     db = get_session()
     attempt = assessments.open_attempt_for(db, current_user.id, quiz.id, skill_id)
@@ -122,7 +122,7 @@ def _keep_posted_answers(quiz: QuizInfo, skill_id: str | None, posted, now):  # 
     )
 
 
-def _render_take(page: attempt_pages.TakePage, now, posted=None, status: int = 200, error=None):  # type: ignore[no-untyped-def]
+def _render_take(page: attempt_pages.TakePage, now, posted=None, status: int = 200, error=None):
     remaining = None
     if page.attempt.deadline_at is not None:
         remaining = max(0, int((page.attempt.deadline_at - now).total_seconds() // 60))

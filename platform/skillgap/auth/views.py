@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -110,6 +111,8 @@ def change_password():
     if form.validate_on_submit():
         db = get_session()
         user = db.get(User, current_user.id)
+        if user is None:  # deactivated or deleted since this page loaded
+            abort(404)
         try:
             accounts.change_password(
                 get_hasher(), user, form.current_password.data, form.new_password.data

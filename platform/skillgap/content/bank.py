@@ -147,7 +147,7 @@ def parse_bank(
     return BankSpec(skill, shown, Path(shown).name, text, title, reviewed, items)
 
 
-def _bank_header(meta, shown: str, errors: ErrorList) -> tuple[str, dt.date | None]:  # type: ignore[no-untyped-def]
+def _bank_header(meta, shown: str, errors: ErrorList) -> tuple[str, dt.date | None]:
     title = meta.data.get("title")
     if not isinstance(title, str) or not title.strip():
         errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")

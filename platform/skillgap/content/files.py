@@ -87,7 +87,7 @@ def _read_framework(root: Path, path: Path, errors: ErrorList) -> FrameworkSpec 
 # --- course.md and modules --------------------------------------------------
 
 
-def _front_matter(root: Path, path: Path, errors: ErrorList):  # type: ignore[no-untyped-def]
+def _front_matter(root: Path, path: Path, errors: ErrorList):
     shown = _relative(root, path)
     text = _read_text(path, shown, errors)
     if text is None:
@@ -95,7 +95,7 @@ def _front_matter(root: Path, path: Path, errors: ErrorList):  # type: ignore[no
     return _front_matter_text(text, shown, errors)
 
 
-def _front_matter_text(text: str, shown: str, errors: ErrorList):  # type: ignore[no-untyped-def]
+def _front_matter_text(text: str, shown: str, errors: ErrorList):
     try:
         parsed = split_front_matter(text)
     except YamlProblem as problem:
@@ -165,7 +165,7 @@ def parse_course(
     )
 
 
-def _course_spec(text, parsed, shown, course_id, framework, errors):  # type: ignore[no-untyped-def]
+def _course_spec(text, parsed, shown, course_id, framework, errors):
     meta = parsed.meta
     _unknown_keys(shown, meta, COURSE_KEYS, errors)
     title = _title(shown, meta, errors)
@@ -270,9 +270,7 @@ def parse_module(
     )
 
 
-def _module_spec(  # type: ignore[no-untyped-def]
-    text, parsed, shown, file_name, course_id, position, module_id, framework, errors
-):
+def _module_spec(text, parsed, shown, file_name, course_id, position, module_id, framework, errors):
     meta = parsed.meta
     _unknown_keys(shown, meta, MODULE_KEYS, errors)
     title = _title(shown, meta, errors)
@@ -310,7 +308,7 @@ def _line(meta: YamlDoc, key: str) -> int:
     return meta.line_of(key) if key in meta.data else 1
 
 
-def _module_level(shown: str, meta: YamlDoc, framework, errors: ErrorList) -> str:  # type: ignore[no-untyped-def]
+def _module_level(shown: str, meta: YamlDoc, framework, errors: ErrorList) -> str:
     """The level a module teaches up to: any level but the lowest."""
     level = meta.data.get("level")
     if framework is not None:

@@ -170,13 +170,13 @@ def _parse_answers(
         is_true = head.upper() in TRUE_WORDS
         wrong_feedback = _unescape(feedbacks[0]) if feedbacks else ""
         right_feedback = _unescape(feedbacks[1]) if len(feedbacks) > 1 else ""
-        options = (
+        true_false = (
             OptionSpec("True", is_true, feedback=right_feedback if is_true else wrong_feedback),
             OptionSpec(
                 "False", not is_true, feedback=wrong_feedback if is_true else right_feedback
             ),
         )
-        return QuestionSpec(text, skill, QuestionKind.TRUE_FALSE.value, options, general, line)
+        return QuestionSpec(text, skill, QuestionKind.TRUE_FALSE.value, true_false, general, line)
     if "->" in answer_part:
         unsupported("matching")
         return None
@@ -187,7 +187,7 @@ def _parse_answers(
     if all(mark == "=" for mark, _ in pieces):
         unsupported("short answer")
         return None
-    options = []
+    options: list[OptionSpec] = []
     for mark, part in pieces:
         split_at = _find_unescaped(part, "#")
         option_text, feedback = (

@@ -156,7 +156,7 @@ def render(source: str, drop_leading_title: bool = False) -> Rendered:
     text = plain_text(html)
     html = make_scrollers_focusable(html)
     toc_tokens = getattr(converter, "toc_tokens", [])
-    toc_html = sanitise(converter.toc) if toc_tokens else ""  # type: ignore[attr-defined]
+    toc_html = sanitise(converter.toc) if toc_tokens else ""
     return Rendered(html=html, toc_html=toc_html, text=text)
 
 

@@ -38,7 +38,8 @@ def containment(inner: frozenset, outer: frozenset) -> float:
 
 def worked_examples(module_body: str) -> list[str]:
     """The text of each ``## Worked example`` section of a module."""
-    sections, current = [], None
+    sections: list[str] = []
+    current: list[str] | None = None
     for line in module_body.split("\n"):
         if line.startswith("## "):
             if current is not None:

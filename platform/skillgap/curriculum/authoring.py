@@ -8,7 +8,6 @@ never disagree about what a valid module (or course, quiz, framework) is.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,9 +18,16 @@ from skillgap.content import markdown
 from skillgap.content.errors import ContentError, ErrorList
 from skillgap.content.files import find_cycles, parse_course, parse_module
 from skillgap.content.framework import parse_framework
-from skillgap.content.gift import GiftResult
-from skillgap.content.quizzes import parse_quiz, quiz_markdown
-from skillgap.content.specs import FrameworkSpec, LevelSpec, RoleSpec, SelfRatingSpec, SkillSpec
+from skillgap.content.quizzes import QuizSpec, parse_quiz
+from skillgap.content.specs import (
+    CourseSpec,
+    FrameworkSpec,
+    LevelSpec,
+    ModuleSpec,
+    RoleSpec,
+    SelfRatingSpec,
+    SkillSpec,
+)
 from skillgap.curriculum import revisions
 from skillgap.curriculum.writers import (
     Counts,
@@ -74,29 +80,7 @@ class Item:
     position: int = 0
 
 
-@dataclass(frozen=True)
-class ContentListing:
-    """Everything an admin can edit, drafts included, and what has unpublished edits."""
-
-    courses: list[Course]
-    modules: list[Module]
-    quizzes: list[Quiz]
-    drafts: set[tuple[str, str]]  # (kind, item id) with a revision not yet published
-
-
-def content_listing(session: Session) -> ContentListing:
-    return ContentListing(
-        list(session.scalars(select(Course).order_by(Course.position, Course.id))),
-        list(session.scalars(select(Module).order_by(Module.course_id, Module.position))),
-        list(session.scalars(select(Quiz).order_by(Quiz.kind, Quiz.id))),
-        {
-            (r.kind, r.item_id)
-            for r in session.scalars(select(Revision).where(Revision.published_at.is_(None)))
-        },
-    )
-
-
-def _add_revision(
+def add_revision(
     session: Session,
     item: Item,
     text: str,
@@ -113,27 +97,43 @@ def _add_revision(
 def find_item(session: Session, kind: str, item_id: str) -> Item | None:
     if kind == ContentKind.MODULE:
         m = session.get(Module, item_id)
-        return m and Item(
-            kind,
-            m.id,
-            m.title,
-            f"courses/{m.course_id}/{m.file_name}",
-            m.published,
-            m.course_id,
-            m.file_name,
-            m.position,
+        return (
+            None
+            if m is None
+            else Item(
+                kind,
+                m.id,
+                m.title,
+                f"courses/{m.course_id}/{m.file_name}",
+                m.published,
+                m.course_id,
+                m.file_name,
+                m.position,
+            )
         )
     if kind == ContentKind.COURSE:
         c = session.get(Course, item_id)
-        return c and Item(kind, c.id, c.title, f"courses/{c.id}/course.md", c.published)
+        return (
+            None
+            if c is None
+            else Item(kind, c.id, c.title, f"courses/{c.id}/course.md", c.published)
+        )
     if kind == ContentKind.QUIZ:
         q = session.get(Quiz, item_id)
-        return q and Item(
-            kind, q.id, q.title, f"quizzes/{q.file_name}", q.published, file_name=q.file_name
+        return (
+            None
+            if q is None
+            else Item(
+                kind, q.id, q.title, f"quizzes/{q.file_name}", q.published, file_name=q.file_name
+            )
         )
     if kind == ContentKind.FRAMEWORK and item_id == "framework":
-        f = session.get(FrameworkSource, 1)
-        return f and Item(kind, "framework", "Skill framework", "courses/framework.yml", True)
+        found = session.get(FrameworkSource, 1) is not None
+        return (
+            None
+            if not found
+            else Item(kind, "framework", "Skill framework", "courses/framework.yml", True)
+        )
     return None
 
 
@@ -175,10 +175,10 @@ def framework_from_db(session: Session) -> FrameworkSpec:
     )
 
 
-def validate(session: Session, item: Item, text: str):  # type: ignore[no-untyped-def]
+def validate(session: Session, item: Item, text: str):
     """The parsed spec, or InvalidError listing every problem as path:line: reason."""
     errors = ErrorList()
-    spec = None
+    spec: FrameworkSpec | CourseSpec | QuizSpec | ModuleSpec | None = None
     if item.kind == ContentKind.FRAMEWORK:
         spec = parse_framework(text, item.path, errors)
     elif item.kind == ContentKind.COURSE:
@@ -204,7 +204,7 @@ def validate(session: Session, item: Item, text: str):  # type: ignore[no-untype
     return spec
 
 
-def _check_module_links(session: Session, spec, errors: ErrorList) -> None:  # type: ignore[no-untyped-def]
+def _check_module_links(session: Session, spec, errors: ErrorList) -> None:
     line = spec.lines.get("prerequisites", 1)
     known = set(session.scalars(select(Module.id)))
     for prerequisite in spec.prerequisites:
@@ -225,7 +225,7 @@ def _check_module_links(session: Session, spec, errors: ErrorList) -> None:  # t
             )
 
 
-def preview_html(item: Item, spec) -> str:  # type: ignore[no-untyped-def]
+def preview_html(item: Item, spec) -> str:
     """Exactly what the published page would show, through the one Markdown pipeline."""
     if item.kind == ContentKind.MODULE:
         return markdown.render(spec.body, drop_leading_title=True).html
@@ -242,7 +242,7 @@ def save(
     if newest is not None and newest.number != base_number:
         raise ConflictError(newest)
     validate(session, item, text)
-    revision = _add_revision(session, item, text, author, message, RevisionOrigin.BROWSER)
+    revision = add_revision(session, item, text, author, message, RevisionOrigin.BROWSER)
     revisions.record(
         session,
         author,
@@ -293,7 +293,7 @@ def restore(session: Session, item: Item, number: int, author: User) -> Revision
     )
     if old is None:
         raise InvalidError([ContentError(item.path, 1, f"there is no revision {number}")])
-    revision = _add_revision(
+    revision = add_revision(
         session, item, old.source, author, f"restored revision {number}", RevisionOrigin.RESTORE
     )
     revisions.record(
@@ -304,88 +304,3 @@ def restore(session: Session, item: Item, number: int, author: User) -> Revision
         f"revision {number} restored as {revision.number}",
     )
     return revision
-
-
-def new_module(session: Session, course_id: str, module_id: str, title: str, author: User) -> Item:
-    """A new module at the end of the course, unpublished, with a starter text."""
-    from skillgap.content.source import SLUG
-
-    problems = []
-    course = session.get(Course, course_id)
-    if course is None:
-        problems.append("choose a course")
-    if not SLUG.match(module_id or ""):
-        problems.append("the module id is lower-case-with-hyphens, like kpi-basics")
-    elif session.get(Module, module_id) is not None:
-        problems.append(f"a module {module_id!r} already exists")
-    if not title.strip() or len(title) > 200:
-        problems.append("give a title of at most 200 characters")
-    if problems:
-        raise InvalidError([ContentError("new module", 1, p) for p in problems])
-    position = (max((m.position for m in course.modules), default=0)) + 1  # type: ignore[union-attr]
-    skill = session.scalar(select(Skill.id).order_by(Skill.position))
-    entry = session.scalars(select(Level.id).order_by(Level.position)).all()[1]
-    text = (
-        f"---\ntitle: {json.dumps(title.strip())}\nskills: [{skill}]\nlevel: {entry}\n"
-        f"minutes: 15\nprerequisites: []\n---\n# {title.strip()}\n\n"
-        "Why this matters in the job, then the method, a worked example and an exercise.\n"
-    )
-    item = Item(
-        ContentKind.MODULE.value,
-        module_id,
-        title.strip(),
-        f"courses/{course_id}/{position:02d}-{module_id}.md",
-        False,
-        course_id,
-        f"{position:02d}-{module_id}.md",
-        position,
-    )
-    write_modules(session, [validate(session, item, text)], Counts())
-    session.get(Module, module_id).published = False  # type: ignore[union-attr]
-    _add_revision(session, item, text, author, "new module", RevisionOrigin.BROWSER)
-    revisions.record(session, author, "content.create", f"module {module_id}", item.path)
-    return item
-
-
-def new_quiz(
-    session: Session, quiz_id: str, title: str, kind: str, text: str, author: User, message: str
-) -> Item:
-    """A new, unpublished quiz from ready-made quiz text (a GIFT import, say)."""
-    from skillgap.content.source import SLUG
-
-    if not SLUG.match(quiz_id or ""):
-        raise InvalidError([ContentError("new quiz", 1, "the quiz id is lower-case-with-hyphens")])
-    if session.get(Quiz, quiz_id) is not None:
-        raise InvalidError([ContentError("new quiz", 1, f"a quiz {quiz_id!r} already exists")])
-    item = Item(
-        ContentKind.QUIZ.value,
-        quiz_id,
-        title,
-        f"quizzes/{quiz_id}.md",
-        False,
-        file_name=f"{quiz_id}.md",
-    )
-    write_quiz(session, validate(session, item, text), Counts(), Counts())
-    session.get(Quiz, quiz_id).published = False  # type: ignore[union-attr]
-    _add_revision(session, item, text, author, message, RevisionOrigin.BROWSER)
-    revisions.record(session, author, "content.create", f"quiz {quiz_id}", message)
-    return item
-
-
-def import_gift_quiz(
-    session: Session, quiz_id: str, title: str, kind: str, parsed: GiftResult, author: User
-) -> Item:
-    """A new draft quiz from a parsed GIFT file (the questions it understood)."""
-    if not parsed.questions:
-        raise InvalidError([ContentError("GIFT file", 1, "No supported questions to import.")])
-    title = title or quiz_id.replace("-", " ").capitalize()
-    return new_quiz(
-        session,
-        quiz_id,
-        title,
-        kind,
-        quiz_markdown(title, kind, parsed.questions),
-        author,
-        f"imported from GIFT ({len(parsed.questions)} questions, "
-        f"{len(parsed.problems)} unsupported)",
-    )

@@ -19,7 +19,7 @@ from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, event, inspect, select, update
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import InstanceState, ORMExecuteState, Session
 
 from skillgap.models import ContentVersion, User
 
@@ -100,7 +100,7 @@ def _note(session: Session, kind: str) -> None:
 
 
 def _user_change_matters(instance: User) -> bool:
-    state = inspect(instance)
+    state: InstanceState[User] = inspect(instance)
     return any(state.attrs[column].history.has_changes() for column in PEOPLE_USER_COLUMNS)
 
 
@@ -134,7 +134,8 @@ def _note_statements(state: ORMExecuteState) -> None:
         _note(state.session, "people")
     elif table == "users":
         # An UPDATE counts only when it sets a column the aggregates use.
-        params = state.statement.compile().params if state.is_update else PEOPLE_USER_COLUMNS
+        statement: Any = state.statement  # an UPDATE here, which can compile its parameters
+        params = statement.compile().params if state.is_update else PEOPLE_USER_COLUMNS
         if PEOPLE_USER_COLUMNS & set(params):
             _note(state.session, "people")
 

@@ -69,7 +69,7 @@ class ImportReport:
         return rows
 
 
-def _upsert(session: Session, model, key: str, values: dict, counts: Counts):  # type: ignore[no-untyped-def]
+def _upsert(session: Session, model, key: str, values: dict, counts: Counts):
     row = session.get(model, key)
     if row is None:
         row = model(id=key, **values)
@@ -304,7 +304,7 @@ def write_quiz(session: Session, spec: QuizSpec, counts: Counts, question_counts
         question_counts.unpublished += 1
 
 
-def _write_question(  # type: ignore[no-untyped-def]
+def _write_question(
     session: Session, quiz_id: str, position: int, spec, question: Question | None, counts: Counts
 ) -> None:
     """Add a question new to the quiz, or move an unchanged one to its new place."""

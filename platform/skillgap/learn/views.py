@@ -90,7 +90,7 @@ def incomplete(module_id: str):
     return _set_completed(module_id, completed=False)
 
 
-def _set_completed(module_id: str, completed: bool):  # type: ignore[no-untyped-def]
+def _set_completed(module_id: str, completed: bool):
     db = get_session()
     if not ConfirmForm().validate_on_submit():
         abort(400)

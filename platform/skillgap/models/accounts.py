@@ -83,10 +83,10 @@ class User(UserMixin, Base):
         return f"{self.id}:{self.session_version}"
 
     @staticmethod
-    def by_email(email: str) -> Select[tuple[User]]:
+    def by_email(email: str) -> Select[User]:
         return select(User).where(User.email == email.strip().lower())
 
-    def managed_member_ids(self) -> Select[tuple[int]]:
+    def managed_member_ids(self) -> Select[int]:
         """Ids of the people in the teams this user manages."""
         return (
             select(User.id)

@@ -191,7 +191,7 @@ def update_user(
         end_all_sessions(user)
     user.name = name.strip()
     user.email = normalise_email(email)
-    user.role = Role(role).value
+    user.role = Role(role)
     user.team = team
     user.role_profile = role_profile or None
     if user.role != Role.MANAGER and user.role != Role.ADMIN:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import BindParameter, Select, select, update
+from sqlalchemy import BindParameter, CursorResult, Select, select, update
 from sqlalchemy.orm import Session
 
 from skillgap.curriculum.snapshot import QuizInfo, Snapshot, snapshot_of
@@ -176,16 +177,28 @@ def submit(session: Session, attempt_id: int, now: datetime) -> Attempt:
         raise AttemptError("There is no such attempt.")
     late = is_past_deadline(attempt, now)
     state = AttemptState.TIMED_OUT if late else AttemptState.SUBMITTED
-    changed = session.execute(
+    changed = _rowcount(
+        session,
         update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.state == AttemptState.OPEN.value)
         .values(state=state.value, submitted_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     session.refresh(attempt)
     if changed == 1:
         _grade(session, attempt)
     return attempt
+
+
+def _rowcount(session: Session, statement: Any) -> int:
+    """Rows an UPDATE changed (its result is a cursor result, which counts them)."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount
+
+
+def _submitted_at(attempt: Attempt) -> datetime:
+    assert attempt.submitted_at is not None, "graded only once submitted"
+    return attempt.submitted_at
 
 
 def _grade(session: Session, attempt: Attempt) -> None:
@@ -221,7 +234,7 @@ def _grade(session: Session, attempt: Attempt) -> None:
                 skill_id=result.skill_id,
                 kind=kind,
                 level_id=result.level.id,
-                created_at=attempt.submitted_at,
+                created_at=_submitted_at(attempt),
                 earned=result.earned,
                 possible=result.possible,
                 percent=result.percent,
@@ -262,7 +275,7 @@ def _record_self_ratings(
                 skill_id=skill_id,
                 kind=QuizKind.SELF_ASSESSMENT.value,
                 level_id=level_ids[scoring.self_rated_level_index(indexes)],
-                created_at=attempt.submitted_at,
+                created_at=_submitted_at(attempt),
                 questions=len(indexes),
                 possible=len(indexes),
             )
@@ -272,7 +285,7 @@ def _record_self_ratings(
     session.flush()
 
 
-def passed_quiz_ids_query(user_id: int | BindParameter[int]) -> Select[tuple[str]]:
+def passed_quiz_ids_query(user_id: int | BindParameter[int]) -> Select[str]:
     """Quizzes this person has passed (>= the entry threshold) at least once."""
     return (
         select(Attempt.quiz_id)

@@ -25,7 +25,9 @@ from skillgap.services.assessments import AnswerInput, AttemptError
 
 
 class FormData(Protocol):
-    def get(self, key: str, default: str = ...) -> str | None: ...
+    """What is read of a submitted form (a werkzeug MultiDict)."""
+
+    def get(self, key: str) -> str | None: ...
     def getlist(self, key: str) -> list[str]: ...
 
 
@@ -69,17 +71,15 @@ def posted_answers(form: FormData, question_ids: Sequence[int]) -> dict[int, Ans
             continue
         chosen = tuple(n for n in (_whole_number(v) for v in values) if n is not None)
         rating = values[0] if not chosen else None
-        confidence = scoring.CONFIDENCE_LEVELS.get(form.get(f"c-{question_id}", "") or "")
+        confidence = scoring.CONFIDENCE_LEVELS.get(form.get(f"c-{question_id}") or "")
         answers[question_id] = AnswerInput(chosen=chosen, rating_id=rating, confidence=confidence)
     return answers
 
 
 def posted(form: FormData) -> Posted:
-    page = form.get("page", "") or ""
-    attempt_id = form.get("attempt_id", "") or ""
-    return Posted(
-        form.get("action", "") or "", _whole_number(attempt_id), _whole_number(page), form
-    )
+    page = form.get("page") or ""
+    attempt_id = form.get("attempt_id") or ""
+    return Posted(form.get("action") or "", _whole_number(attempt_id), _whole_number(page), form)
 
 
 def handle_post(

@@ -29,7 +29,7 @@ from skillgap.services.assessments import passed_quiz_ids_query
 from skillgap.services.visibility import sees_drafts
 
 
-def _visible_module_rows(user: User) -> Select[tuple[Module]]:
+def _visible_module_rows(user: User) -> Select[Module]:
     """Module rows the person may see (search reads their text, which the
     snapshot does not hold)."""
     query = select(Module).join(Course)

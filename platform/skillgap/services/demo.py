@@ -148,7 +148,9 @@ def add_demo_progress(session: Session) -> int:
         if user is None:
             continue
         for module_id, days_ago in completions:
-            if module_id not in modules or session.get(ModuleCompletion, (user.id, module_id)):
+            if module_id not in modules:
+                continue
+            if session.get(ModuleCompletion, (user.id, module_id)) is not None:
                 continue
             when = now - timedelta(days=days_ago)
             session.add(ModuleCompletion(user_id=user.id, module_id=module_id, completed_at=when))
@@ -254,7 +256,7 @@ def _use_quota(quotas: dict[str, int], skill_id: str) -> bool:
     return quotas[skill_id] >= 0
 
 
-def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):  # type: ignore[no-untyped-def]
+def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):
     """Sit an assessment through the real services. ``decide(question, index)``
     says True (answer right), False (wrong) or gives a self-rating id."""
     quiz = snapshot_of(session).quizzes.get(quiz_id)

@@ -75,11 +75,12 @@ def item_statistics(session: Session, quiz_id: str) -> list[ItemStat]:
         )
     ).all()
     totals: dict[int, float] = {}
-    for attempt_id, _question_id, score in rows:
-        totals[attempt_id] = totals.get(attempt_id, 0.0) + score
+    for attempt_id, _question_id, score in rows:  # scored answers only: score is a number
+        totals[attempt_id] = totals.get(attempt_id, 0.0) + float(score or 0)
     per_question: dict[int, list[tuple[float, float]]] = {}
     for attempt_id, question_id, score in rows:
-        per_question.setdefault(question_id, []).append((score, totals[attempt_id] - score))
+        rest = totals[attempt_id] - float(score or 0)
+        per_question.setdefault(question_id, []).append((float(score or 0), rest))
     questions = session.scalars(
         select(Question)
         .where(Question.quiz_id == quiz_id)

@@ -79,7 +79,7 @@ def _framework(session: Session) -> tuple[list[SkillInfo], list[LevelInfo]]:
     return list(snapshot.skills), list(snapshot.levels)
 
 
-def _cells_query(member_filter, *member_columns, keep_members=False):  # type: ignore[no-untyped-def]
+def _cells_query(member_filter, *member_columns, keep_members=False):
     """Every (member, skill) with the latest tested and self-rated level and the target.
     ``keep_members``: a member still gets a row (skill None) when there are no skills."""
     tested, rated = aliased(SkillResult), aliased(SkillResult)
@@ -140,7 +140,7 @@ def build_rows(
 
 
 @functools.cache
-def _team_statement(by_profile: bool, with_history: bool):  # type: ignore[no-untyped-def]
+def _team_statement(by_profile: bool, with_history: bool):
     """Members, their cells and, with ``with_history``, the team's diagnostic history,
     in one statement (a UNION ALL; history rows have ``history_at`` set). Built once
     per variant, with parameters ``team_id`` and ``profile``: building this join
@@ -253,10 +253,10 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
     for row in matrix.rows:
         for summary in top:
             cell = row.cells[summary.skill.id]
-            if cell.gap:
+            if cell.gap and cell.target is not None:  # a gap needs a target
                 wanted_levels[summary.skill.id].update(
                     range(cell.level.position + 1, cell.target.position + 1)
-                )  # type: ignore[union-attr]
+                )
     level_position = {level.id: level.position for level in matrix.levels}
     modules: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     wanted_skills = {s.skill.id for s in top}

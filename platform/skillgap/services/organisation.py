@@ -40,7 +40,7 @@ class TeamAggregate:
 Organisation = tuple[list[SkillInfo], list[LevelInfo], list[TeamAggregate]]
 
 
-def _per_person(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
+def _per_person(levels: tuple[LevelInfo, ...]):
     """Per active team member and skill: the current level and the target, as
     level positions (level ids become positions inline: there are a handful).
 
@@ -49,10 +49,10 @@ def _per_person(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
     over 10,000 people."""
     position = {level.id: level.position for level in levels}
 
-    def level_position(column):  # type: ignore[no-untyped-def]
+    def level_position(column):
         return case(position, value=column, else_=None)
 
-    def latest_of(kind: QuizKind):  # type: ignore[no-untyped-def]
+    def latest_of(kind: QuizKind):
         return func.max(
             case((SkillResult.kind == kind.value, level_position(SkillResult.level_id)))
         )
@@ -98,7 +98,7 @@ def _per_person(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
 
 
 @functools.lru_cache(maxsize=4)
-def _organisation_statement(levels: tuple[LevelInfo, ...]):  # type: ignore[no-untyped-def]
+def _organisation_statement(levels: tuple[LevelInfo, ...]):
     """Per team and skill: people, mean current level, people with a target and
     people at or above it (``_per_person`` grouped by team)."""
     per_person = _per_person(levels)

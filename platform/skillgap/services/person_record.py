@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Date,
     Integer,
     bindparam,
@@ -32,7 +33,7 @@ from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.services.assessments import passed_quiz_ids_query
 from skillgap.services.catalogue import Progress
 
-USER = bindparam("user_id")
+USER: BindParameter[int] = bindparam("user_id", type_=Integer())
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class PersonRecord:
     diagnostic_history: list[tuple[str, str]]  # (skill, level), oldest first; [] if not asked
 
 
-def _part(name: str, **columns: Any):  # type: ignore[no-untyped-def]
+def _part(name: str, **columns: Any):
     """The columns of one part, in the union's order, NULL where not given."""
     order = (
         "key", "level", "kind", "percent", "low", "attempt", "at", "row",
@@ -66,7 +67,7 @@ def _part(name: str, **columns: Any):  # type: ignore[no-untyped-def]
 
 
 @functools.cache
-def _statement(with_history: bool):  # type: ignore[no-untyped-def]
+def _statement(with_history: bool):
     """Built once per variant: building a five-part union costs more than running it."""
     parts = [
         select(

@@ -36,10 +36,14 @@ from skillgap.models import SkillResult
 
 
 class ResultLike(Protocol):
-    level_id: str
-    percent: float | None
-    low_evidence: bool
-    attempt_id: int
+    @property
+    def level_id(self) -> str: ...
+    @property
+    def percent(self) -> float | None: ...
+    @property
+    def low_evidence(self) -> bool: ...
+    @property
+    def attempt_id(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ def current_level(
     skill_id: str, tested: ResultLike | None, self_rated_level: str | None, lowest_level: str
 ) -> CurrentLevel:
     """The current level of one skill, with what the tested result says of it."""
-    level_id = current_level_id(tested and tested.level_id, self_rated_level, lowest_level)
+    tested_level = tested.level_id if tested is not None else None
+    level_id = current_level_id(tested_level, self_rated_level, lowest_level)
     if tested is not None:
         return CurrentLevel(
             skill_id, level_id, True, tested.percent, tested.low_evidence, tested.attempt_id

@@ -36,7 +36,7 @@ def _role_target_names(person: User) -> dict[str, str]:
     return {skill_id: snapshot.level_by_id[level_id].name for skill_id, level_id in targets.items()}
 
 
-def _render_person(person: User, targets=None, due=None, status: int = 200):  # type: ignore[no-untyped-def]
+def _render_person(person: User, targets=None, due=None, status: int = 200):
     db = get_session()
     view = paths.person_path(db, person, clock.now().date())
     if targets is None:

@@ -25,7 +25,7 @@ def _chosen_team(visible: list[Team]) -> Team | None:
     return team
 
 
-def _matrix_for_request(with_history: bool = False):  # type: ignore[no-untyped-def]
+def _matrix_for_request(with_history: bool = False):
     db = get_session()
     visible = visibility.teams_visible_to(db, current_user, with_members=False)
     team = _chosen_team(visible)
