@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.conftest import ARTIFACTS, run_axe, screenshot, sign_in, write_report
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WIDTHS = (1280, 375)
 README_SHOTS = {"dashboard", "path", "team", "module"}  # viewport-sized, for the README

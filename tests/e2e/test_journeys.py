@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import correct_choices, screenshot, sign_in, sign_out
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def answer_page(page, choose_first=True, rating=None, sure="certain") -> None:  # type: ignore[no-untyped-def]

@@ -204,6 +204,7 @@ def test_eight_concurrent_submits_give_exactly_one_result(app, db, content):
     assert db.get(Attempt, attempt.id).state == "submitted"
 
 
+@pytest.mark.slow
 def test_take_pages_never_reveal_correct_answers(app, client, db, login_as):
     from skillgap.curriculum.importer import import_content
     from tests.conftest import PROJECT_ROOT

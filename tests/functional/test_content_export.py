@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from skillgap.curriculum.exporter import export_content
 from skillgap.curriculum.importer import import_content
 from tests.conftest import PROJECT_ROOT
@@ -18,6 +20,7 @@ def shipped_files() -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 def test_export_of_freshly_imported_content_is_byte_identical(db, tmp_path: Path):
     import_content(db, PROJECT_ROOT)
     db.commit()
@@ -36,6 +39,7 @@ def test_export_of_freshly_imported_content_is_byte_identical(db, tmp_path: Path
     assert (again.written, again.unchanged) == (0, len(shipped))
 
 
+@pytest.mark.slow
 def test_export_command(app, db, tmp_path: Path):
     import_content(db, PROJECT_ROOT)
     db.commit()

@@ -172,6 +172,7 @@ def test_an_edit_updates_one_module_and_a_removal_unpublishes_but_keeps_progress
     assert db.get(ModuleCompletion, (learner.id, "reach-basics")) is not None
 
 
+@pytest.mark.slow
 def test_cli_imports_the_bundled_content_then_reports_no_changes(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["content", "import", str(PROJECT_ROOT)])

@@ -27,6 +27,7 @@ def test_at_least_thirty_modules_in_at_least_six_courses(curriculum):
     assert len(curriculum.courses) >= 6
 
 
+@pytest.mark.slow
 def test_every_module_has_at_least_600_words(curriculum):
     short = {
         m.id: render(m.body, drop_leading_title=True).word_count
@@ -66,6 +67,7 @@ def test_every_module_has_a_worked_example_an_exercise_and_no_filler(curriculum)
         assert not re.search(r"lorem ipsum|TODO|TBD", module.body, re.IGNORECASE), module.id
 
 
+@pytest.mark.slow
 def test_every_module_is_reachable_from_the_catalogue(app, db, client, login_as):
     import_content(db, PROJECT_ROOT)
     db.commit()

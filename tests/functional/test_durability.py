@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 16
 KILLS = 5
 
+pytestmark = pytest.mark.slow
+
 
 def _port() -> int:
     with socket.socket() as sock:

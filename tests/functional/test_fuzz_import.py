@@ -45,6 +45,8 @@ NASTY = [
     "#",
 ]
 
+pytestmark = pytest.mark.slow
+
 
 def mutate(text: str, data) -> str:  # type: ignore[no-untyped-def]
     lines = text.split("\n")

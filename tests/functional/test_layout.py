@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -16,6 +18,7 @@ def test_platform_folder_is_not_a_package() -> None:
     assert not (ROOT / "platform" / "__init__.py").exists()
 
 
+@pytest.mark.slow
 def test_stdlib_platform_works_inside_the_app_process(database_url: str) -> None:
     code = (
         "import run, platform, sqlalchemy, uuid; "

@@ -105,6 +105,7 @@ def test_role_profile_filter(client, db, squad):
     assert ">Zed</a>" in filtered and ">Ava</a>" not in filtered
 
 
+@pytest.mark.slow
 def test_team_page_query_count_does_not_grow_with_the_team(app, db, tmp_path):
     root = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, root)

@@ -27,6 +27,8 @@ from tests.http_client import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow
+
 
 def _port() -> int:
     with socket.socket() as sock:

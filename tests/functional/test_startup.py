@@ -21,6 +21,8 @@ from tests.conftest import app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow
+
 
 def test_first_start_creates_the_demo_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'first.db'}"

@@ -249,6 +249,7 @@ def random_inputs(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(random_inputs())
+@pytest.mark.slow
 def test_path_invariants(inputs):
     people, modules, completed, budget = inputs
     path = plan_path(people, modules, completed, budget, LEVELS)
