@@ -24,7 +24,7 @@ from flask_login import current_user, login_user, logout_user
 from skillgap import sign_in_limit
 from skillgap.access import public, requires
 from skillgap.auth.forms import BudgetForm, ChangePasswordForm, LoginForm, LogoutForm
-from skillgap.curriculum import versions as data_versions
+from skillgap.curriculum import versions
 from skillgap.db import get_session
 from skillgap.extensions import login_manager
 from skillgap.models import User
@@ -43,7 +43,7 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _, version = cookie_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = data_versions.versioned_user(get_session(), int(user_id))
+    user = versions.versioned_user(get_session(), int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

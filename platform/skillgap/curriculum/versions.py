@@ -1,7 +1,7 @@
 """Two numbers that say when cached, derived data is out of date.
 
 ``content_version.version`` changes with the curriculum and framework (what
-services/content_cache.py holds in memory); ``people_version`` changes with
+curriculum/snapshot.py holds in memory); ``people_version`` changes with
 what the team matrix and the organisation view aggregate: skill results,
 manager targets, teams, and people's team, role profile or active flag.
 

@@ -152,7 +152,7 @@ class Module(Base):
 
 class ContentVersion(Base):
     """One row; ``version`` changes whenever content does, ``people_version``
-    whenever what the matrices aggregate does (services/data_versions.py)."""
+    whenever what the matrices aggregate does (curriculum/versions.py)."""
 
     __tablename__ = "content_version"
 

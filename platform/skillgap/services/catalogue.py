@@ -1,6 +1,6 @@
 """What the catalogue, course and module pages show, and marking modules complete.
 
-The curriculum comes from the in-memory snapshot (services/content_cache.py);
+The curriculum comes from the in-memory snapshot (curriculum/snapshot.py);
 each page adds one statement for the person's own progress. Learners see
 published content only; admins also see unpublished items, so they can check
 them before publishing.

@@ -208,7 +208,7 @@ def team_matrix(
     with_history: bool = False,
 ) -> Matrix:
     """The team's matrix from one statement; the framework, role profiles and modules
-    come from the in-memory curriculum (content_cache). The trend is kept in the
+    come from the curriculum snapshot. The trend is kept in the
     process until results or teams change: its part of the statement (a year of
     the team's results, ranked per month) is most of the statement's time."""
     skills, levels = _framework(session)

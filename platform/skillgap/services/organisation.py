@@ -116,7 +116,7 @@ def _organisation_statement(levels: tuple[LevelInfo, ...]):
 def organisation(session: Session) -> Organisation:
     """Every team, per skill: people at or above target, and the mean current level.
 
-    Computed once per change of the data it aggregates (data_versions) and kept
+    Computed once per change of the data it aggregates (curriculum/versions.py) and kept
     in the process: over 10,000 people the grouped query takes about a quarter of a
     second, and admins look at this page far more often than it changes."""
     return people_cache.derived(session, "organisation", compute_organisation)

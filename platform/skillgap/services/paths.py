@@ -1,5 +1,5 @@
 """A person's learning path and skill profile, assembled for the pure engine in
-path_engine: the curriculum from the in-memory snapshot (content_cache), the
+path_engine: the curriculum from the in-memory snapshot (curriculum/snapshot.py), the
 person's own targets, results, plan and progress from one statement
 (person_record)."""
 
