@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,8 @@ def app_config(database_url: str, **overrides: object) -> dict[str, object]:
         # 127.0.0.1; test_hardening turns them on where they are the subject.
         "RATELIMIT_ENABLED": False,
         "SKILLGAP_DEMO_PASSWORD": None,
+        # Re-takes at once; test_item_bank turns the interval on where it is the subject.
+        "RETAKE_INTERVAL": timedelta(0),
         **overrides,
     }
 

@@ -119,7 +119,7 @@ def take_quiz(
     assert quiz is not None, f"no quiz {quiz_id!r}: import content first"
     attempt = assessments.start_attempt(session, user, quiz, skill_id, when)
     answers = {}
-    for question in assessments.quiz_questions(session, quiz_id, skill_id):
+    for question in assessments.attempt_questions(session, attempt):
         decision = right(question)
         if isinstance(decision, str):
             answers[question.id] = assessments.AnswerInput(rating_id=decision)

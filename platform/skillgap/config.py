@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 DEFAULT_SESSION_HOURS = 8
 DEFAULT_REMEMBER_DAYS = 14
+DEFAULT_RETAKE_DAYS = 7
 
 
 class ConfigError(RuntimeError):
@@ -28,14 +29,17 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{name} must be {minimum} or more, got {number}")
+    return number
 
 
 def env_log_level(name: str, default: str) -> str:
@@ -87,6 +91,10 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "LOGIN_RATE_LIMIT": os.environ.get("SKILLGAP_LOGIN_RATE_LIMIT") or "30 per minute",
         "SKILLGAP_DEMO_PASSWORD": os.environ.get("SKILLGAP_DEMO_PASSWORD") or None,
         "LOG_LEVEL": env_log_level("SKILLGAP_LOG_LEVEL", "INFO"),
+        # Days before a skill measured by the diagnostic can be measured again.
+        "RETAKE_INTERVAL": timedelta(
+            days=env_int("SKILLGAP_RETAKE_DAYS", DEFAULT_RETAKE_DAYS, minimum=0)
+        ),
     }
 
 

@@ -14,6 +14,7 @@ class QuizKind(StrEnum):
     DIAGNOSTIC = "diagnostic"
     SELF_ASSESSMENT = "self-assessment"
     CHECK = "check"
+    BANK = "bank"  # a skill's item bank (quizzes/bank/<skill>.md); never taken itself
 
 
 class QuestionKind(StrEnum):

@@ -172,9 +172,10 @@ def write_report(name: str, data: object) -> None:
     (ARTIFACTS / name).write_text(json.dumps(data, indent=2))
 
 
-def correct_choices(server: Server, quiz_id: str) -> dict[str, list[int]]:
-    """Question id -> correct option indexes, read from the server's database (the
-    browser never sees them before submitting)."""
+def correct_choices(server: Server, quiz_id: str) -> dict[str, list[str]]:
+    """Question id -> the texts of its correct options, read from the server's
+    database (the browser never sees them before submitting; options are shown in
+    an order of each attempt's own, so they are found by their text)."""
     import sqlite3
 
     with sqlite3.connect(server.database) as connection:
@@ -182,6 +183,5 @@ def correct_choices(server: Server, quiz_id: str) -> dict[str, list[int]]:
             "SELECT id, options FROM questions WHERE quiz_id = ? AND active", (quiz_id,)
         ).fetchall()
     return {
-        str(qid): [i for i, o in enumerate(json.loads(options)) if o["correct"]]
-        for qid, options in rows
+        str(qid): [o["text"] for o in json.loads(options) if o["correct"]] for qid, options in rows
     }

@@ -10,6 +10,13 @@ import pytest
 from tests.e2e.conftest import ARTIFACTS, run_axe, screenshot, sign_in, write_report
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+# The focused control and the text of its label (options are found by their text:
+# each attempt shows them in an order of its own).
+LABELLED_FOCUS = (
+    "() => ({name: document.activeElement.name || '', value: document.activeElement.value,"
+    " type: document.activeElement.type || '',"
+    " label: (document.activeElement.closest('label')?.textContent || '').trim()})"
+)
 
 WIDTHS = (1280, 375)
 README_SHOTS = {"dashboard", "path", "team", "module"}  # viewport-sized, for the README
@@ -97,19 +104,16 @@ def test_the_take_quiz_page_works_with_the_keyboard_alone(new_page, server):
     page.wait_for_selector("fieldset.question")
     keys = correct_choices(server, "utm-tracking-check")
     for _ in range(200):
-        active = page.evaluate(
-            "() => ({name: document.activeElement.name || '', value: document.activeElement.value,"
-            " type: document.activeElement.type || ''})"
-        )
+        active = page.evaluate(LABELLED_FOCUS)
         if active["name"].startswith("q-"):
             wanted = keys[active["name"][2:]]
             if active["type"] == "radio":
                 # Arrow keys move within a radio group; Space selects the focused one.
-                value = int(active["value"])
-                while value != wanted[0]:
+                label = active["label"]
+                while label != wanted[0]:
                     page.keyboard.press("ArrowDown")
-                    value = int(page.evaluate("document.activeElement.value"))
-            elif int(active["value"]) in wanted:
+                    label = page.evaluate(LABELLED_FOCUS)["label"]
+            elif active["label"] in wanted:
                 page.keyboard.press("Space")
         if active["value"] == "submit":
             page.keyboard.press("Enter")

@@ -73,8 +73,8 @@ def test_learner_journey(new_page, server):
     keys = correct_choices(server, quiz_id)
     for question in page.locator("fieldset.question").all():
         qid = question.get_attribute("id").removeprefix("question-")
-        for index in keys[qid]:
-            question.locator(f"input[name=q-{qid}][value='{index}']").check()
+        for text in keys[qid]:
+            question.get_by_label(text, exact=True).check()
     page.click("button[value=submit]")
     assert "Passed: 100%" in page.content()
     page.goto("/")

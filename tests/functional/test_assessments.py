@@ -15,6 +15,7 @@ from skillgap import clock
 from skillgap.db import database
 from skillgap.models import Answer, Attempt, ModuleCompletion, Question, SkillResult
 from skillgap.roles import Role
+from skillgap.rules.form_draw import option_order
 from skillgap.services import assessments, paths
 from tests import factories
 from tests.conftest import csrf_token, login, reread
@@ -66,11 +67,20 @@ def post_answers(
         "page": str(page),
         "action": action,
     }
-    for qid, value in answers.items():
-        data[f"q-{qid}"] = value if isinstance(value, str) else [str(v) for v in value]
+    for qid, value in answers.items():  # option indexes in the file -> positions on the page
+        data[f"q-{qid}"] = (
+            value if isinstance(value, str) else [shown(client, attempt, qid, v) for v in value]
+        )
     for qid, level in (confidence or {}).items():
         data[f"c-{qid}"] = level
     return client.post(url, data=data)
+
+
+def shown(client, attempt: Attempt, question_id: int, index: int) -> str:
+    """Where the option with file index ``index`` appears on the attempt's page."""
+    with database(client.application).read_sessions() as session:
+        count = len(session.get(Question, question_id).options)
+    return str(option_order(attempt.seed, question_id, count).index(index))
 
 
 def correct_choice(question: Question) -> list[int]:
@@ -108,11 +118,13 @@ def test_start_shows_the_first_page_and_resumes_after_signing_out(app, client, d
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     fresh = app.test_client()
     login(fresh, "lee@example.org")
-    shown = ""
+    page_html = ""
     for page in (1, 2):
-        shown += fresh.get(f"/assessments/diagnostic/take?page={page}").get_data(as_text=True)
-    checked = set(re.findall(r'name="q-(\d+)" value="(\d+)" checked', shown))
-    expected = {(str(qid), str(i)) for qid, picks in chosen.items() for i in picks}
+        page_html += fresh.get(f"/assessments/diagnostic/take?page={page}").get_data(as_text=True)
+    checked = set(re.findall(r'name="q-(\d+)" value="(\d+)" checked', page_html))
+    expected = {
+        (str(qid), shown(fresh, attempt, qid, i)) for qid, picks in chosen.items() for i in picks
+    }
     assert checked == expected  # the same 7 answers, as given
     # Without a page number, resuming opens the first page with a gap: here all are answered.
     assert "page 2 of 2" in fresh.get("/assessments/diagnostic/take").get_data(as_text=True)
@@ -212,11 +224,12 @@ def test_take_pages_never_reveal_correct_answers(app, client, db, login_as):
     import_content(db, PROJECT_ROOT)
     db.commit()
     user = login_as(Role.LEARNER)
-    quizzes = db.scalars(select(assessments.Quiz)).all()
-    checked = 0
+    quizzes = db.scalars(select(assessments.Quiz).where(assessments.Quiz.kind != "bank")).all()
+    checked = asked = 0
     for quiz in quizzes:
         start(client, quiz.id)
         attempt = attempt_of(db, user.id, quiz.id)
+        asked += len(attempt.question_ids)
         by_id = {q.id: q for q in questions_of(db, attempt)}
         pages = -(-len(attempt.question_ids) // 5)
         for page in range(1, pages + 1):
@@ -230,18 +243,22 @@ def test_take_pages_never_reveal_correct_answers(app, client, db, login_as):
                 inputs = re.findall(rf'<input [^>]*name="q-{qid}"[^>]*>', block)
                 shapes = {re.sub(r'value="\d+"', "", tag) for tag in inputs}
                 assert len(shapes) == 1, block  # every option's input looks the same
+                values = [re.search(r'value="(\d+)"', tag)[1] for tag in inputs]
+                assert values == [str(n) for n in range(len(inputs))]  # positions, not ids
                 labels = re.findall(
                     r'<label class="option">(<input [^>]*>)(.*?)</label>', block, re.S
                 )
-                # Each label holds exactly its option's text: nothing added for the right one.
+                # Each label holds exactly its option's text, in the attempt's own order:
+                # nothing added for the right one.
+                order = option_order(attempt.seed, question.id, len(question.options))
                 assert [html_lib.unescape(text).strip() for _, text in labels] == [
-                    option["text"] for option in question.options
+                    question.options[index]["text"] for index in order
                 ]
                 tags = "".join(re.findall(r"<[^>]+>", block))
                 assert "data-" not in tags and "correct" not in tags.lower()
                 if question.explanation:
                     assert question.explanation[:60] not in html_lib.unescape(html)
-    assert checked == db.scalar(select(func.count()).select_from(Question))
+    assert checked == asked  # every question of every attempt was looked at
     assert checked > 250
 
 
@@ -250,7 +267,8 @@ def test_time_limit_is_enforced_on_the_server(client, db, learner, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: start_time)
     start(client, "diagnostic")
     attempt = attempt_of(db, learner.id)
-    questions = questions_of(db, attempt)
+    # The form's order is the attempt's own: take the questions by skill.
+    questions = sorted(questions_of(db, attempt), key=lambda q: q.skill_id != "strategy-planning")
     post_answers(client, "diagnostic", attempt, {questions[0].id: correct_choice(questions[0])})
     monkeypatch.setattr(clock, "now", lambda: start_time + timedelta(minutes=31))
     late = post_answers(

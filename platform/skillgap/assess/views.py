@@ -8,7 +8,17 @@ else a POST does is one call, services/attempt_flow.handle_post.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -22,16 +32,19 @@ from skillgap.kinds import QuizKind
 from skillgap.models import Attempt
 from skillgap.roles import Role
 from skillgap.rules import scoring
-from skillgap.services import assessments, attempt_flow, attempt_pages, visibility
+from skillgap.services import assessments, attempt_flow, attempt_forms, attempt_pages, visibility
 from skillgap.services.attempt_flow import Go, Outcome
 
 bp = Blueprint("assess", __name__)
+TAKEN_FROM_THE_LIST = (QuizKind.SELF_ASSESSMENT, QuizKind.DIAGNOSTIC)  # checks: from the module
 
 
 def _visible_quiz(quiz_id: str) -> QuizInfo:
     snapshot = snapshot_of(get_session())
     quiz = snapshot.published_quiz(quiz_id, visibility.sees_drafts(current_user))
-    return quiz or abort(404)
+    if quiz is None or quiz.kind == QuizKind.BANK:  # a bank is drawn from, never taken
+        abort(404)
+    return quiz
 
 
 @bp.get("/assessments")
@@ -42,7 +55,7 @@ def index():
     # Self-assessment first, then the diagnostic (kind descending), titles A-Z.
     by_title = sorted(snapshot.quizzes.values(), key=lambda q: q.title)
     quizzes = sorted(
-        (q for q in by_title if q.published and q.kind != QuizKind.CHECK),
+        (q for q in by_title if q.published and q.kind in TAKEN_FROM_THE_LIST),
         key=lambda q: q.kind,
         reverse=True,
     )
@@ -72,10 +85,7 @@ def take(quiz_id: str):
     if request.method == "GET":
         attempt = assessments.open_attempt_for(db, current_user.id, quiz.id, skill_id)
         if attempt is None:
-            count = quiz.questions_per_skill.get(skill_id, 0) if skill_id else quiz.question_count
-            return render_template(
-                "assess/start.html", quiz=quiz, skill_id=skill_id, questions=count
-            )
+            return _start_page(quiz, skill_id, now)
         page = attempt_flow.posted(request.args).page
         return _render_take(attempt_pages.take_page(db, attempt, page), now)
     posted = attempt_flow.posted(request.form)
@@ -83,9 +93,30 @@ def take(quiz_id: str):
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         return _keep_posted_answers(quiz, skill_id, posted, now)
-    outcome = attempt_flow.handle_post(db, current_user, quiz, skill_id, posted, now)
+    interval = current_app.config["RETAKE_INTERVAL"]
+    outcome = attempt_flow.handle_post(db, current_user, quiz, skill_id, posted, now, interval)
     db.commit()
     return _respond(outcome, quiz, skill_id)
+
+
+def _start_page(quiz: QuizInfo, skill_id: str | None, now):
+    """What starting would ask, and which skills it would leave out for now."""
+    db = get_session()
+    count = quiz.questions_per_skill.get(skill_id, 0) if skill_id else quiz.question_count
+    opens = {}
+    if quiz.kind == QuizKind.DIAGNOSTIC:
+        skills = [skill_id] if skill_id else list(quiz.questions_per_skill)
+        opens = attempt_forms.next_attempts(
+            db, current_user.id, skills, now, current_app.config["RETAKE_INTERVAL"]
+        )
+    names = snapshot_of(db).skill_names()
+    return render_template(
+        "assess/start.html",
+        quiz=quiz,
+        skill_id=skill_id,
+        questions=count - sum(quiz.questions_per_skill.get(s, 0) for s in opens if not skill_id),
+        opens=[(names.get(skill, skill), when) for skill, when in opens.items()],
+    )
 
 
 def _respond(outcome: Outcome, quiz: QuizInfo, skill_id: str | None):
@@ -113,7 +144,9 @@ def _keep_posted_answers(quiz: QuizInfo, skill_id: str | None, posted, now):
     return _render_take(
         page,
         now,
-        posted=attempt_flow.posted_answers(request.form, attempt.question_ids),
+        posted=attempt_pages.as_saved(
+            attempt, page.questions, attempt_flow.posted_answers(request.form, attempt.question_ids)
+        ),
         status=400,
         error=(
             "Your answers on this page were not saved because the form's security token "

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from skillgap.content.errors import ErrorList
 from skillgap.content.quizzes import (
     QuestionSpec,
+    QuizSpec,
     check_options,
     parse_answer_lines,
     question_blocks,
     question_kind,
 )
 from skillgap.content.source import SLUG, YamlProblem, split_front_matter
+from skillgap.kinds import QuizKind
 
 BANK_KEYS = {"title", "kind", "skill", "reviewed"}
 ITEM_LINE = re.compile(r"^(id|level):\s*(\S*)\s*$")
@@ -49,6 +51,35 @@ class BankSpec:
     title: str
     reviewed: dt.date | None
     items: list[BankItemSpec]
+
+    def level_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.items:
+            counts[item.level] = counts.get(item.level, 0) + 1
+        return counts
+
+
+BANK_QUIZ_PREFIX = "bank-"  # a bank is stored as the quiz "bank-<skill>"
+
+
+def bank_quiz_id(skill_id: str) -> str:
+    return f"{BANK_QUIZ_PREFIX}{skill_id}"
+
+
+def as_quiz(bank: BankSpec) -> QuizSpec:
+    """The bank as a quiz of kind ``bank`` (how it is stored and edited), each
+    question carrying its item id and level."""
+    questions = [replace(item.question, item_id=item.id, level=item.level) for item in bank.items]
+    return QuizSpec(
+        bank_quiz_id(bank.skill),
+        bank.path,
+        f"bank/{bank.file_name}",
+        bank.source,
+        bank.title,
+        QuizKind.BANK.value,
+        None,
+        questions,
+    )
 
 
 def bank_files(root: Path) -> list[Path]:

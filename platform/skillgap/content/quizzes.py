@@ -20,7 +20,8 @@ from skillgap.content.errors import ErrorList
 from skillgap.content.source import SLUG, YamlProblem, split_front_matter
 from skillgap.kinds import QuestionKind, QuizKind
 
-QUIZ_KEYS = {"title", "kind", "time_limit_minutes"}
+QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint"}
+MAX_PER_LEVEL = 50
 OPTION = re.compile(r"^- \[( |x|X)\] (.*)$")
 SKILL_LINE = re.compile(r"^skill:\s*(\S*)\s*$")
 MAX_OPTIONS = 10
@@ -43,6 +44,10 @@ class QuestionSpec:
     options: tuple[OptionSpec, ...]
     explanation: str = ""
     line: int = field(default=0, compare=False)
+    # Bank items only: the stable id and the level the item discriminates at. Not
+    # part of the fingerprint: re-tagging an item does not make it a new question.
+    item_id: str | None = field(default=None, compare=False)
+    level: str | None = field(default=None, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -66,6 +71,8 @@ class QuizSpec:
     kind: str
     time_limit_minutes: int | None
     questions: list[QuestionSpec]
+    # A diagnostic drawn from the item banks: skill id (or "default") -> level -> items.
+    blueprint: dict[str, dict[str, int]] | None = None
 
 
 def question_kind(options: list[OptionSpec]) -> str:
@@ -130,13 +137,42 @@ def parse_quiz(
         errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
         title = ""
     kind = meta.data.get("kind")
-    kinds = [k.value for k in QuizKind]
+    kinds = [k.value for k in QuizKind if k != QuizKind.BANK]  # banks live in quizzes/bank/
     if kind not in kinds:
         errors.add(
             shown,
             meta.line_of("kind") if "kind" in meta.data else 1,
             f"kind must be one of {', '.join(kinds)}, got {kind!r}",
         )
+    limit = _time_limit(meta, shown, errors)
+    blueprint = _blueprint(meta, shown, str(kind), skill_ids, errors)
+    questions = _parse_questions(
+        parsed.body, parsed.body_first_line, shown, str(kind), skill_ids, errors
+    )
+    if blueprint is not None and questions:
+        errors.add(
+            shown,
+            parsed.body_first_line,
+            "a diagnostic drawn from the banks has no questions of its own",
+        )
+    if not questions and blueprint is None and len(errors) == count_before:
+        errors.add(shown, parsed.body_first_line, "the quiz has no questions ('## ' headings)")
+    if len(errors) > count_before:
+        return None
+    return QuizSpec(
+        quiz_id,
+        shown,
+        Path(shown).name,
+        text,
+        title.strip(),
+        str(kind),
+        limit,
+        questions,
+        blueprint,
+    )
+
+
+def _time_limit(meta, shown: str, errors: ErrorList) -> int | None:
     limit = meta.data.get("time_limit_minutes")
     if limit is not None and (
         isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_TIME_LIMIT
@@ -146,17 +182,45 @@ def parse_quiz(
             meta.line_of("time_limit_minutes"),
             f"time_limit_minutes must be a whole number from 1 to {MAX_TIME_LIMIT}",
         )
-        limit = None
-    questions = _parse_questions(
-        parsed.body, parsed.body_first_line, shown, str(kind), skill_ids, errors
-    )
-    if not questions and len(errors) == count_before:
-        errors.add(shown, parsed.body_first_line, "the quiz has no questions ('## ' headings)")
-    if len(errors) > count_before:
         return None
-    return QuizSpec(
-        quiz_id, shown, Path(shown).name, text, title.strip(), str(kind), limit, questions
-    )
+    return limit
+
+
+def _blueprint(
+    meta, shown: str, kind: str, skill_ids: set[str] | None, errors: ErrorList
+) -> dict[str, dict[str, int]] | None:
+    """``blueprint``: per skill (or ``default``), how many bank items of each level a
+    form draws. Level ids are checked against the framework with the banks."""
+    if "blueprint" not in meta.data:
+        return None
+    line = meta.line_of("blueprint")
+    value = meta.data["blueprint"]
+    if kind != QuizKind.DIAGNOSTIC:
+        errors.add(shown, line, "only a diagnostic has a blueprint")
+        return None
+    if not isinstance(value, dict) or not value:
+        errors.add(shown, line, "blueprint maps 'default' or skill ids to {level: items}")
+        return None
+    blueprint: dict[str, dict[str, int]] = {}
+    for skill, counts in value.items():
+        where = meta.line_of("blueprint", skill)
+        if skill != "default" and skill_ids is not None and skill not in skill_ids:
+            errors.add(shown, where, f"unknown skill {skill!r} in the blueprint")
+        if not isinstance(counts, dict) or not all(
+            isinstance(level, str)
+            and isinstance(n, int)
+            and not isinstance(n, bool)
+            and 0 <= n <= MAX_PER_LEVEL
+            for level, n in counts.items()
+        ):
+            errors.add(
+                shown,
+                where,
+                f"{skill}: give each level a number of items from 0 to {MAX_PER_LEVEL}",
+            )
+            continue
+        blueprint[str(skill)] = dict(counts)
+    return blueprint
 
 
 def question_blocks(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from skillgap import clock
 from skillgap.content import markdown
+from skillgap.content.bank import BANK_QUIZ_PREFIX, as_quiz, parse_bank
 from skillgap.content.errors import ContentError, ErrorList
 from skillgap.content.files import find_cycles, parse_course, parse_module
 from skillgap.content.framework import parse_framework
@@ -183,8 +184,13 @@ def validate(session: Session, item: Item, text: str):
         spec = parse_framework(text, item.path, errors)
     elif item.kind == ContentKind.COURSE:
         spec = parse_course(text, item.path, item.id, framework_from_db(session), errors)
+    elif item.kind == ContentKind.QUIZ and item.id.startswith(BANK_QUIZ_PREFIX):
+        skills = set(session.scalars(select(Skill.id)))
+        levels = list(session.scalars(select(Level.id).order_by(Level.position)))[1:]
+        bank = parse_bank(text, item.path, skills, set(levels), errors)
+        spec = as_quiz(bank) if bank is not None else None
     elif item.kind == ContentKind.QUIZ:
-        skills = {s for s in session.scalars(select(Skill.id))}
+        skills = set(session.scalars(select(Skill.id)))
         spec = parse_quiz(text, item.id, item.path, skills, errors)
     elif item.kind == ContentKind.MODULE:
         spec = parse_module(

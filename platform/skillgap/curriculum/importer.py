@@ -14,13 +14,14 @@ removing one is a deliberate admin action, not a side effect of an import.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillgap import clock
+from skillgap.content.bank import BANK_QUIZ_PREFIX, BankSpec, as_quiz, collect_banks
 from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.files import collect_curriculum
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
@@ -49,7 +50,8 @@ def known_quiz_ids(root: Path) -> set[str]:
 @dataclass(frozen=True)
 class Content:
     curriculum: Curriculum
-    quizzes: list[QuizSpec]
+    quizzes: list[QuizSpec]  # quiz files, and the banks stored as quizzes of kind "bank"
+    banks: list[BankSpec] = field(default_factory=list)
 
 
 def read_content(root: Path) -> Content:
@@ -57,11 +59,44 @@ def read_content(root: Path) -> Content:
     listing every problem in every file."""
     errors = ErrorList()
     curriculum = collect_curriculum(root, known_quiz_ids(root), errors)
-    skill_ids = {s.id for s in curriculum.framework.skills} if curriculum else None
+    framework = curriculum.framework if curriculum else None
+    skill_ids = {s.id for s in framework.skills} if framework else None
+    level_ids = {level.id for level in framework.levels[1:]} if framework else None
     quizzes = collect_quizzes(root, skill_ids, errors)
+    banks = collect_banks(root, skill_ids, level_ids, errors)
+    check_blueprints(quizzes, banks, level_ids, errors)
     if errors or curriculum is None:
         raise ContentInvalidError(errors.sorted())
-    return Content(curriculum, quizzes)
+    return Content(curriculum, quizzes + [as_quiz(bank) for bank in banks], banks)
+
+
+def check_blueprints(
+    quizzes: list[QuizSpec], banks: list[BankSpec], level_ids: set[str] | None, errors: ErrorList
+) -> None:
+    """Every blueprint names real levels, and every bank can fill it; quiz files
+    do not take the ids banks are stored under."""
+    for quiz in quizzes:
+        if quiz.id.startswith(BANK_QUIZ_PREFIX):
+            errors.add(
+                quiz.path, 1, f"quiz ids starting {BANK_QUIZ_PREFIX!r} are kept for item banks"
+            )
+        if quiz.blueprint is None or level_ids is None:
+            continue
+        for skill, counts in quiz.blueprint.items():
+            for level in counts:
+                if level not in level_ids:
+                    errors.add(quiz.path, 2, f"blueprint {skill}: unknown level {level!r}")
+        for bank in banks:
+            wanted = quiz.blueprint.get(bank.skill, quiz.blueprint.get("default", {}))
+            have = bank.level_counts()
+            for level, count in wanted.items():
+                if have.get(level, 0) < count:
+                    errors.add(
+                        bank.path,
+                        1,
+                        f"{quiz.path} draws {count} {level} items per form but this bank "
+                        f"has {have.get(level, 0)}",
+                    )
 
 
 class ContentConflictError(Exception):
@@ -138,6 +173,7 @@ def import_content(
     if conflicts and not force:
         raise ContentConflictError(conflicts)
     report = ImportReport()
+    report.banks = {bank.skill: bank.level_counts() for bank in content.banks}
     write_framework(session, content.curriculum.framework, report)
     apply_courses(session, content.curriculum.courses, report)
     apply_modules(session, content.curriculum, report, progress)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from skillgap.curriculum import versions
 from skillgap.db import process_store
+from skillgap.kinds import QuizKind
 from skillgap.models import (
     Course,
     Level,
@@ -77,7 +78,10 @@ class QuizInfo:
     kind: str
     time_limit_minutes: int | None
     published: bool
-    questions_per_skill: dict[str, int] = field(default_factory=dict)  # active questions
+    # Questions a form asks per skill: the active questions, or for a diagnostic
+    # drawn from the banks, what its blueprint draws from each skill's bank.
+    questions_per_skill: dict[str, int] = field(default_factory=dict)
+    blueprint: dict[str, dict[str, int]] | None = None
 
     @property
     def question_count(self) -> int:
@@ -288,16 +292,27 @@ def _load_quizzes(session: Session) -> dict[str, QuizInfo]:
         .group_by(Question.quiz_id, Question.skill_id)
     ):
         per_skill.setdefault(quiz_id, {})[skill_id] = count
-    return {
-        r.id: QuizInfo(
-            r.id, r.title, r.kind, r.time_limit_minutes, r.published, per_skill.get(r.id, {})
-        )
-        for r in session.execute(
-            select(
-                Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published
-            ).order_by(Quiz.id)
-        )
+    rows = session.execute(
+        select(
+            Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published, Quiz.blueprint
+        ).order_by(Quiz.id)
+    ).all()
+    banked = {
+        skill
+        for r in rows
+        if r.kind == QuizKind.BANK and r.published
+        for skill in per_skill.get(r.id, {})
     }
+    quizzes = {}
+    for r in rows:
+        counts = per_skill.get(r.id, {})
+        if r.blueprint is not None:  # drawn from the banks: what each skill's section asks
+            default = r.blueprint.get("default", {})
+            counts = {skill: sum(r.blueprint.get(skill, default).values()) for skill in banked}
+        quizzes[r.id] = QuizInfo(
+            r.id, r.title, r.kind, r.time_limit_minutes, r.published, counts, r.blueprint
+        )
+    return quizzes
 
 
 def _load_modules(

@@ -50,6 +50,7 @@ class Counts:
 @dataclass
 class ImportReport:
     counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
+    banks: dict[str, dict[str, int]] = field(default_factory=dict)  # skill -> level -> items
 
     @property
     def changed(self) -> bool:
@@ -66,6 +67,9 @@ class ImportReport:
             if c.unpublished:
                 row += f" {c.unpublished:>4} unpublished (no longer in the files)"
             rows.append(row)
+        for skill, levels in sorted(self.banks.items()):
+            per_level = ", ".join(f"{count} {level}" for level, count in levels.items())
+            rows.append(f"bank {skill}: {sum(levels.values())} items ({per_level})")
         return rows
 
 
@@ -285,6 +289,7 @@ def write_quiz(session: Session, spec: QuizSpec, counts: Counts, question_counts
             "file_name": spec.file_name,
             "source": spec.source,
             "published": True,
+            "blueprint": spec.blueprint,
         },
         counts,
     )
@@ -308,7 +313,13 @@ def _write_question(
     session: Session, quiz_id: str, position: int, spec, question: Question | None, counts: Counts
 ) -> None:
     """Add a question new to the quiz, or move an unchanged one to its new place."""
-    values = {"position": position, "explanation": spec.explanation, "line": spec.line}
+    values = {
+        "position": position,
+        "explanation": spec.explanation,
+        "line": spec.line,
+        "item_id": spec.item_id,
+        "level_id": spec.level,
+    }
     if question is None:
         options = [
             {"text": o.text, "correct": o.correct, "weight": o.weight, "feedback": o.feedback}

@@ -31,6 +31,9 @@ class Quiz(Base):
     file_name: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(default=True)
+    # A diagnostic drawn from the item banks: items per skill and per level
+    # ({"default": {"entry": 3, ...}, "<skill-id>": {...}}); None for a fixed form.
+    blueprint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="quiz",
@@ -56,6 +59,10 @@ class Question(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     line: Mapped[int] = mapped_column(default=0)  # in the quiz file, for item statistics
     active: Mapped[bool] = mapped_column(default=True)
+    # Bank items: the stable id shared by every version of the item (a new text is
+    # a new row with the same item_id), and the level it discriminates at.
+    item_id: Mapped[str | None] = mapped_column(String(60), index=True)
+    level_id: Mapped[str | None] = mapped_column(ForeignKey("levels.id"))
 
     quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
 
@@ -75,7 +82,12 @@ class Attempt(Base):
     state: Mapped[AttemptState] = mapped_column(
         enum_column(AttemptState), default=AttemptState.OPEN
     )
+    # The form: the questions shown, in the order shown (stored, so any attempt can
+    # be shown and scored again exactly as it was taken).
     question_ids: Mapped[list[int]] = mapped_column(JSON)
+    # Seeds each question's option order (services/forms.option_order); None for
+    # attempts from before shuffling, shown in file order.
+    seed: Mapped[int | None]
     started_at: Mapped[datetime] = mapped_column(default=current_time)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
@@ -152,6 +164,9 @@ class SkillResult(Base):
     brier: Mapped[float | None]
     certain_count: Mapped[int] = mapped_column(default=0)
     certain_wrong: Mapped[int] = mapped_column(default=0)
+    # Self-assessment results from before the anchored self-rating scale (migration
+    # 0011): the level the old mapping gave; level_id holds the new mapping's.
+    claimed_before: Mapped[str | None] = mapped_column(String(80))
     latest: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
 

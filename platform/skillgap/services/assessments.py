@@ -30,7 +30,9 @@ from skillgap.models import (
     User,
 )
 from skillgap.rules import scoring
+from skillgap.rules.form_draw import option_order
 from skillgap.rules.scoring import GradedAnswer, LevelRule
+from skillgap.services import attempt_forms
 from skillgap.services.standing import NewResult, record_results
 
 
@@ -54,6 +56,15 @@ def quiz_questions(session: Session, quiz_id: str, skill_id: str | None = None) 
     if skill_id is not None:
         query = query.where(Question.skill_id == skill_id)
     return list(session.scalars(query.order_by(Question.position)))
+
+
+def attempt_questions(session: Session, attempt: Attempt) -> list[Question]:
+    """The attempt's questions, in the order its form asks them."""
+    by_id = {
+        q.id: q
+        for q in session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
+    }
+    return [by_id[question_id] for question_id in attempt.question_ids]
 
 
 def open_attempt_for(
@@ -82,33 +93,65 @@ def open_attempt_keys(session: Session, user_id: int) -> set[tuple[str, str | No
 
 
 def start_attempt(
-    session: Session, user: User, quiz: QuizInfo | Quiz, skill_id: str | None, now: datetime
+    session: Session,
+    user: User,
+    quiz: QuizInfo | Quiz,
+    skill_id: str | None,
+    now: datetime,
+    retake_interval: timedelta = timedelta(0),
 ) -> Attempt:
     """Resume the open attempt for this quiz (and skill section), or start one."""
+    return start(session, user, quiz, skill_id, now, retake_interval)[0]
+
+
+def start(
+    session: Session,
+    user: User,
+    quiz: QuizInfo | Quiz,
+    skill_id: str | None,
+    now: datetime,
+    retake_interval: timedelta = timedelta(0),
+) -> tuple[Attempt, dict[str, datetime]]:
+    """``start_attempt``, and the skills a new attempt left out for the re-take
+    interval (skill -> when it opens again)."""
     existing = open_attempt_for(session, user.id, quiz.id, skill_id)
     if existing is not None:
-        return existing
+        return existing, {}
     if skill_id is not None and quiz.kind != QuizKind.DIAGNOSTIC:
         raise AttemptError("Only the diagnostic can be taken one skill at a time.")
-    questions = quiz_questions(session, quiz.id, skill_id)
-    if not questions:
+    info = snapshot_of(session).quizzes[quiz.id]
+    plan = attempt_forms.plan_form(session, user.id, info, skill_id, now, retake_interval)
+    if not plan.question_ids:
+        if plan.skipped:
+            raise AttemptError(not_yet_message(session, plan.skipped))
         raise AttemptError("This assessment has no questions for that skill.")
     limit = quiz.time_limit_minutes
     if limit and skill_id is not None:
         # A section gets its share of the time, never less than five minutes.
-        share = limit * len(questions) / snapshot_of(session).quizzes[quiz.id].question_count
+        share = limit * len(plan.question_ids) / max(plan.full_size, 1)
         limit = max(5, round(share))
     attempt = Attempt(
         user_id=user.id,
         quiz_id=quiz.id,
         skill_id=skill_id,
-        question_ids=[q.id for q in questions],
+        question_ids=plan.question_ids,
+        seed=plan.seed,
         started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,
     )
     session.add(attempt)
     session.flush()
-    return attempt
+    return attempt, plan.skipped
+
+
+def not_yet_message(session: Session, opens: Mapping[str, datetime]) -> str:
+    """Why a skill cannot be measured again yet, and when it can."""
+    names = snapshot_of(session).skill_names()
+    parts = [f"{names.get(skill, skill)} on {when:%d %b %Y}" for skill, when in opens.items()]
+    return (
+        "You were measured in this recently. The next attempt, on questions you have "
+        "not seen, opens for " + "; ".join(parts) + "."
+    )
 
 
 def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
@@ -116,10 +159,16 @@ def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
 
 
 def save_answers(
-    session: Session, attempt: Attempt, answers: Mapping[int, AnswerInput], now: datetime
+    session: Session,
+    attempt: Attempt,
+    answers: Mapping[int, AnswerInput],
+    now: datetime,
+    as_shown: bool = False,
 ) -> int:
     """Store answers as they are given (each replaces the previous one for its
-    question). Refused once the attempt is submitted or its time is up."""
+    question). Refused once the attempt is submitted or its time is up.
+    ``as_shown``: the chosen options are positions on the page (the attempt's
+    shuffled order), stored as the options' indexes in the file."""
     if not attempt.is_open:
         raise AttemptError("This attempt has been submitted; its answers cannot change.")
     if is_past_deadline(attempt, now):
@@ -146,7 +195,7 @@ def save_answers(
         question = questions.get(question_id)
         if question is None:
             continue  # not a question of this attempt: ignored, never trusted
-        chosen = sorted({i for i in given.chosen if 0 <= i < len(question.options)})
+        chosen = _chosen(attempt, question, given.chosen, as_shown)
         if question.kind != QuestionKind.MULTIPLE:
             chosen = chosen[:1]
         rating = given.rating_id if given.rating_id in ratings else None
@@ -168,6 +217,18 @@ def save_answers(
         saved += 1
     session.flush()
     return saved
+
+
+def _chosen(
+    attempt: Attempt, question: Question, given: tuple[int, ...], as_shown: bool
+) -> list[int]:
+    """The options chosen, as indexes in the file; out-of-range picks are dropped."""
+    count = len(question.options)
+    positions = {i for i in given if 0 <= i < count}
+    if as_shown:
+        order = option_order(attempt.seed, question.id, count)
+        positions = {order[i] for i in positions}
+    return sorted(positions)
 
 
 def submit(session: Session, attempt_id: int, now: datetime) -> Attempt:

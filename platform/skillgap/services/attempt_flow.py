@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -89,13 +89,22 @@ def handle_post(
     skill_id: str | None,
     request: Posted,
     now: datetime,
+    retake_interval: timedelta = timedelta(0),
 ) -> Outcome:
     attempt = assessments.open_attempt_for(session, user.id, quiz.id, skill_id)
     if request.action == "start":
         try:
-            assessments.start_attempt(session, user, quiz, skill_id, now)
+            _attempt, skipped = assessments.start(
+                session, user, quiz, skill_id, now, retake_interval
+            )
         except AttemptError as error:
             return Outcome(Go.INDEX, message=(str(error), "error"))
+        if skipped:
+            text = (
+                assessments.not_yet_message(session, skipped)
+                + " This attempt leaves those skills out and keeps their results."
+            )
+            return Outcome(Go.TAKE, message=(text, "info"))
         return Outcome(Go.TAKE)
     if request.attempt_id is not None and (attempt is None or attempt.id != request.attempt_id):
         return _not_open(session, user, request)
@@ -110,7 +119,7 @@ def handle_post(
         text = "The time limit had passed: the answers you saved in time were scored."
         return Outcome(Go.RESULT, attempt_id=attempt.id, message=(text, "info"))
     saved = assessments.save_answers(
-        session, attempt, posted_answers(request.form, attempt.question_ids), now
+        session, attempt, posted_answers(request.form, attempt.question_ids), now, as_shown=True
     )
     if request.action == "autosave":
         return Outcome(Go.TAKE, autosave=({"saved": saved}, 200))

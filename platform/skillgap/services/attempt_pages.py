@@ -20,6 +20,8 @@ from skillgap.curriculum.snapshot import (
 )
 from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
+from skillgap.rules.form_draw import option_order
+from skillgap.services.assessments import AnswerInput
 from skillgap.services.paths import standings_for
 
 QUESTIONS_PER_PAGE = 5
@@ -37,6 +39,10 @@ class TakePage:
     ratings: tuple[SelfRatingInfo, ...]
     skill: SkillInfo | None
 
+    def shown_options(self, question: Question) -> list[tuple[int, int, dict]]:
+        """(position shown, index in the file, option), in the attempt's order."""
+        return shown_options(self.attempt, question)
+
     @property
     def first_number(self) -> int:
         return (self.page - 1) * QUESTIONS_PER_PAGE + 1
@@ -44,6 +50,27 @@ class TakePage:
     @property
     def answered(self) -> int:
         return len(self.answers)
+
+
+def shown_options(attempt: Attempt, question: Question) -> list[tuple[int, int, dict]]:
+    """(position shown, index in the file, option), in the attempt's order."""
+    order = option_order(attempt.seed, question.id, len(question.options))
+    return [(shown, index, question.options[index]) for shown, index in enumerate(order)]
+
+
+def as_saved(attempt: Attempt, questions: list[Question], posted: dict[int, AnswerInput]):
+    """Posted answers (positions on the page) as saved answers hold them (indexes in
+    the file), for showing them again."""
+    by_id = {question.id: question for question in questions}
+    result = {}
+    for question_id, given in posted.items():
+        question = by_id.get(question_id)
+        if question is None:
+            continue
+        order = option_order(attempt.seed, question_id, len(question.options))
+        chosen = tuple(order[i] for i in given.chosen if 0 <= i < len(order))
+        result[question_id] = AnswerInput(chosen, given.rating_id, given.confidence)
+    return result
 
 
 def page_count(total: int) -> int:
@@ -99,9 +126,17 @@ class QuestionReview:
     answer: Answer | None
     rating: SelfRatingInfo | None
 
+    seed: int | None = None
+
     @property
     def correct(self) -> bool:
         return bool(self.answer and self.answer.score == 1)
+
+    @property
+    def options(self) -> list[tuple[int, dict]]:
+        """(index in the file, option) in the order the person saw them."""
+        order = option_order(self.seed, self.question.id, len(self.question.options))
+        return [(index, self.question.options[index]) for index in order]
 
 
 @dataclass
@@ -157,6 +192,7 @@ def _reviews(session: Session, attempt: Attempt, snapshot: Snapshot) -> list[Que
             questions[qid],
             answers.get(qid),
             ratings.get(answers[qid].rating_id or "") if qid in answers else None,
+            attempt.seed,
         )
         for number, qid in enumerate(attempt.question_ids, start=1)
     ]

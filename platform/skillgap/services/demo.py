@@ -156,7 +156,7 @@ def add_demo_progress(session: Session) -> int:
             session.add(ModuleCompletion(user_id=user.id, module_id=module_id, completed_at=when))
             check = modules[module_id].check_quiz_id
             if check:
-                _take(session, user, check, None, when, lambda question, index: True)
+                _take(session, user, check, None, when, lambda question, index, form: True)
             added += 1
     session.flush()
     return added
@@ -224,18 +224,17 @@ def add_demo_assessments(session: Session) -> int:
             "self-assessment",
             None,
             now - timedelta(days=rated_days_ago),
-            lambda question, index, r=ratings: r.get(question.skill_id),
+            lambda question, index, form, r=ratings: r.get(question.skill_id),
         )
         made += 1
         for days_ago, percents in plan["tested"]:
-            quotas = _right_answer_quotas(session, dict(zip(SKILL_ORDER, percents, strict=True)))
             _take(
                 session,
                 user,
                 "diagnostic",
                 None,
                 now - timedelta(days=days_ago),
-                lambda question, index, q=quotas: _use_quota(q, question.skill_id),
+                _percent_right(dict(zip(SKILL_ORDER, percents, strict=True))),
                 sure=plan["sure"],
             )
             made += 1
@@ -243,29 +242,29 @@ def add_demo_assessments(session: Session) -> int:
     return made
 
 
-def _right_answer_quotas(session: Session, percents: dict[str, int]) -> dict[str, int]:
-    """How many of each skill's diagnostic questions to answer right to land near ``percents``."""
-    totals: dict[str, int] = {}
-    for question in assessments.quiz_questions(session, "diagnostic"):
-        totals[question.skill_id] = totals.get(question.skill_id, 0) + 1
-    return {skill: round(percents.get(skill, 0) * total / 100) for skill, total in totals.items()}
+def _percent_right(percents: dict[str, int]):
+    """A ``decide`` that answers about ``percents`` of each skill's questions on the
+    form right (the form is only known once the attempt has drawn it)."""
 
+    def decide(question, index, form):
+        of_skill = [q.id for q in form if q.skill_id == question.skill_id]
+        quota = round(percents.get(question.skill_id, 0) * len(of_skill) / 100)
+        return of_skill.index(question.id) < quota
 
-def _use_quota(quotas: dict[str, int], skill_id: str) -> bool:
-    quotas[skill_id] = quotas.get(skill_id, 0) - 1
-    return quotas[skill_id] >= 0
+    return decide
 
 
 def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):
-    """Sit an assessment through the real services. ``decide(question, index)``
+    """Sit an assessment through the real services. ``decide(question, index, form)``
     says True (answer right), False (wrong) or gives a self-rating id."""
     quiz = snapshot_of(session).quizzes.get(quiz_id)
     if quiz is None:
         return None
     attempt = assessments.start_attempt(session, user, quiz, skill_id, when)
+    form = assessments.attempt_questions(session, attempt)
     answers = {}
-    for index, question in enumerate(assessments.quiz_questions(session, quiz_id, skill_id)):
-        decision = decide(question, index)
+    for index, question in enumerate(form):
+        decision = decide(question, index, form)
         if decision is None or isinstance(decision, str):
             if decision:
                 answers[question.id] = AnswerInput(rating_id=decision)

@@ -64,33 +64,43 @@ class ItemStat:
 
 
 def item_statistics(session: Session, quiz_id: str) -> list[ItemStat]:
-    """One plain-column query for every graded answer of the quiz, then arithmetic."""
+    """One plain-column query for every graded answer to the quiz's questions (for a
+    bank: its items, on whatever form they were asked), then arithmetic. A bank
+    item's versions count as one item (grouped by their stable id); the rest
+    score is the attempt's other points on the same quiz or bank."""
     rows = session.execute(
         select(Answer.attempt_id, Answer.question_id, Answer.score)
         .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Question, Question.id == Answer.question_id)
         .where(
-            Attempt.quiz_id == quiz_id,
+            Question.quiz_id == quiz_id,
             Attempt.state != AttemptState.OPEN.value,
             Answer.score.is_not(None),
         )
     ).all()
+    questions = list(
+        session.scalars(
+            select(Question)
+            .where(Question.quiz_id == quiz_id)
+            .order_by(Question.active.desc(), Question.position, Question.id.desc())
+        )
+    )
+    key_of = {q.id: q.item_id or str(q.id) for q in questions}
     totals: dict[int, float] = {}
     for attempt_id, _question_id, score in rows:  # scored answers only: score is a number
         totals[attempt_id] = totals.get(attempt_id, 0.0) + float(score or 0)
-    per_question: dict[int, list[tuple[float, float]]] = {}
+    per_item: dict[str, list[tuple[float, float]]] = {}
     for attempt_id, question_id, score in rows:
         rest = totals[attempt_id] - float(score or 0)
-        per_question.setdefault(question_id, []).append((float(score or 0), rest))
-    questions = session.scalars(
-        select(Question)
-        .where(Question.quiz_id == quiz_id)
-        .order_by(Question.active.desc(), Question.position)
-    )
+        per_item.setdefault(key_of[question_id], []).append((float(score or 0), rest))
     stats = []
-    for question in questions:
-        pairs = per_question.get(question.id, [])
-        if not question.active and not pairs:
+    shown: set[str] = set()
+    for question in questions:  # active versions first: each item shown once
+        key = key_of[question.id]
+        pairs = per_item.get(key, [])
+        if key in shown or (not question.active and not pairs):
             continue
+        shown.add(key)
         facility = round(100 * sum(i for i, _ in pairs) / len(pairs), 2) if pairs else None
         stats.append(ItemStat(question, len(pairs), facility, point_biserial(pairs)))
     return stats
