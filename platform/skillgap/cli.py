@@ -298,6 +298,7 @@ def gift_export(quiz_id: str, output: Path | None) -> None:
                 for o in q.options
             ),
             q.explanation,
+            name=q.name,  # written back as the question's ::name::
         )
         for q in questions
     ]

@@ -134,7 +134,12 @@ def test_submit_scores_per_skill_and_shows_the_result(client, db, learner):
     start(client, "diagnostic")
     attempt = attempt_of(db, learner.id)
     questions = questions_of(db, attempt)
-    strategy = [q for q in questions if q.skill_id == "strategy-planning"]
+    # Forms are shuffled: put the question whose explanation is checked below among
+    # the answered ones (explanations are shown only for answered questions).
+    strategy = sorted(
+        (q for q in questions if q.skill_id == "strategy-planning"),
+        key=lambda q: "SMART goals need a number" not in q.explanation,
+    )
     metrics = [q for q in questions if q.skill_id == "platform-metrics"]
     answers = {q.id: correct_choice(q) for q in strategy[:3]}  # 3 of 5 strategy right = 60%
     answers |= {strategy[3].id: wrong_choice(strategy[3])}  # one wrong, one unanswered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pytest
@@ -13,7 +14,7 @@ from skillgap.models import Answer, Attempt, Question
 from skillgap.roles import Role
 from skillgap.services.item_stats import item_statistics, point_biserial
 from tests import factories
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, reread
 
 
 def test_point_biserial_by_hand():
@@ -175,7 +176,8 @@ def test_gift_import_command_writes_a_quiz_that_imports(app, db, tmp_path):
     assert len(bank) == 6
     exported = app.test_cli_runner().invoke(args=["content", "gift-export", "metrics-bank"])
     assert exported.exit_code == 0
-    assert "::Q2:: Which are engagement-rate denominators? {" in exported.output
+    # The names of the GIFT file are kept (they were numbered Q1, Q2 ... before).
+    assert "::Denominators:: Which are engagement-rate denominators? {" in exported.output
     again = parse_gift(exported.output, "platform-metrics")
     assert [q.text for q in again.questions] == [
         q.text for q in parse_gift(GIFT_ALL_TYPES, "platform-metrics").questions
@@ -188,3 +190,113 @@ def test_gift_text_with_a_nul_character_is_refused_with_its_line():
     assert [(p.line, p.reason) for p in result.problems] == [
         (3, "the text contains a NUL character (byte 0), which is not allowed")
     ]
+
+
+MOODLE_EXPORT = """// question: 101  name: Reach vs impressions
+$CATEGORY: $course$/top/Social metrics/Reach
+
+::Reach vs impressions::[html]<p>Which figure counts the
+<b>different accounts</b> that saw a post?</p>{
+\t=[html]<p>Reach</p>#[html]<p>Right: reach counts <i>unique</i> accounts.</p>
+\t~[html]Impressions#[html]Impressions count every view, repeats included.
+\t~[html]Engagements
+\t####[html]<p>Reach is unique accounts; impressions are views.</p>
+}
+
+::Denominator 2::[moodle]Which denominator does engagement rate by reach use?{
+\t=[plain]Reach
+\t~[markdown]Followers
+\t~Impressions
+}
+
+// the same question again, as Moodle banks often hold it
+::Reach vs impressions (copy)::[html]<p>Which figure counts the
+<b>different accounts</b> that saw a post?</p>{
+\t=[html]<p>Reach</p>#[html]<p>Right: reach counts <i>unique</i> accounts.</p>
+\t~[html]Impressions#[html]Impressions count every view, repeats included.
+\t~[html]Engagements
+\t####[html]<p>Reach is unique accounts; impressions are views.</p>
+}
+"""
+
+
+def check_moodle_questions(questions, per_answer_feedback: bool = True) -> None:
+    reach, denominator = questions
+    assert reach.name == "Reach vs impressions" and denominator.name == "Denominator 2"
+    assert reach.text == "Which figure counts the different accounts that saw a post?"
+    assert [o.text for o in reach.options] == ["Reach", "Impressions", "Engagements"]
+    feedback = "Right: reach counts unique accounts."
+    if per_answer_feedback:
+        assert reach.options[0].feedback == feedback
+        assert reach.options[1].feedback == "Impressions count every view, repeats included."
+        assert reach.explanation == "Reach is unique accounts; impressions are views."
+    else:  # our quiz format folds per-answer feedback into the explanation (README)
+        assert reach.explanation.startswith("Reach is unique accounts; impressions are views.")
+        assert feedback in reach.explanation
+    assert [o.text for o in denominator.options] == ["Reach", "Followers", "Impressions"]
+    for question in questions:
+        texts = [question.text, question.explanation] + [o.text for o in question.options]
+        assert not any("<" in t or "[html]" in t or "[plain]" in t for t in texts)
+
+
+def test_a_moodle_export_with_names_formats_a_category_and_a_duplicate_imports(app, db, tmp_path):
+    result = parse_gift(MOODLE_EXPORT, "platform-metrics")
+    assert [(p.line, p.kind) for p in result.problems] == [(19, "duplicate")]
+    assert "the same question as line 4" in result.problems[0].reason
+    check_moodle_questions(result.questions)
+    # Through the CLI into a quiz file, then a content import, then GIFT again.
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    app.config["CONTENT_ROOT"] = root
+    gift = tmp_path / "moodle.gift"
+    gift.write_text(MOODLE_EXPORT)
+    written = app.test_cli_runner().invoke(
+        args=["content", "gift-import", str(gift), "--quiz", "moodle-reach", "--skill",
+              "platform-metrics"]
+    )  # fmt: skip
+    assert written.exit_code == 0, written.output
+    assert f"{gift}:19: duplicate: the same question as line 4" in written.output
+    assert "Wrote 2 question(s)" in written.output
+    import_content(db, root)
+    db.commit()
+    stored = list(
+        db.scalars(
+            select(Question).where(Question.quiz_id == "moodle-reach").order_by(Question.position)
+        )
+    )
+    assert [q.name for q in stored] == ["Reach vs impressions", "Denominator 2"]
+    exported = app.test_cli_runner().invoke(args=["content", "gift-export", "moodle-reach"])
+    assert "::Reach vs impressions::" in exported.output
+    again = parse_gift(exported.output, "platform-metrics").questions
+    check_moodle_questions(again, per_answer_feedback=False)
+
+
+def test_the_admin_upload_reads_a_moodle_export_the_same_way(app, db, content):
+    from skillgap.roles import Role
+    from tests import factories
+    from tests.conftest import csrf_token, login
+
+    factories.make_user(db, Role.ADMIN, email="admin@example.org")
+    db.commit()
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    data = {
+        "csrf_token": csrf_token(admin, "/admin/gift"),
+        "quiz_id": "moodle-upload",
+        "title": "Moodle upload",
+        "skill": "platform-metrics",
+        "kind": "check",
+        "action": "parse",
+        "file": (io.BytesIO(MOODLE_EXPORT.encode()), "moodle.gift"),
+    }
+    preview = admin.post("/admin/gift", data=data, content_type="multipart/form-data")
+    page = preview.get_data(as_text=True)
+    assert "2 questions understood, 1 left out" in page and "Line 19: duplicate" in page
+    data = {**data, "action": "import", "file": (io.BytesIO(MOODLE_EXPORT.encode()), "m.gift")}
+    imported = admin.post("/admin/gift", data=data, content_type="multipart/form-data")
+    assert imported.status_code == 302
+    reread(db)
+    stored = list(db.scalars(select(Question).where(Question.quiz_id == "moodle-upload")))
+    assert sorted(q.name for q in stored) == ["Denominator 2", "Reach vs impressions"]
+    reach = next(q for q in stored if q.name == "Reach vs impressions")
+    assert reach.text == "Which figure counts the different accounts that saw a post?"

@@ -148,3 +148,63 @@ def test_head_read_from_the_files_is_alembics_head():
     from alembic.script import ScriptDirectory
 
     assert ScriptDirectory(str(migrate.MIGRATIONS_DIR)).get_heads() == [migrate.head_revision()]
+
+
+OLD_SCALE_ROWS = [
+    "INSERT INTO levels (id, name, min_percent, position) VALUES ('below-entry', 'B', 0, 0),"
+    " ('entry', 'E', 60, 1), ('intermediate', 'I', 75, 2), ('advanced', 'A', 90, 3)",
+    "INSERT INTO self_ratings (id, label, claims_level_id, position) VALUES"
+    " ('not-at-all', 'N', 'below-entry', 0), ('not-very', 'NV', 'entry', 1),"
+    " ('fairly', 'F', 'intermediate', 2), ('very', 'V', 'advanced', 3)",
+    "INSERT INTO skills (id, name, description, position) VALUES ('kpi', 'KPIs', '', 0)",
+    "INSERT INTO quizzes (id, title, kind, file_name, source, published)"
+    " VALUES ('self-assessment', 'S', 'self-assessment', 's.md', '', TRUE)",
+    "INSERT INTO users (id, email, name, password_hash, role, active, session_version,"
+    " failed_logins, created_at) VALUES (1, 'a@example.org', 'A', 'x', 'learner', TRUE, 1, 0,"
+    " '2026-01-01')",
+    "INSERT INTO attempts (id, user_id, quiz_id, state, question_ids, started_at)"
+    " VALUES (1, 1, 'self-assessment', 'submitted', '[1, 2]', '2026-02-01')",
+    "INSERT INTO questions (id, quiz_id, fingerprint, position, text, skill_id, kind, options,"
+    " explanation, line, active) VALUES (1, 'self-assessment', 'f1', 1, 'I can', 'kpi',"
+    " 'rating', '[]', '', 1, TRUE), (2, 'self-assessment', 'f2', 2, 'I can too', 'kpi',"
+    " 'rating', '[]', '', 2, TRUE)",
+    "INSERT INTO answers (attempt_id, question_id, chosen, rating_id, answered_at) VALUES"
+    " (1, 1, '[]', 'very', '2026-02-01'), (1, 2, '[]', 'not-very', '2026-02-01')",
+    # The old mapping: very (3) and not-very (1) average to 2, intermediate.
+    "INSERT INTO skill_results (id, attempt_id, user_id, skill_id, kind, level_id, earned,"
+    " possible, questions, low_evidence, certain_count, certain_wrong, created_at, latest)"
+    " VALUES (1, 1, 1, 'kpi', 'self-assessment', 'intermediate', 0, 2, 2, FALSE, 0, 0,"
+    " '2026-02-01', TRUE)",
+]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_anchored_scale_migration_keeps_answers_and_derives_levels_again(tmp_path, backend):
+    """0011: old mapping (not-very -> entry ... very -> advanced) replaced; every
+    self-assessment result derived again from its kept answers, the old level kept."""
+    with empty_database(tmp_path, backend) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine, "0010")
+            with engine.begin() as connection:
+                for statement in OLD_SCALE_ROWS:
+                    connection.execute(text(statement))
+            migrate.upgrade(engine)
+            with engine.connect() as connection:
+                result = connection.execute(
+                    text("SELECT level_id, claimed_before FROM skill_results WHERE id = 1")
+                ).one()
+                answers = (
+                    connection.execute(text("SELECT rating_id FROM answers ORDER BY question_id"))
+                    .scalars()
+                    .all()
+                )
+                claims = dict(
+                    connection.execute(text("SELECT id, claims_level_id FROM self_ratings")).all()
+                )
+            # New mapping: very -> intermediate (2), not-very -> below entry (0): mean 1, entry.
+            assert tuple(result) == ("entry", "intermediate")
+            assert answers == ["very", "not-very"]  # the answers as given
+            assert claims["not-very"] == "below-entry" and claims["very"] == "intermediate"
+        finally:
+            engine.dispose()

@@ -7,6 +7,14 @@ general feedback (``####``, which becomes the question's explanation), and the
 short answer, matching, numerical, essay, description — is reported with its
 line and type, never silently dropped.
 
+Real Moodle exports also carry: a ``::name::`` per question (kept as the
+question's ``name:``, so it survives the round trip), text-format markers
+(``[html]``, ``[moodle]``, ``[plain]``, ``[markdown]``) on question text,
+answers and feedback (interpreted: HTML is reduced to its text through the same
+sanitiser as everything else, never kept as markup), ``$CATEGORY:`` lines
+(accepted and skipped) and the same question twice (the second is reported
+with its line and left out, and the rest imports).
+
 Scoring stays all-or-nothing (design.md): weights are kept so that a question
 bank exported again carries the weights it came with; an option with a
 positive weight counts as correct.
@@ -14,8 +22,11 @@ positive weight counts as correct.
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import nh3
 
 from skillgap.content.quizzes import OptionSpec, QuestionSpec, question_kind
 from skillgap.content.source import NUL_REASON, nul_line
@@ -45,6 +56,24 @@ class GiftResult:
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\([~=#{}:n\\])", lambda m: "\n" if m.group(1) == "n" else m.group(1), text)
+
+
+FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
+
+
+def _text(raw: str) -> str:
+    """GIFT text as our plain text: escapes undone, a leading format marker read.
+    ``[html]`` becomes its text (tags dropped by nh3, entities decoded, line and
+    paragraph breaks kept as spaces); the other formats are plain text already."""
+    text = _unescape(raw)
+    marker = FORMAT.match(text)
+    if marker is None:
+        return text.strip()
+    text = text[marker.end() :]
+    if marker.group(1).lower() == "html":
+        text = re.sub(r"(?i)<\s*(br|/p|/li|/div)\b[^>]*>", " ", text)
+        text = html.unescape(nh3.clean(text, tags=set()))
+    return " ".join(text.split())
 
 
 def _escape(text: str) -> str:
@@ -111,6 +140,7 @@ def _blocks(text: str) -> list[tuple[int, str]]:
 def parse_gift(text: str, skill: str) -> GiftResult:
     """Questions of a GIFT file, all given ``skill``; unsupported ones in ``problems``."""
     result = GiftResult()
+    seen: dict[str, int] = {}  # fingerprint -> line of the first copy
     line = nul_line(text)
     if line is not None:
         result.problems.append(GiftProblem(line, "syntax", NUL_REASON))
@@ -123,7 +153,7 @@ def parse_gift(text: str, skill: str) -> GiftResult:
             if end < 0:
                 result.problems.append(GiftProblem(line, "syntax", "the '::title::' is not closed"))
                 continue
-            title, body = _unescape(body[2:end].strip()), body[end + 2 :].strip()
+            title, body = _text(body[2:end]), body[end + 2 :].strip()
         open_at = _find_unescaped(body, "{")
         close_at = _find_unescaped(body, "}", open_at + 1) if open_at >= 0 else -1
         if open_at < 0:
@@ -136,16 +166,25 @@ def parse_gift(text: str, skill: str) -> GiftResult:
                 GiftProblem(line, "syntax", "the answer block '{' is not closed")
             )
             continue
-        before = _unescape(body[:open_at]).strip()
-        after = _unescape(body[close_at + 1 :]).strip()
+        before = _text(body[:open_at])
+        after = _text(body[close_at + 1 :])
         question_text = (
             " ".join(f"{before} _____ {after}".split()) if after else " ".join(before.split())
         )
         answers = body[open_at + 1 : close_at].strip()
         question = _parse_answers(line, question_text, answers, skill, result)
-        if question is not None:
-            result.questions.append(question)
-            result.titles.append(title)
+        if question is None:
+            continue
+        if question.fingerprint in seen:
+            result.problems.append(
+                GiftProblem(
+                    line, "duplicate", f"the same question as line {seen[question.fingerprint]}"
+                )
+            )
+            continue
+        seen[question.fingerprint] = line
+        result.questions.append(replace(question, name=title or None))
+        result.titles.append(title)
     return result
 
 
@@ -162,14 +201,14 @@ def _parse_answers(
         unsupported("numerical")
         return None
     general_at = answers.find("####")
-    general = _unescape(answers[general_at + 4 :].strip()) if general_at >= 0 else ""
+    general = _text(answers[general_at + 4 :]) if general_at >= 0 else ""
     answer_part = answers[:general_at] if general_at >= 0 else answers
     head, *feedbacks = [part.strip() for _, part in _split_unescaped(answer_part, "#")]
     if head.upper() in TRUE_WORDS | FALSE_WORDS:
         # {TRUE#shown when answered wrong#shown when answered right####general}
         is_true = head.upper() in TRUE_WORDS
-        wrong_feedback = _unescape(feedbacks[0]) if feedbacks else ""
-        right_feedback = _unescape(feedbacks[1]) if len(feedbacks) > 1 else ""
+        wrong_feedback = _text(feedbacks[0]) if feedbacks else ""
+        right_feedback = _text(feedbacks[1]) if len(feedbacks) > 1 else ""
         true_false = (
             OptionSpec("True", is_true, feedback=right_feedback if is_true else wrong_feedback),
             OptionSpec(
@@ -199,9 +238,7 @@ def _parse_answers(
         if match:
             weight, option_text = float(match.group(1)), match.group(2).strip()
         correct = mark == "=" or (weight is not None and weight > 0)
-        options.append(
-            OptionSpec(_unescape(option_text), correct, weight, _unescape(feedback.strip()))
-        )
+        options.append(OptionSpec(_text(option_text), correct, weight, _text(feedback)))
     if not any(option.correct for option in options):
         result.problems.append(
             GiftProblem(line, "syntax", "no answer is right (= or a positive %weight%)")
@@ -216,7 +253,11 @@ def export_gift(questions: list[QuestionSpec], titles: list[str] | None = None) 
     for number, question in enumerate(questions, start=1):
         if question.kind == QuestionKind.RATING:
             continue
-        title = (titles[number - 1] if titles and number <= len(titles) else "") or f"Q{number}"
+        title = (
+            (titles[number - 1] if titles and number <= len(titles) else "")
+            or question.name
+            or f"Q{number}"
+        )
         text = _escape(question.text)
         general = f"####{_escape(question.explanation)}" if question.explanation else ""
         if question.kind == QuestionKind.TRUE_FALSE:

@@ -24,6 +24,8 @@ QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint"}
 MAX_PER_LEVEL = 50
 OPTION = re.compile(r"^- \[( |x|X)\] (.*)$")
 SKILL_LINE = re.compile(r"^skill:\s*(\S*)\s*$")
+NAME_LINE = re.compile(r"^name:\s*(.*?)\s*$")  # optional: a question's name from GIFT/Moodle
+MAX_NAME = 200
 MAX_OPTIONS = 10
 MAX_TIME_LIMIT = 600
 
@@ -48,6 +50,8 @@ class QuestionSpec:
     # part of the fingerprint: re-tagging an item does not make it a new question.
     item_id: str | None = field(default=None, compare=False)
     level: str | None = field(default=None, compare=False)
+    # A name it had elsewhere (a GIFT ``::name::``), kept for the way back.
+    name: str | None = field(default=None, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -296,6 +300,13 @@ def _parse_question(
             content[0][0] if content else heading_line,
             "the line after the question must be 'skill: <skill-id>'",
         )
+    name = None
+    named = NAME_LINE.match(content[0][1]) if content else None
+    if named:
+        name = named.group(1)
+        if not name or len(name) > MAX_NAME:
+            errors.add(shown, content[0][0], f"name: needs a text of at most {MAX_NAME} characters")
+        content = content[1:]
     options, explanation = parse_answer_lines(content, shown, errors)
     if quiz_kind == QuizKind.SELF_ASSESSMENT:
         if options:
@@ -308,7 +319,7 @@ def _parse_question(
         kind = question_kind(list(options))
     if len(errors) > count_before:
         return None
-    return QuestionSpec(text, skill, kind, options, explanation, heading_line)
+    return QuestionSpec(text, skill, kind, options, explanation, heading_line, name=name)
 
 
 def parse_answer_lines(
@@ -356,7 +367,8 @@ def quiz_markdown(
         lines.append(f"time_limit_minutes: {time_limit_minutes}")
     lines += ["---", ""]
     for question in questions:
-        lines += [f"## {_one_line(question.text)}", f"skill: {question.skill}", ""]
+        lines += [f"## {_one_line(question.text)}", f"skill: {question.skill}"]
+        lines += [f"name: {_one_line(question.name)}", ""] if question.name else [""]
         for option in question.options:
             lines.append(f"- [{'x' if option.correct else ' '}] {_one_line(option.text)}")
         notes = [question.explanation] if question.explanation else []

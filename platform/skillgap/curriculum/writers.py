@@ -319,6 +319,7 @@ def _write_question(
         "line": spec.line,
         "item_id": spec.item_id,
         "level_id": spec.level,
+        "name": spec.name,
     }
     if question is None:
         options = [

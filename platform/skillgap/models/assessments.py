@@ -62,7 +62,10 @@ class Question(Base):
     # Bank items: the stable id shared by every version of the item (a new text is
     # a new row with the same item_id), and the level it discriminates at.
     item_id: Mapped[str | None] = mapped_column(String(60), index=True)
-    level_id: Mapped[str | None] = mapped_column(ForeignKey("levels.id"))
+    # No foreign key: adding one would make SQLite rebuild this table, which the
+    # answers' foreign keys forbid (migration 0011); the importer checks the level.
+    level_id: Mapped[str | None] = mapped_column(String(80))
+    name: Mapped[str | None] = mapped_column(String(200))  # from GIFT's ::name::
 
     quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
 

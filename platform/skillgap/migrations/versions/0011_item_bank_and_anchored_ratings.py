@@ -7,6 +7,7 @@ Create Date: 2026-12-01
 - questions.item_id / level_id: bank items keep a stable id across versions of
   their text and say which level they discriminate at.
 - quizzes.blueprint: a diagnostic drawn from the banks (items per skill and level).
+- questions.name: a question's name from elsewhere (GIFT ``::name::``).
 - attempts.seed: the seed of the attempt's option order (NULL for older attempts,
   which keep their file order).
 - The self-rating scale is anchored to the levels it claims. The old scale
@@ -40,10 +41,8 @@ def upgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("item_id", sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column("level_id", sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column("name", sa.String(length=200), nullable=True))
         batch_op.create_index("ix_questions_item_id", ["item_id"], unique=False)
-        batch_op.create_foreign_key(
-            "fk_questions_level_id_levels", "levels", ["level_id"], ["id"]
-        )
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("blueprint", sa.JSON(), nullable=True))
     with op.batch_alter_table("attempts", schema=None) as batch_op:
@@ -109,7 +108,7 @@ def downgrade() -> None:
     with op.batch_alter_table("quizzes", schema=None) as batch_op:
         batch_op.drop_column("blueprint")
     with op.batch_alter_table("questions", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_questions_level_id_levels", type_="foreignkey")
         batch_op.drop_index("ix_questions_item_id")
+        batch_op.drop_column("name")
         batch_op.drop_column("level_id")
         batch_op.drop_column("item_id")
