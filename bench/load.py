@@ -223,6 +223,7 @@ def main() -> None:
             ("module page", f"{base}/modules/engagement-rate", learner, None),
             ("dashboard", f"{base}/", learner, None),
             ("/path", f"{base}/path", learner, None),
+            ("take page", f"{base}/assessments/diagnostic/take?page=1", learner, None),
             ("/team (200 people)", f"{base}/team?team={big_team}", manager, None),
             ("organisation view", f"{base}/admin/organisation", admin, None),
             ("autosave POST", f"{base}/assessments/diagnostic/take", learner, str(script)),
