@@ -19,7 +19,17 @@ from multiprocessing import get_all_start_methods, get_context
 
 import nh3
 
-EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
+# pymdownx.details: "??? answer" blocks become <details>, so a model answer stays
+# folded until the learner has written their own (no JavaScript needed).
+EXTENSIONS = [
+    "tables",
+    "fenced_code",
+    "admonition",
+    "footnotes",
+    "toc",
+    "sane_lists",
+    "pymdownx.details",
+]
 EXTENSION_CONFIG = {
     # align="..." instead of style="text-align: ...", which the sanitiser drops.
     "tables": {"use_align_attribute": True},
@@ -39,6 +49,7 @@ ALLOWED_TAGS = {
     "code",
     "dd",
     "del",
+    "details",
     "div",
     "dl",
     "dt",
@@ -58,6 +69,7 @@ ALLOWED_TAGS = {
     "s",
     "strong",
     "sub",
+    "summary",
     "sup",
     "table",
     "tbody",
@@ -81,6 +93,7 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_CLASSES = {
     "div": {"admonition", "note", "tip", "warning", "footnote", "toc"},
+    "details": {"answer", "note"},
     "p": {"admonition-title"},
     "a": {"footnote-ref", "footnote-backref", "headerlink"},
     "ol": set(),

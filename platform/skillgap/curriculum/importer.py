@@ -36,6 +36,7 @@ from skillgap.curriculum.writers import (
 )
 from skillgap.models import (
     ContentKind,
+    Module,
     Revision,
     RevisionOrigin,
     User,
@@ -179,6 +180,7 @@ def import_content(
     apply_modules(session, content.curriculum, report, progress)
     apply_quizzes(session, content.quizzes, report)
     session.flush()
+    report.skills = _skill_counts(session, content)
     _record_import_revisions(session, content, history)
     if report.changed:
         changed = ", ".join(
@@ -195,6 +197,28 @@ def import_content(
         )
     session.flush()
     return report
+
+
+def _skill_counts(session: Session, content: Content):
+    """Per skill of the framework, what teaches and checks it: modules by level
+    (a module counts for its first skill), the shortest module and the shortest
+    advanced one in words, and how many of its modules have a check."""
+    words = dict(session.execute(select(Module.id, Module.word_count)).all())
+    counts = {}
+    levels = [level.id for level in content.curriculum.framework.levels[1:]]
+    for skill in content.curriculum.framework.skills:
+        modules = [m for m in content.curriculum.modules if m.skills and m.skills[0] == skill.id]
+        if not modules:
+            continue
+        per_level = {level: sum(1 for m in modules if m.level == level) for level in levels}
+        deep = [words.get(m.id, 0) for m in modules if m.level == levels[-1]]
+        counts[skill.id] = (
+            per_level,
+            min(words.get(m.id, 0) for m in modules),
+            min(deep) if deep else None,
+            sum(1 for m in modules if m.check),
+        )
+    return counts
 
 
 def _record_import_revisions(

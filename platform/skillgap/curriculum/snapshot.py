@@ -218,7 +218,12 @@ class SnapshotStore:
 
 def store_of(session: Session) -> SnapshotStore | None:
     store = process_store(session)
-    return None if store is None else store.setdefault(STORE_KEY, SnapshotStore())
+    if store is None:
+        return None
+    found = store.get(STORE_KEY)
+    if found is None:
+        found = store[STORE_KEY] = SnapshotStore()
+    return found
 
 
 def snapshot_of(session: Session) -> Snapshot:

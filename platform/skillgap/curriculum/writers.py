@@ -51,6 +51,8 @@ class Counts:
 class ImportReport:
     counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
     banks: dict[str, dict[str, int]] = field(default_factory=dict)  # skill -> level -> items
+    # skill -> (modules per level, shortest module's words, shortest advanced one's, checks)
+    skills: dict[str, tuple[dict[str, int], int, int | None, int]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -70,6 +72,14 @@ class ImportReport:
         for skill, levels in sorted(self.banks.items()):
             per_level = ", ".join(f"{count} {level}" for level, count in levels.items())
             rows.append(f"bank {skill}: {sum(levels.values())} items ({per_level})")
+        for skill, (modules, shortest, advanced, checks) in self.skills.items():
+            per_level = ", ".join(f"{count} {level}" for level, count in modules.items())
+            deep = f", shortest advanced {advanced:,} words" if advanced is not None else ""
+            rows.append(
+                f"skill {skill}: {sum(modules.values())} modules ({per_level}; shortest "
+                f"{shortest:,} words{deep}), {checks} checks, "
+                f"{sum(self.banks.get(skill, {}).values())} bank items"
+            )
         return rows
 
 
