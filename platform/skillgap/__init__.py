@@ -38,6 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.load_secret_key(Path(app.instance_path))
 
     app.session_interface = sessions.SessionInterface()
+    from skillgap.forms import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     database = db.make_database(app.config["DATABASE_URL"])
     db.init_app(app, database)
     if app.config["SCHEMA_CHECK"] and click.get_current_context(silent=True) is None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from skillgap import passwords
+from skillgap.inputs import MAX_ID, whole_number
 
 
 class PlainText:
@@ -78,3 +80,16 @@ def read_text_upload(file_field: str, max_bytes: int, pasted_field: str | None =
     except UnicodeDecodeError:
         return Upload(b"", "The file is not UTF-8 text.")
     return upload
+
+
+def number_arg(values: Mapping[str, str], name: str, default: int | None = None) -> int | None:
+    """``values[name]`` as a whole number in range (request.args or request.form)."""
+    found = whole_number(values.get(name))
+    return default if found is None else found
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>`` in a route: a whole number a database id can hold."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, max=MAX_ID)

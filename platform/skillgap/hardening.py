@@ -1,8 +1,15 @@
-"""Security headers on every response and one log line per request.
+"""Security headers on every response, one log line per request, and a guard
+against NUL characters in requests.
 
 The Content-Security-Policy allows no inline script (the app's JavaScript is in
-static files) and nothing from other sites but images in modules; HSTS only
-when the site is served over HTTPS (SKILLGAP_HTTPS=1).
+static files) and nothing from other sites, images included (a tracking pixel
+in a module must not reach a learner's browser); HSTS only when the site is
+served over HTTPS (SKILLGAP_HTTPS=1). Pages for a signed-in person are
+``Cache-Control: private, no-store``: results, matrices and exports must not
+be kept by a shared cache or the browser's back button after sign-out.
+A NUL character in a path or query value is refused with 400 before any view
+runs: it is never meant as text, and PostgreSQL cannot store or compare it.
+(Form fields are checked by their forms, which show the form again.)
 """
 
 from __future__ import annotations
@@ -10,14 +17,14 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
 
 CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' https: data:",
+        "img-src 'self' data:",
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
@@ -51,6 +58,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
+        if _has_nul():
+            abort(400, "The request contains a NUL character, which no field may hold.")
 
     @app.after_request
     def _headers_and_log(response):
@@ -59,6 +68,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
+        if "_user_id" in session and "Cache-Control" not in headers:
+            headers["Cache-Control"] = "private, no-store"
         if app.config.get("SKILLGAP_HTTPS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         started = g.pop("request_started", None)
@@ -75,6 +86,13 @@ def init_app(app: Flask) -> None:
             user_id,
         )
         return response
+
+
+def _has_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    # Form fields are left to their forms, which re-show the form with a message.
+    return any("\x00" in value for value in request.args.values())
 
 
 def _user_id_for_log() -> str:

@@ -50,7 +50,7 @@ def test_one_log_line_per_request_without_secrets(client, db, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "skillgap.requests"]
     assert any(line.startswith("method=POST route=/login status=302") for line in lines)
     assert any(
-        "route=/team/people/<int:user_id> status=403" in line and f"user={user.id}" in line
+        "route=/team/people/<id:user_id> status=403" in line and f"user={user.id}" in line
         for line in lines
     )
     assert not any("secret-value" in line or "correct horse" in line for line in lines)

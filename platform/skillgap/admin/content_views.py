@@ -18,7 +18,7 @@ from skillgap.curriculum import authoring, new_content, revisions
 from skillgap.curriculum.authoring import ConflictError, InvalidError
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
-from skillgap.forms import ConfirmForm, choices, read_text_upload
+from skillgap.forms import ConfirmForm, choices, number_arg, read_text_upload
 from skillgap.models import AuditEvent, ContentKind, User
 from skillgap.roles import Role
 
@@ -92,7 +92,7 @@ def edit_content(kind: str, item_id: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     text = request.form.get("source", "").replace("\r\n", "\n")[:MAX_SOURCE]
-    base = request.form.get("base", type=int) or 0
+    base = number_arg(request.form, "base") or 0
     action = request.form.get("action", "preview")
     try:
         if action == "save":
@@ -178,8 +178,8 @@ def content_history(kind: str, item_id: str):
     item = _item_or_404(kind, item_id)
     history = revisions.revisions_of(db, kind, item_id)
     by_number = {r.number: r for r in history}
-    left = by_number.get(request.args.get("a", type=int) or 0)
-    right = by_number.get(request.args.get("b", type=int) or 0)
+    left = by_number.get(number_arg(request.args, "a") or 0)
+    right = by_number.get(number_arg(request.args, "b") or 0)
     if history and (left is None or right is None):
         right = history[0]
         left = history[1] if len(history) > 1 else history[0]
@@ -205,7 +205,7 @@ def restore_content(kind: str, item_id: str):
         abort(400)
     try:
         revision = authoring.restore(
-            db, item, request.form.get("number", type=int) or 0, current_user
+            db, item, number_arg(request.form, "number") or 0, current_user
         )
     except InvalidError as invalid:
         flash(str(invalid.errors[0]), "error")
@@ -220,7 +220,7 @@ def restore_content(kind: str, item_id: str):
 def audit():
     db = get_session()
     action = request.args.get("action", "").strip()[:50]
-    actor = request.args.get("actor", type=int)
+    actor = number_arg(request.args, "actor")
     search = request.args.get("q", "").strip()[:100]
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500)
     if action:

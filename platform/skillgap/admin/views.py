@@ -14,7 +14,7 @@ from skillgap.admin.forms import NO_TEAM, NewUserForm, TeamForm, UserForm
 from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
-from skillgap.forms import ConfirmForm, choices
+from skillgap.forms import ConfirmForm, choices, number_arg
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
@@ -45,7 +45,7 @@ def index():
 def users():
     db = get_session()
     search = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(number_arg(request.args, "page", 1) or 1, 1)
     query = select(User).options(selectinload(User.team)).order_by(User.name, User.id)
     if search:
         pattern = f"%{search.lower()}%"
@@ -114,7 +114,7 @@ def new_user():
     )
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def edit_user(user_id: int):
     db = get_session()
@@ -162,13 +162,13 @@ def edit_user(user_id: int):
     ), (422 if form.errors or form.form_errors else 200)
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @requires(Role.ADMIN)
 def deactivate_user(user_id: int):
     return _set_active(user_id, active=False)
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 @requires(Role.ADMIN)
 def reactivate_user(user_id: int):
     return _set_active(user_id, active=True)
@@ -247,7 +247,7 @@ def new_team():
     )
 
 
-@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def edit_team(team_id: int):
     db = get_session()

@@ -180,7 +180,7 @@ def _confidence_key(value: float | None) -> str | None:
     return next((k for k, v in scoring.CONFIDENCE_LEVELS.items() if v == value), None)
 
 
-@bp.get("/results/<int:attempt_id>")
+@bp.get("/results/<id:attempt_id>")
 @requires(Role.LEARNER)
 def result(attempt_id: int):
     db = get_session()

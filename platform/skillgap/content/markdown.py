@@ -19,17 +19,7 @@ from multiprocessing import get_all_start_methods, get_context
 
 import nh3
 
-# pymdownx.details: "??? answer" blocks become <details>, so a model answer stays
-# folded until the learner has written their own (no JavaScript needed).
-EXTENSIONS = [
-    "tables",
-    "fenced_code",
-    "admonition",
-    "footnotes",
-    "toc",
-    "sane_lists",
-    "pymdownx.details",
-]
+EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
 EXTENSION_CONFIG = {
     # align="..." instead of style="text-align: ...", which the sanitiser drops.
     "tables": {"use_align_attribute": True},
@@ -49,7 +39,6 @@ ALLOWED_TAGS = {
     "code",
     "dd",
     "del",
-    "details",
     "div",
     "dl",
     "dt",
@@ -69,7 +58,6 @@ ALLOWED_TAGS = {
     "s",
     "strong",
     "sub",
-    "summary",
     "sup",
     "table",
     "tbody",
@@ -92,8 +80,7 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
 }
 ALLOWED_CLASSES = {
-    "div": {"admonition", "note", "tip", "warning", "footnote", "toc"},
-    "details": {"answer", "note"},
+    "div": {"admonition", "note", "tip", "warning", "footnote", "toc", "answer"},
     "p": {"admonition-title"},
     "a": {"footnote-ref", "footnote-backref", "headerlink"},
     "ol": set(),
@@ -101,6 +88,10 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 SAFE_ID = re.compile(r"^[A-Za-z0-9_:.-]{1,100}$")
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
+# A model answer: '??? answer "Title"' and an indented body, as an admonition
+# until after sanitising, then a <details> of our own making (answer_disclosures).
+ANSWER_BLOCK = re.compile(r'^\?\?\? answer(?= "|\s*$)', re.M)
+ANSWER_START = '<div class="admonition answer">\n<p class="admonition-title">'
 
 
 def _keep_safe_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -122,6 +113,41 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def answer_disclosures(html: str) -> str:
+    """Model answers folded away until opened (<details>, no JavaScript needed).
+
+    Made here, after sanitising, from the admonition that ``??? answer`` became:
+    the sanitiser allows no <details> of an author's own (a ``<details open
+    ontoggle=...>`` in content is removed), and this output holds only what the
+    sanitiser let through, inside a <details> and <summary> we write."""
+    out: list[str] = []
+    rest = html
+    while (start := rest.find(ANSWER_START)) >= 0:
+        out.append(rest[:start])
+        rest = rest[start + len(ANSWER_START) :]
+        title_end = rest.find("</p>")
+        out.append(f'<details class="answer">\n<summary>{rest[:title_end]}</summary>')
+        rest = rest[title_end + len("</p>") :]
+        end = _closing_div(rest)
+        out.append(rest[:end] + "</details>")
+        rest = rest[end + len("</div>") :]
+    out.append(rest)
+    return "".join(out)
+
+
+def _closing_div(html: str) -> int:
+    """Where the <div> this text is inside closes (sanitised HTML is well formed)."""
+    depth = 0
+    for match in re.finditer(r"<div\b|</div>", html):
+        if match.group() == "</div>":
+            if depth == 0:
+                return match.start()
+            depth -= 1
+        else:
+            depth += 1
+    return len(html)
 
 
 def make_scrollers_focusable(html: str) -> str:
@@ -165,7 +191,8 @@ def render(source: str, drop_leading_title: bool = False) -> Rendered:
     import markdown
 
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
-    html = sanitise(converter.convert(source))
+    html = sanitise(converter.convert(ANSWER_BLOCK.sub("!!! answer", source)))
+    html = answer_disclosures(html)
     text = plain_text(html)
     html = make_scrollers_focusable(html)
     toc_tokens = getattr(converter, "toc_tokens", [])

@@ -18,6 +18,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from skillgap.curriculum.snapshot import QuizInfo
+from skillgap.inputs import whole_number
 from skillgap.models import Attempt, User
 from skillgap.rules import scoring
 from skillgap.services import assessments
@@ -57,11 +58,6 @@ class Posted:
     form: FormData
 
 
-def _whole_number(text: str) -> int | None:
-    """A plain non-negative decimal number (no signs, no '²'), at most 9 digits."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
-
-
 def posted_answers(form: FormData, question_ids: Sequence[int]) -> dict[int, AnswerInput]:
     """The answers in a take form (``q-<id>`` options or rating, ``c-<id>`` confidence)."""
     answers = {}
@@ -69,7 +65,7 @@ def posted_answers(form: FormData, question_ids: Sequence[int]) -> dict[int, Ans
         values = form.getlist(f"q-{question_id}")
         if not values:
             continue
-        chosen = tuple(n for n in (_whole_number(v) for v in values) if n is not None)
+        chosen = tuple(n for n in (whole_number(v) for v in values) if n is not None)
         rating = values[0] if not chosen else None
         confidence = scoring.CONFIDENCE_LEVELS.get(form.get(f"c-{question_id}") or "")
         answers[question_id] = AnswerInput(chosen=chosen, rating_id=rating, confidence=confidence)
@@ -79,7 +75,7 @@ def posted_answers(form: FormData, question_ids: Sequence[int]) -> dict[int, Ans
 def posted(form: FormData) -> Posted:
     page = form.get("page") or ""
     attempt_id = form.get("attempt_id") or ""
-    return Posted(form.get("action") or "", _whole_number(attempt_id), _whole_number(page), form)
+    return Posted(form.get("action") or "", whole_number(attempt_id), whole_number(page), form)
 
 
 def handle_post(
@@ -146,7 +142,7 @@ def _next_page(request: Posted) -> int:
     page = request.page or 1
     page += {"next": 1, "previous": -1}.get(request.action, 0)
     if request.action.startswith("page-"):
-        page = _whole_number(request.action[5:]) or page
+        page = whole_number(request.action[5:]) or page
     return page
 
 

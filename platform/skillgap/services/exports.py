@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
+from urllib.parse import quote
 
 from skillgap.services.matrix import Matrix
 
@@ -55,8 +57,28 @@ def safe_cell(value: object) -> object:
 
 
 def file_name(matrix: Matrix, extension: str, today: date) -> str:
-    slug = "".join(ch if ch.isalnum() else "-" for ch in matrix.team.name.lower()).strip("-")
+    """The download's name: the team's name in ASCII letters and digits only (an
+    HTTP header must be Latin-1; content_disposition carries the full name)."""
+    slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in matrix.team.name.lower())
+    slug = "-".join(part for part in slug.split("-") if part)
     return f"skillgap-matrix-{slug or 'team'}-{today.isoformat()}.{extension}"
+
+
+def content_disposition(ascii_name: str, team_name: str, extension: str, today: date) -> str:
+    """An attachment header with an ASCII file name and, per RFC 6266/5987, the
+    team's own name in UTF-8 for browsers that read ``filename*``."""
+    full = f"skillgap-matrix-{team_name.strip() or 'team'}-{today.isoformat()}.{extension}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full, safe='')}"
+
+
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(name: str) -> str:
+    """A worksheet title Excel accepts: no / \\ ? * [ ] :, at most 31 characters,
+    not starting or ending with an apostrophe."""
+    title = SHEET_TITLE_FORBIDDEN.sub(" ", name).strip().strip("'")[:31].strip()
+    return title or "Matrix"
 
 
 def to_csv(header: list[str], rows: list[list[object]]) -> bytes:
@@ -73,7 +95,7 @@ def to_xlsx(header: list[str], rows: list[list[object]], title: str) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Matrix")
+    sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.append(header)
     for row in rows:
         sheet.append([safe_cell(value) for value in row])

@@ -55,13 +55,13 @@ def _render_person(person: User, targets=None, due=None, status: int = 200):
     ), status
 
 
-@bp.get("/people/<int:user_id>")
+@bp.get("/people/<id:user_id>")
 @requires(Role.MANAGER)
 def person(user_id: int):
     return _render_person(_person_or_404(user_id))
 
 
-@bp.post("/people/<int:user_id>/targets")
+@bp.post("/people/<id:user_id>/targets")
 @requires(Role.MANAGER)
 def set_targets(user_id: int):
     db = get_session()
@@ -89,7 +89,7 @@ def set_targets(user_id: int):
     return redirect(url_for("team.person", user_id=person.id))
 
 
-@bp.post("/people/<int:user_id>/due-date")
+@bp.post("/people/<id:user_id>/due-date")
 @requires(Role.MANAGER)
 def set_due_date(user_id: int):
     db = get_session()

@@ -8,6 +8,7 @@ from flask_login import current_user
 from skillgap import clock
 from skillgap.access import requires
 from skillgap.db import get_session
+from skillgap.forms import number_arg
 from skillgap.models import Team
 from skillgap.roles import Role
 from skillgap.services import exports, matrix, visibility
@@ -16,7 +17,7 @@ from skillgap.team.views import bp
 
 def _chosen_team(visible: list[Team]) -> Team | None:
     """The team asked for (404 if the viewer may not see it), else their first."""
-    wanted = request.args.get("team", type=int)
+    wanted = number_arg(request.args, "team")
     if wanted is None:
         return visible[0] if visible else None
     team = next((t for t in visible if t.id == wanted), None)
@@ -56,8 +57,11 @@ def _export(extension: str) -> Response:
     else:
         body = exports.to_xlsx(header, rows, built.team.name)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = exports.content_disposition(name, built.team.name, extension, clock.now().date())
     return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
     )
 
 
