@@ -110,7 +110,10 @@ def create_user(
             role_profile=role_profile,
         )
         for team_name in manages:
-            _team(session, team_name).managers.append(user)
+            # Held in a name: the session keeps only weak references to clean
+            # objects, and a team dropped mid-expression loses the change.
+            managed = _team(session, team_name)
+            managed.managers.append(user)
     except (AccountError, teams.TeamError) as error:
         session.rollback()
         field = f"{error.field}: " if error.field else ""
@@ -240,7 +243,7 @@ def gift_import(
     from flask import current_app
 
     from skillgap.content.gift import parse_gift
-    from skillgap.content.quizzes import quiz_markdown
+    from skillgap.content.quiz_writer import quiz_markdown
     from skillgap.content.source import SLUG
 
     if not SLUG.match(quiz_id):

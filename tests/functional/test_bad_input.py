@@ -122,3 +122,64 @@ def test_a_bad_answer_value_is_ignored_not_a_500(app, db, content):
         page="/assessments",
     )
     assert long_id.status_code in (302, 404)
+
+
+BOMBS = {
+    "yaml aliases": "levels: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
+    "c: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
+    "deep yaml": "levels: " + "[" * 3000 + "]" * 3000 + "\n",
+    "claims a list": "self_ratings:\n  - {id: x, label: X, claims: [entry]}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_yaml_bombs_in_the_framework_editor_are_refused_quickly(admin, name):
+    import time
+
+    started = time.perf_counter()
+    response = post_form(
+        admin,
+        "/admin/content/framework/framework/preview",
+        {"source": BOMBS[name]},
+        page="/admin/content/framework/framework",
+    )
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Line " in page and len(page) < 50_000  # the line and reason, not the expansion
+
+
+@pytest.mark.parametrize("payload", ["[" * 8000, "[^" * 5000, "[a](" * 3000])
+def test_markdown_that_would_render_for_minutes_is_refused_quickly(admin, payload):
+    import time
+
+    source = (
+        "---\ntitle: First steps\nskills: [strategy-planning]\nlevel: entry\nminutes: 10\n"
+        f"prerequisites: []\n---\n# First steps\n\n{payload}\n"
+    )
+    started = time.perf_counter()
+    response = post_form(
+        admin,
+        "/admin/content/module/first-steps/preview",
+        {"source": source},
+        page="/admin/content/module/first-steps",
+    )
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 422
+    assert "&#39;[&#39; characters" in response.get_data(as_text=True) or "'[' characters" in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_an_over_long_source_is_refused_not_truncated(admin):
+    from tests.functional.test_authoring import editor_state
+
+    text, base = editor_state(admin, "/admin/content/module/first-steps")
+    response = post_form(
+        admin,
+        "/admin/content/module/first-steps",
+        {"source": text + "\n" + "word " * 50_000, "base": base, "action": "save"},
+        page="/admin/content/module/first-steps",
+    )
+    assert response.status_code == 422
+    assert "at most 200,000 are accepted" in response.get_data(as_text=True)

@@ -39,8 +39,8 @@ def test_module_page_is_served_without_calling_the_markdown_renderer(
     response = client.get("/modules/second-steps")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert '<h2 id="cadence">Cadence' in page  # the stored, pre-rendered HTML
-    assert 'href="#cadence"' in page  # table of contents
+    assert '<h2 id="sec-cadence">Cadence' in page  # the stored, pre-rendered HTML
+    assert 'href="#sec-cadence"' in page  # table of contents
 
 
 def test_module_page_shows_badges_prerequisites_and_neighbours(client, content, login_as):

@@ -119,3 +119,16 @@ def test_backup_copies_a_consistent_sqlite_database(app, db, tmp_path):
     assert emails == ["kept@example.org"]
     again = app.test_cli_runner().invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_create_user_manages_a_team_without_being_a_member(app, db, bundled_content):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "mm@example.org", "--name", "Mo", "--role", "manager",
+              "--manages", "Growth", "--password-stdin"],
+        input="a long enough secret\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reread(db)
+    growth = db.scalar(select(Team).where(Team.name == "Growth"))
+    mo = db.scalar(select(User).where(User.email == "mm@example.org"))
+    assert [m.id for m in growth.managers] == [mo.id] and mo.team_id is None

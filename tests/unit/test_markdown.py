@@ -128,8 +128,8 @@ reach = unique accounts
     rendered = render(source, drop_leading_title=True)
     html = rendered.html
     assert "<h1" not in html  # the page prints the title itself
-    assert '<h2 id="engagement-rate">' in html
-    assert 'class="headerlink" href="#engagement-rate"' in html
+    assert '<h2 id="sec-engagement-rate">' in html
+    assert 'class="headerlink" href="#sec-engagement-rate"' in html  # prefixed: no clobbering
     assert '<th align="left">metric</th>' in html and '<td align="right">' in html
     assert '<pre tabindex="0"><code>reach = unique accounts' in html
     assert '<div class="table-scroll" tabindex="0" role="region"' in html
@@ -137,8 +137,8 @@ reach = unique accounts
     assert '<p class="admonition-title">Pick one formula</p>' in html
     assert 'class="footnote-ref"' in html and 'class="footnote"' in html
     assert 'href="https://example.org/page" rel="noopener noreferrer"' in html
-    assert 'href="#engagement-rate"' in rendered.toc_html
-    assert 'href="#details"' in rendered.toc_html
+    assert 'href="#sec-engagement-rate"' in rendered.toc_html
+    assert 'href="#sec-details"' in rendered.toc_html
     assert rendered.word_count >= 30
     assert "engagements / reach x 100" in rendered.text
 
@@ -158,3 +158,11 @@ def test_rendering_many_modules_in_worker_processes_gives_the_same_html():
     ]
     expected = [render(source, drop_leading_title=True) for source in sources]
     assert list(render_many(sources, drop_leading_title=True)) == expected
+
+
+def test_content_cannot_take_an_id_the_page_uses():
+    """DOM clobbering: a heading "Main" or an author's id="main" would shadow the
+    page's own <main id="main"> (the skip link's target) or id="take-form"."""
+    html = render('## Main\n\n<a id="main" href="#x">x</a> <a id="take-form">y</a>\n').html
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert ids == ["sec-main"]

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.framework import parse_framework
-from skillgap.content.source import SLUG, YamlDoc, YamlProblem, split_front_matter
+from skillgap.content.prerequisites import check_across_modules
+from skillgap.content.source import (
+    YamlDoc,
+    YamlProblem,
+    is_id,
+    markdown_problem,
+    split_front_matter,
+)
 from skillgap.content.specs import (
     CourseSpec,
     Curriculum,
@@ -51,7 +58,7 @@ def collect_curriculum(root: Path, quiz_ids: set[str], errors: ErrorList) -> Cur
             if course is not None:
                 courses.append(course)
                 modules.extend(_read_modules(root, folder, course, framework, errors))
-    _check_across_modules(modules, quiz_ids, errors)
+    check_across_modules(modules, quiz_ids, errors)
     return None if framework is None else Curriculum(framework, courses, modules)
 
 
@@ -142,7 +149,7 @@ def _read_course(
 ) -> CourseSpec | None:
     path = folder / "course.md"
     shown = _relative(root, path)
-    if not SLUG.match(folder.name):
+    if not is_id(folder.name):
         errors.add(
             shown, 1, f"course folder names are lower-case-with-hyphens, got {folder.name!r}"
         )
@@ -187,6 +194,8 @@ def _course_spec(text, parsed, shown, course_id, framework, errors):
         summary = ""
     skills = _id_list(shown, meta, "skills", errors)
     _check_skills(shown, meta, skills, framework, errors)
+    if problem := markdown_problem(parsed.body):
+        errors.add(shown, parsed.body_first_line, problem)
     return CourseSpec(course_id, shown, text, title, order, summary.strip(), skills, parsed.body)
 
 
@@ -215,6 +224,9 @@ def _read_modules(
             continue
         shown = _relative(root, path)
         match = MODULE_FILE.match(path.name)
+        if match is not None and not is_id(match.group(2)):
+            errors.add(shown, 1, "the module id in the file name is longer than 80 characters")
+            continue
         if match is None:
             errors.add(
                 shown, 1, "module file names look like NN-module-id.md (e.g. 02-kpi-tree.md)"
@@ -285,6 +297,8 @@ def _module_spec(text, parsed, shown, file_name, course_id, position, module_id,
         check = None
     if not parsed.body.strip():
         errors.add(shown, parsed.body_first_line, "the module has no text after the front matter")
+    if problem := markdown_problem(parsed.body):
+        errors.add(shown, parsed.body_first_line, problem)
     return ModuleSpec(
         id=module_id,
         course_id=course_id,
@@ -330,65 +344,3 @@ def _module_minutes(shown: str, meta: YamlDoc, errors: ErrorList) -> int:
         )
         return 0
     return minutes
-
-
-def _check_across_modules(modules: list[ModuleSpec], quiz_ids: set[str], errors: ErrorList) -> None:
-    by_id: dict[str, ModuleSpec] = {}
-    for module in modules:
-        if module.id in by_id:
-            errors.add(
-                module.path, 1, f"duplicate module id {module.id!r}: also {by_id[module.id].path}"
-            )
-        else:
-            by_id[module.id] = module
-    for module in modules:
-        line = module.lines.get("prerequisites", 1)
-        for prerequisite in module.prerequisites:
-            if prerequisite == module.id:
-                errors.add(module.path, line, "a module cannot be its own prerequisite")
-            elif prerequisite not in by_id:
-                errors.add(module.path, line, f"unknown prerequisite {prerequisite!r}")
-        if module.check is not None and module.check not in quiz_ids:
-            errors.add(
-                module.path, module.lines.get("check", 1), f"unknown check quiz {module.check!r}"
-            )
-    for cycle in find_cycles(
-        {m.id: [p for p in m.prerequisites if p in by_id and p != m.id] for m in by_id.values()}
-    ):
-        first = by_id[cycle[0]]
-        errors.add(
-            first.path,
-            first.lines.get("prerequisites", 1),
-            f"prerequisites form a cycle: {' -> '.join([*cycle, cycle[0]])}",
-        )
-
-
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Each cycle in a prerequisite graph once, starting from its smallest id.
-    Iterative, so a deep chain cannot hit the recursion limit."""
-    cycles: set[tuple[str, ...]] = set()
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for start in sorted(graph):
-        if state.get(start):
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, int]] = [(start, 0)]
-        while stack:
-            node, edge = stack.pop()
-            if edge == 0:
-                state[node] = 1
-                path.append(node)
-            targets = sorted(graph.get(node, []))
-            if edge < len(targets):
-                stack.append((node, edge + 1))
-                target = targets[edge]
-                if state.get(target) == 1:
-                    cycle = path[path.index(target) :]
-                    smallest = cycle.index(min(cycle))
-                    cycles.add(tuple(cycle[smallest:] + cycle[:smallest]))
-                elif not state.get(target):
-                    stack.append((target, 0))
-            else:
-                state[node] = 2
-                path.pop()
-    return [list(cycle) for cycle in sorted(cycles)]

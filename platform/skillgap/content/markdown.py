@@ -20,10 +20,22 @@ from multiprocessing import get_all_start_methods, get_context
 import nh3
 
 EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
+SECTION_ID_PREFIX = "sec-"
+
+
+def _section_id(value: str, separator: str) -> str:
+    from markdown.extensions.toc import slugify  # markdown is imported only to render
+
+    return SECTION_ID_PREFIX + slugify(value, separator)
+
+
 EXTENSION_CONFIG = {
     # align="..." instead of style="text-align: ...", which the sanitiser drops.
     "tables": {"use_align_attribute": True},
     "toc": {
+        # Section ids carry a prefix, so no heading can take an id the page itself
+        # uses (id="main" would hijack the skip link: DOM clobbering).
+        "slugify": lambda value, separator: _section_id(value, separator),
         "permalink": "#",
         "permalink_title": "Link to this section",
         "toc_depth": "2-3",
@@ -86,7 +98,9 @@ ALLOWED_CLASSES = {
     "ol": set(),
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-SAFE_ID = re.compile(r"^[A-Za-z0-9_:.-]{1,100}$")
+# Only the ids our own rendering makes: section anchors and footnotes. An id of
+# an author's choosing could shadow one of the page's (DOM clobbering).
+SAFE_ID = re.compile(r"^(sec-|fn:|fnref:)[A-Za-z0-9_:.-]{1,100}$")
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
 # A model answer: '??? answer "Title"' and an indented body, as an admonition
 # until after sanitising, then a <details> of our own making (answer_disclosures).

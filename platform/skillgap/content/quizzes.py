@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillgap.content.errors import ErrorList
-from skillgap.content.source import SLUG, YamlProblem, split_front_matter
+from skillgap.content.source import YamlProblem, is_id, split_front_matter
 from skillgap.kinds import QuestionKind, QuizKind
 
 QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint"}
@@ -28,6 +28,7 @@ NAME_LINE = re.compile(r"^name:\s*(.*?)\s*$")  # optional: a question's name fro
 MAX_NAME = 200
 MAX_OPTIONS = 10
 MAX_TIME_LIMIT = 600
+MAX_TITLE = 200  # the quizzes.title column
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,12 @@ def parse_quiz(
     text: str, quiz_id: str, shown: str, skill_ids: set[str] | None, errors: ErrorList
 ) -> QuizSpec | None:
     count_before = len(errors)
-    if not SLUG.match(quiz_id):
-        errors.add(shown, 1, f"quiz file names are lower-case-with-hyphens, got {quiz_id!r}")
+    if not is_id(quiz_id):
+        errors.add(
+            shown,
+            1,
+            f"quiz ids are lower-case-with-hyphens, at most 80 characters, got {quiz_id[:80]!r}",
+        )
     try:
         parsed = split_front_matter(text)
     except YamlProblem as problem:
@@ -129,17 +134,10 @@ def parse_quiz(
     if not isinstance(meta.data, dict):
         errors.add(shown, 2, "the front matter must be a mapping of keys to values")
         return None
-    for key in meta.data:
-        if key not in QUIZ_KEYS:
-            errors.add(
-                shown,
-                meta.line_of(key),
-                f"unknown key {key!r} (allowed: {', '.join(sorted(QUIZ_KEYS))})",
-            )
-    title = meta.data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
-        title = ""
+    for key in sorted(set(meta.data) - QUIZ_KEYS, key=str):
+        allowed = ", ".join(sorted(QUIZ_KEYS))
+        errors.add(shown, meta.line_of(key), f"unknown key {key!r} (allowed: {allowed})")
+    title = _quiz_title(meta, shown, errors)
     kind = meta.data.get("kind")
     kinds = [k.value for k in QuizKind if k != QuizKind.BANK]  # banks live in quizzes/bank/
     if kind not in kinds:
@@ -174,6 +172,16 @@ def parse_quiz(
         questions,
         blueprint,
     )
+
+
+def _quiz_title(meta, shown: str, errors: ErrorList) -> str:
+    title = meta.data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        return ""
+    if len(title.strip()) > MAX_TITLE:
+        errors.add(shown, meta.line_of("title"), f"the title is longer than {MAX_TITLE} characters")
+    return title
 
 
 def _time_limit(meta, shown: str, errors: ErrorList) -> int | None:
@@ -354,36 +362,3 @@ def check_options(
         errors.add(shown, heading_line, f"a question has at most {MAX_OPTIONS} options")
     elif not any(option.correct for option in options):
         errors.add(shown, heading_line, "no option is marked correct with '- [x]'")
-
-
-def quiz_markdown(
-    title: str, kind: str, questions: list[QuestionSpec], time_limit_minutes: int | None = None
-) -> str:
-    """A quiz file in our Markdown format. Per-answer feedback (from GIFT) is folded
-    into the explanation, so nothing is lost; GIFT weights are not kept, because
-    scoring is all-or-nothing."""
-    lines = ["---", f"title: {_yaml_text(title)}", f"kind: {kind}"]
-    if time_limit_minutes:
-        lines.append(f"time_limit_minutes: {time_limit_minutes}")
-    lines += ["---", ""]
-    for question in questions:
-        lines += [f"## {_one_line(question.text)}", f"skill: {question.skill}"]
-        lines += [f"name: {_one_line(question.name)}", ""] if question.name else [""]
-        for option in question.options:
-            lines.append(f"- [{'x' if option.correct else ' '}] {_one_line(option.text)}")
-        notes = [question.explanation] if question.explanation else []
-        notes += [
-            f"{option.text}: {option.feedback}" for option in question.options if option.feedback
-        ]
-        if notes:
-            lines += ["", f"> {_one_line(' '.join(notes))}"]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _yaml_text(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar

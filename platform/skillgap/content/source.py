@@ -10,6 +10,62 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_LENGTH = 80  # the database's id columns
+# Bounds that keep one request within a second or two of work, whatever is sent:
+MAX_SOURCE_CHARS = 200_000  # a content file (the longest shipped module is ~20,000)
+MAX_BRACKETS = 1_000  # "[" in Markdown: python-markdown's link parsing slows
+# quadratically with them (2,000 took 1.2 s, 8,000 19 s); real modules use < 100.
+MAX_YAML_DEPTH = 20
+
+
+def is_id(value: str) -> bool:
+    """A content id: lower-case-with-hyphens, short enough for the id columns."""
+    return bool(SLUG.match(value)) and len(value) <= ID_LENGTH
+
+
+def size_problem(text: str) -> str | None:
+    """Why a content text is too large to take, if it is."""
+    if len(text) > MAX_SOURCE_CHARS:
+        return f"the text has {len(text):,} characters; at most {MAX_SOURCE_CHARS:,} are accepted"
+    return None
+
+
+def markdown_problem(body: str) -> str | None:
+    """Why a Markdown body would take too long to render, if it would."""
+    brackets = body.count("[")
+    if brackets > MAX_BRACKETS:
+        return (
+            f"the text has {brackets:,} '[' characters; at most {MAX_BRACKETS:,} are accepted "
+            "(each starts a possible link, and rendering slows down with every one)"
+        )
+    return None
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """SafeLoader without aliases and with a depth limit: our formats need neither
+    anchors nor deep nesting, and both are how a few bytes become megabytes of
+    work or error text ("billion laughs") or a RecursionError."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in content files", mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class YamlProblem(ValueError):
@@ -49,8 +105,10 @@ class YamlDoc:
 
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
+    if problem := size_problem(text):
+        raise YamlProblem(first_line, problem)
     try:
-        loader = yaml.SafeLoader(text)  # rejects control characters right away
+        loader = _ContentLoader(text)  # rejects control characters right away
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + first_line
         raise YamlProblem(
@@ -99,6 +157,8 @@ def split_front_matter(text: str) -> FrontMatterFile:
     line = nul_line(text)
     if line is not None:
         raise YamlProblem(line, NUL_REASON)
+    if problem := size_problem(text):
+        raise YamlProblem(1, problem)
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise YamlProblem(1, "the file must start with a '---' line opening the front matter")

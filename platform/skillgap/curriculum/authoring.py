@@ -17,8 +17,9 @@ from skillgap import clock
 from skillgap.content import markdown
 from skillgap.content.bank import BANK_QUIZ_PREFIX, as_quiz, parse_bank
 from skillgap.content.errors import ContentError, ErrorList
-from skillgap.content.files import find_cycles, parse_course, parse_module
+from skillgap.content.files import parse_course, parse_module
 from skillgap.content.framework import parse_framework
+from skillgap.content.prerequisites import find_cycles
 from skillgap.content.quizzes import QuizSpec, parse_quiz
 from skillgap.content.specs import (
     CourseSpec,

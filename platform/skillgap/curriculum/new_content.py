@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from skillgap.content.errors import ContentError
 from skillgap.content.gift import GiftResult
-from skillgap.content.quizzes import quiz_markdown
+from skillgap.content.quiz_writer import quiz_markdown
 from skillgap.curriculum import revisions
 from skillgap.curriculum.authoring import InvalidError, Item, add_revision, validate
 from skillgap.curriculum.writers import Counts, write_modules, write_quiz
@@ -53,14 +53,14 @@ def content_listing(session: Session) -> ContentListing:
 
 def new_module(session: Session, course_id: str, module_id: str, title: str, author: User) -> Item:
     """A new module at the end of the course, unpublished, with a starter text."""
-    from skillgap.content.source import SLUG
+    from skillgap.content.source import is_id
 
     problems = []
     course = session.get(Course, course_id)
     if course is None:
         problems.append("choose a course")
-    if not SLUG.match(module_id or ""):
-        problems.append("the module id is lower-case-with-hyphens, like kpi-basics")
+    if not is_id(module_id or ""):
+        problems.append("the module id is lower-case-with-hyphens (at most 80), like kpi-basics")
     elif session.get(Module, module_id) is not None:
         problems.append(f"a module {module_id!r} already exists")
     if not title.strip() or len(title) > 200:
@@ -96,9 +96,9 @@ def new_quiz(
     session: Session, quiz_id: str, title: str, kind: str, text: str, author: User, message: str
 ) -> Item:
     """A new, unpublished quiz from ready-made quiz text (a GIFT import, say)."""
-    from skillgap.content.source import SLUG
+    from skillgap.content.source import is_id
 
-    if not SLUG.match(quiz_id or ""):
+    if not is_id(quiz_id or ""):
         raise InvalidError([ContentError("new quiz", 1, "the quiz id is lower-case-with-hyphens")])
     if session.get(Quiz, quiz_id) is not None:
         raise InvalidError([ContentError("new quiz", 1, f"a quiz {quiz_id!r} already exists")])
