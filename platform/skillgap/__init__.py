@@ -41,6 +41,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from skillgap.forms import IdConverter
 
     app.url_map.converters["id"] = IdConverter
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     database = db.make_database(app.config["DATABASE_URL"])
     db.init_app(app, database)
     if app.config["SCHEMA_CHECK"] and click.get_current_context(silent=True) is None:

@@ -91,6 +91,10 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "LOGIN_RATE_LIMIT": os.environ.get("SKILLGAP_LOGIN_RATE_LIMIT") or "30 per minute",
         "SKILLGAP_DEMO_PASSWORD": os.environ.get("SKILLGAP_DEMO_PASSWORD") or None,
         "LOG_LEVEL": env_log_level("SKILLGAP_LOG_LEVEL", "INFO"),
+        # Reverse proxies in front of the app (each adds one X-Forwarded-For entry):
+        # with 0 the client address is the socket's, so that a client cannot
+        # choose its own address for the per-address sign-in limit.
+        "TRUSTED_PROXIES": env_int("SKILLGAP_TRUSTED_PROXIES", 0, minimum=0),
         # Days before a skill measured by the diagnostic can be measured again.
         "RETAKE_INTERVAL": timedelta(
             days=env_int("SKILLGAP_RETAKE_DAYS", DEFAULT_RETAKE_DAYS, minimum=0)

@@ -40,6 +40,12 @@ def editor_state(client, path=EDIT) -> tuple[str, str]:
     return text, base
 
 
+def publish(client, path=EDIT):
+    """Publish the revision the editor page shows (as its Publish button does)."""
+    _text, base = editor_state(client, path)
+    return post_form(client, f"{path}/publish", {"revision": base}, page=path)
+
+
 def save(client, text, base, message="", path=EDIT):
     return post_form(
         client,
@@ -61,7 +67,7 @@ def test_preview_equals_the_published_rendering(app, admin, db):
     preview_html = pane.split('<div class="prose">', 1)[1].rsplit("</div>", 2)[0]
     assert "<table>" in preview_html
     assert save(admin, edited, base).status_code == 302
-    post_form(admin, f"{EDIT}/publish", page=EDIT)
+    publish(admin)
     reread(db)
     assert db.get(Module, "first-steps").body_html == preview_html.strip()
 
@@ -77,7 +83,7 @@ def test_edits_are_drafts_until_published(app, admin, db):
         == 302
     )
     assert "then the channel." in learner.get("/modules/first-steps").get_data(as_text=True)
-    post_form(admin, f"{EDIT}/publish", page=EDIT)
+    publish(admin)
     assert "then the CHANNEL." in learner.get("/modules/first-steps").get_data(as_text=True)
 
 
@@ -93,9 +99,7 @@ def test_a_new_module_is_invisible_to_learners_until_published(app, admin, db):
     login(learner, "learner@example.org")
     assert learner.get("/modules/third-steps").status_code == 404
     assert "Third steps" not in learner.get("/courses/alpha").get_data(as_text=True)
-    post_form(
-        admin, "/admin/content/module/third-steps/publish", page="/admin/content/module/third-steps"
-    )
+    publish(admin, "/admin/content/module/third-steps")
     assert learner.get("/modules/third-steps").status_code == 200
     reread(db)
     assert db.get(Module, "third-steps").file_name == "03-third-steps.md"
@@ -151,7 +155,7 @@ def test_unpublishing_hides_but_keeps_completions(app, admin, db):
     learner_user = db.scalar(User.by_email("learner@example.org"))
     db.add(ModuleCompletion(user_id=learner_user.id, module_id="first-steps"))
     db.commit()
-    post_form(admin, f"{EDIT}/unpublish", page=EDIT)
+    post_form(admin, f"{EDIT}/unpublish", {"confirm": "yes"}, page=EDIT)
     learner = app.test_client()
     login(learner, "learner@example.org")
     assert learner.get("/modules/first-steps").status_code == 404
@@ -262,7 +266,7 @@ def test_csv_import_reports_bad_rows_by_number_and_imports_nothing_until_told(ad
 def test_audit_log_records_and_filters_admin_actions(admin, db):
     text, base = editor_state(admin)
     save(admin, text, base, "no-op save")
-    post_form(admin, f"{EDIT}/publish", page=EDIT)
+    publish(admin)
     page = admin.get("/admin/audit?action=content.publish").get_data(as_text=True)
     assert "module first-steps" in page and "content.save" not in page.split("<tbody>")[1]
     everything = admin.get("/admin/audit").get_data(as_text=True)
@@ -281,3 +285,32 @@ def test_every_admin_post_route_needs_a_csrf_token(app, admin):
     assert len(urls) >= 12
     for url in urls:
         assert admin.post(url, data={"source": "x", "name": "x"}).status_code == 400, url
+
+
+def test_publish_publishes_the_text_in_the_editor_and_never_an_unseen_revision(app, admin, db):
+    text, base = editor_state(admin)
+    edited = text.replace("then the channel.", "then the channel, in that order.")
+    response = post_form(
+        admin, EDIT, {"source": edited, "base": base, "action": "save-publish"}, page=EDIT
+    )
+    assert response.status_code == 302
+    learner = app.test_client()
+    login(learner, "learner@example.org")
+    assert "in that order." in learner.get("/modules/first-steps").get_data(as_text=True)
+    # A page opened before someone else saved a newer revision cannot publish it unseen.
+    _text, shown = editor_state(admin)
+    other = app.test_client()
+    login(other, "admin2@example.org")
+    newer_text, newer_base = editor_state(other)
+    save(other, newer_text.replace("in that order.", "UNSEEN."), newer_base, "other")
+    refused = post_form(admin, f"{EDIT}/publish", {"revision": shown}, page=EDIT)
+    assert "was saved after this page was opened" in admin.get(
+        refused.headers["Location"]
+    ).get_data(as_text=True)
+    assert "UNSEEN." not in learner.get("/modules/first-steps").get_data(as_text=True)
+
+
+def test_unpublishing_needs_a_confirmation(app, admin, db):
+    post_form(admin, f"{EDIT}/unpublish", page=EDIT)
+    reread(db)
+    assert db.get(Module, "first-steps").published

@@ -14,7 +14,7 @@ from skillgap.models import User
 from skillgap.roles import Role
 from tests import factories
 from tests.conftest import csrf_token, login, post_form, reread
-from tests.functional.test_authoring import editor_state, save
+from tests.functional.test_authoring import editor_state, publish, save
 
 FRAMEWORK = "/admin/content/framework/framework"
 NEW_PROFILE = """  - id: social-team-lead
@@ -32,7 +32,7 @@ def publish_new_profile(admin) -> None:
         ).status_code
         == 302
     )
-    assert post_form(admin, f"{FRAMEWORK}/publish", page=FRAMEWORK).status_code == 302
+    assert publish(admin, FRAMEWORK).status_code == 302
 
 
 def profile_of(db, email: str) -> str | None:

@@ -93,13 +93,20 @@ def edit_content(kind: str, item_id: str):
     base = number_arg(request.form, "base") or 0
     action = request.form.get("action", "preview")
     try:
-        if action == "save":
-            revision = authoring.save(
-                db, item, text, base, current_user, request.form.get("message", "").strip()
-            )
+        if action in ("save", "save-publish"):
+            message = request.form.get("message", "").strip()
+            if action == "save":
+                revision = authoring.save(db, item, text, base, current_user, message)
+            else:  # an unchanged text publishes the revision it already is
+                revision = authoring.save_if_changed(db, item, text, base, current_user, message)
+            if action == "save-publish":
+                # What is published is what the editor holds: saved first, then live.
+                authoring.publish(db, item, current_user, shown=revision.number)
             db.commit()
             flash(
-                f"Saved as revision {revision.number} (a draft: publish it to show learners).",
+                f"Published revision {revision.number}: learners see it now."
+                if action == "save-publish"
+                else f"Saved as revision {revision.number} (a draft: publish it to show learners).",
                 "success",
             )
             return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
@@ -140,7 +147,16 @@ def publish_content(kind: str, item_id: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        revision = authoring.publish(db, item, current_user)
+        revision = authoring.publish(
+            db, item, current_user, shown=number_arg(request.form, "revision")
+        )
+    except ConflictError as conflict:
+        db.rollback()
+        flash(
+            f"Not published: revision {conflict.newer.number} was saved after this page was "
+            "opened. Review it here, then publish.",
+            "error",
+        )
     except InvalidError as invalid:
         db.rollback()
         flash("Not published: " + "; ".join(str(e) for e in invalid.errors), "error")
@@ -157,6 +173,9 @@ def unpublish_content(kind: str, item_id: str):
     item = _item_or_404(kind, item_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirm") != "yes":
+        flash("Not unpublished: tick the box to confirm that learners should lose it.", "error")
+        return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
     try:
         authoring.unpublish(db, item, current_user)
     except InvalidError as invalid:

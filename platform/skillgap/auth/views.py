@@ -115,9 +115,16 @@ def change_password():
             abort(404)
         try:
             accounts.change_password(
-                get_hasher(), user, form.current_password.data, form.new_password.data
+                db,
+                get_hasher(),
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
             )
         except AccountError as error:
+            db.commit()  # the failure count (and any lock) must stick
             getattr(form, error.field or "current_password").errors.append(str(error))
         else:
             db.commit()

@@ -260,11 +260,25 @@ def save(
     return revision
 
 
-def publish(session: Session, item: Item, author: User) -> Revision:
-    """Make the newest revision what learners see."""
+def save_if_changed(
+    session: Session, item: Item, text: str, base_number: int, author: User, message: str = ""
+) -> Revision:
+    """``save``, unless the text is the newest revision's already (then that one)."""
+    newest = revisions.latest(session, item.kind, item.id)
+    if newest is not None and newest.number == base_number and newest.source == text:
+        return newest
+    return save(session, item, text, base_number, author, message)
+
+
+def publish(session: Session, item: Item, author: User, shown: int | None = None) -> Revision:
+    """Make the newest revision what learners see. ``shown`` is the revision the
+    admin's page showed: a newer one, saved meanwhile by someone else, is never
+    published unseen (ConflictError)."""
     newest = revisions.latest(session, item.kind, item.id)
     if newest is None:
         raise InvalidError([ContentError(item.path, 1, "nothing to publish")])
+    if shown is None or shown != newest.number:
+        raise ConflictError(newest)
     spec = validate(session, item, newest.source)
     if item.kind == ContentKind.MODULE:
         write_modules(session, [spec], Counts())

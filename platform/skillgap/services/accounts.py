@@ -108,6 +108,8 @@ def authenticate(
         passwords.verify(hasher, _dummy_hash(hasher), password)
         return LoginResult(LoginOutcome.INVALID)
     if user.locked_until is not None and user.locked_until > now:
+        # As slow as a real check: a fast answer would tell that the account exists.
+        passwords.verify(hasher, _dummy_hash(hasher), password)
         return LoginResult(LoginOutcome.LOCKED, locked_until=user.locked_until)
     if not passwords.verify(hasher, user.password_hash, password):
         _record_failure(session, user, max_failures, lock_minutes, now)
@@ -149,10 +151,31 @@ def end_all_sessions(user: User) -> None:
 
 
 def change_password(
-    hasher: PasswordHasher, user: User, current_password: str, new_password: str
+    session: Session,
+    hasher: PasswordHasher,
+    user: User,
+    current_password: str,
+    new_password: str,
+    *,
+    max_failures: int = 10,
+    lock_minutes: int = 15,
+    now: datetime | None = None,
 ) -> None:
+    """Wrong current passwords count like failed sign-ins: someone holding a stolen
+    session cannot guess the password without limit. At the limit the account is
+    locked and every session, theirs included, ends. The caller commits either way."""
+    now = now or clock.now()
+    if user.locked_until is not None and user.locked_until > now:
+        raise AccountError(
+            f"Too many wrong passwords: try again after {user.locked_until:%H:%M} UTC.",
+            field="current_password",
+        )
     if not passwords.verify(hasher, user.password_hash, current_password):
+        _record_failure(session, user, max_failures, lock_minutes, now)
+        if user.locked_until is not None and user.locked_until > now:
+            end_all_sessions(user)
         raise AccountError("Your current password is not correct.", field="current_password")
+    user.failed_logins = 0
     set_password(hasher, user, new_password)
 
 
