@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -14,16 +13,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from skillgap import passwords
-from skillgap.inputs import MAX_ID, whole_number
+from skillgap.inputs import MAX_ID, name_problem, whole_number
 
 
-class PlainText:
-    """Refuse control characters (NUL breaks PostgreSQL text, others hide in the UI)."""
+class Name:
+    """A name people will read: no control or text-direction characters, and at
+    least one letter or digit (a name of zero-width spaces looks empty)."""
 
     def __call__(self, form: Form, field: Field) -> None:
-        value = field.data or ""
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\t" for ch in value):
-            raise ValidationError("Remove the control characters from this field.")
+        problem = name_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class NewPassword:

@@ -22,6 +22,22 @@ def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
     return number if number <= maximum else None
 
 
+# Bidirectional overrides and isolates: they reorder how the text around them is
+# shown (a name can make a list read differently from what it holds).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def name_problem(text: str) -> str | None:
+    """Why a person's or a team's name cannot be taken, if it cannot."""
+    if has_control_characters(text):
+        return "Remove the control characters from this field."
+    if any(ch in BIDI_CONTROLS for ch in text):
+        return "Remove the text-direction characters from this field."
+    if text and not any(ch.isalnum() for ch in text):
+        return "Use at least one letter or digit."
+    return None
+
+
 def has_control_characters(text: str) -> bool:
     """NUL (which PostgreSQL cannot store) and other control characters, tab aside."""
     return any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in text)

@@ -78,6 +78,8 @@ def test_duplicate_email_is_a_form_error_and_creates_nothing(client, db, login_a
         ({"email": "a" * 10_000 + "@example.org"}, "Field cannot be longer than 254 characters."),
         ({"email": "not-an-email"}, "Invalid email address."),
         ({"name": "Nul\x00byte"}, "Remove the control characters"),
+        ({"name": "\u200b\u200b\u200b"}, "Use at least one letter or digit."),
+        ({"name": "Ann \u202eeeL"}, "Remove the text-direction characters"),
         ({"role": "superuser"}, "Not a valid choice."),
         ({"team": "banana"}, "Invalid Choice"),
         ({"team": "999999"}, "Not a valid choice."),
@@ -238,6 +240,13 @@ def test_teams_create_rename_and_assign_managers(client, db, login_as):
     reread(db)
     team = db.get(Team, team.id)
     assert team.name == "Social & Care" and team.managers == []
+    invisible = post_form(
+        client, f"/admin/teams/{team.id}", {"name": "\u200d\u2060"}, page=f"/admin/teams/{team.id}"
+    )
+    assert invisible.status_code == 422
+    assert "Use at least one letter or digit." in invisible.get_data(as_text=True)
+    reread(db)
+    assert db.get(Team, team.id).name == "Social & Care"
     assert db.scalar(select(func.count()).select_from(Team)) == 1
 
 

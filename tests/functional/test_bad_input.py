@@ -183,3 +183,14 @@ def test_an_over_long_source_is_refused_not_truncated(admin):
     )
     assert response.status_code == 422
     assert "at most 200,000 are accepted" in response.get_data(as_text=True)
+
+
+def test_the_check_of_an_unpublished_module_is_closed_to_learners(app, db, content):
+    from skillgap.models import Module
+
+    factories.make_user(db, email="l@example.org")
+    db.get(Module, "second-steps").published = False
+    db.commit()
+    client = app.test_client()
+    login(client, "l@example.org")
+    assert client.get("/assessments/second-steps-check/take").status_code == 404

@@ -63,6 +63,12 @@ def test_create_user_errors_are_clear_and_change_nothing(app, db):
             "unknown role profile",
         ),
         (["new@example.org", "--name", "N", "--manages", "Team"], "x" * 12, "--manages needs"),
+        (["new@example.org", "--name", "\u200b"], "x" * 12, "name: Use at least one letter"),
+        (
+            ["new@example.org", "--name", "N", "--team", "\u202eTeam"],
+            "x" * 12,
+            "name: Remove the text-direction characters",
+        ),
     ]
     for args, password, message in cases:
         result = runner.invoke(

@@ -88,6 +88,22 @@ def test_exactly_the_three_bad_rows_are_reported() -> None:
     assert repeated.errors == ("email is also on row 1",)
 
 
+def test_invisible_and_direction_changing_names_are_row_errors() -> None:
+    parsed = parse(
+        "email,name,team\n"
+        "a@example.com,\u200b\u200b,Sales\n"
+        "b@example.com,Ann \u202eeeL,Sales\n"
+        "c@example.com,Cy,\u2066Sales\u2069\n"
+        "d@example.com,D\u00e9sir\u00e9e \u674e,\u6771\u4eac\n"
+    )
+    assert [row.errors for row in parsed.rows] == [
+        ("name: Use at least one letter or digit.",),
+        ("name: Remove the text-direction characters from this field.",),
+        ("team: Remove the text-direction characters from this field.",),
+        (),
+    ]
+
+
 def test_every_later_repeat_points_at_the_first_row() -> None:
     parsed = parse("email,name\na@example.com,A\nb@example.com,B\na@example.com,C\nA@example.com,D")
     assert [row.errors for row in parsed.rows] == [

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from skillgap.forms import NewPassword, PlainText, choices, strip_filter
+from skillgap.forms import Name, NewPassword, choices, strip_filter
 from skillgap.roles import Role
 
 NO_TEAM = 0
@@ -16,7 +16,7 @@ class UserForm(FlaskForm):
     name = StringField(
         "Name",
         filters=[strip_filter],
-        validators=[DataRequired("Enter a name."), Length(max=100), PlainText()],
+        validators=[DataRequired("Enter a name."), Length(max=100), Name()],
     )
     email = EmailField(
         "Email",
@@ -42,7 +42,7 @@ class TeamForm(FlaskForm):
     name = StringField(
         "Team name",
         filters=[strip_filter],
-        validators=[DataRequired("Enter a team name."), Length(max=100), PlainText()],
+        validators=[DataRequired("Enter a team name."), Length(max=100), Name()],
     )
     managers = SelectMultipleField(
         "Managers", coerce=int, description="Managers and admins can manage a team."

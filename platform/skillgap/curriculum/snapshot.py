@@ -166,10 +166,22 @@ class Snapshot:
     def skill_names(self) -> dict[str, str]:
         return {skill.id: skill.name for skill in self.skills}
 
+    @functools.cached_property
+    def live_checks(self) -> frozenset[str]:
+        """Checks of published modules: a check goes with its module."""
+        return frozenset(
+            m.check_quiz_id for m in self.modules.values() if m.published and m.check_quiz_id
+        )
+
     def published_quiz(self, quiz_id: str, sees_drafts: bool) -> QuizInfo | None:
-        """The quiz if it exists and the viewer may see it (admins see drafts)."""
+        """The quiz if it exists and the viewer may see it (admins see drafts). A
+        module check is open only while a published module uses it."""
         quiz = self.quizzes.get(quiz_id)
-        return quiz if quiz is not None and (quiz.published or sees_drafts) else None
+        if quiz is None or sees_drafts:
+            return quiz
+        if not quiz.published or (quiz.kind == QuizKind.CHECK and quiz.id not in self.live_checks):
+            return None
+        return quiz
 
     def visible_modules(self, sees_drafts: bool) -> list[ModuleEntry]:
         return [m for m in self.modules.values() if sees_drafts or m.published]

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from skillgap.inputs import name_problem
 from skillgap.roles import Role
 
 REQUIRED_COLUMNS = ("email", "name")
@@ -153,6 +154,10 @@ def _parse_row(
     name = raw["name"].strip()
     role = raw.get("role", "").strip().lower() or DEFAULT_ROLE
     team = raw.get("team", "").strip() or None
+    if name and not _has_control(name) and (problem := name_problem(name)):
+        errors.append(f"name: {problem}")
+    if team and not _has_control(team) and (problem := name_problem(team)):
+        errors.append(f"team: {problem}")
     role_profile = raw.get("role_profile", "").strip() or None
 
     errors += _email_errors(email, number, existing, first_row_of)

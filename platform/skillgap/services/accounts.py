@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from skillgap import clock, passwords
+from skillgap.inputs import name_problem
 from skillgap.models import Team, User
 from skillgap.roles import Role
 
@@ -39,6 +40,11 @@ def email_taken(session: Session, email: str, except_user_id: int | None = None)
     return session.scalar(query) is not None
 
 
+def _check_name(name: str) -> None:
+    if not name.strip() or (problem := name_problem(name.strip())):
+        raise AccountError(problem or "Enter a name.", field="name")
+
+
 def create_user(
     session: Session,
     hasher: PasswordHasher,
@@ -52,6 +58,7 @@ def create_user(
 ) -> User:
     if email_taken(session, email):
         raise AccountError("A user with this email already exists.", field="email")
+    _check_name(name)
     problem = passwords.password_problem(password)
     if problem:
         raise AccountError(problem, field="password")
@@ -208,6 +215,7 @@ def update_user(
 ) -> None:
     if email_taken(session, email, except_user_id=user.id):
         raise AccountError("A user with this email already exists.", field="email")
+    _check_name(name)
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active:
         _refuse_if_last_admin(session)
     if user.role != role:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from skillgap.inputs import name_problem
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.services import people_cache
@@ -25,7 +26,13 @@ def team_by_name(session: Session, name: str) -> Team | None:
     return session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
 
 
+def _check_name(name: str) -> None:
+    if not name.strip() or (problem := name_problem(name.strip())):
+        raise TeamError(problem or "Enter a team name.", field="name")
+
+
 def create_team(session: Session, name: str, managers: Sequence[User] = ()) -> Team:
+    _check_name(name)
     if team_by_name(session, name) is not None:
         raise TeamError("A team with this name already exists.", field="name")
     team = Team(name=name.strip(), managers=list(managers))
@@ -44,6 +51,7 @@ def find_or_create_team(session: Session, name: str) -> tuple[Team, bool]:
 
 
 def update_team(session: Session, team: Team, name: str, managers: Sequence[User]) -> None:
+    _check_name(name)
     existing = team_by_name(session, name)
     if existing is not None and existing.id != team.id:
         raise TeamError("A team with this name already exists.", field="name")
