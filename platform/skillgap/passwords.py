@@ -8,6 +8,9 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+# The password hash of an account nobody can sign in to with a password yet (an
+# invited person who has not chosen one). No argon2 hash starts with "!".
+NO_PASSWORD = "!no password set"  # noqa: S105 (a marker, not a secret)
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 
@@ -30,6 +33,9 @@ def password_problem(password: str) -> str | None:
 
 
 def verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches. An account without a password never matches."""
+    if password_hash.startswith("!"):
+        return False
     try:
         return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

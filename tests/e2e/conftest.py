@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -59,12 +60,6 @@ def browser_ready() -> None:
         pytest.skip(problem)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server(str):
     """The base URL, plus where its database is (tests read answer keys from it)."""
 
@@ -75,7 +70,7 @@ class Server(str):
 def server(browser_ready, tmp_path_factory) -> Iterator[Server]:
     """`python run.py` on a fresh SQLite database: curriculum, demo people and history."""
     folder = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",

@@ -19,13 +19,20 @@ PUBLIC = None
 # team, so another learner gets 404 although the role would be enough.
 PERSONAL = {"assess.result"}
 # What an allowed viewer gets when the probe is not a page or a redirecting POST.
-ALLOWED_OUTCOME = {"admin.preview_content": "422"}  # an empty text does not validate
+ALLOWED_OUTCOME = {
+    "admin.preview_content": "422",  # an empty text does not validate
+    # The probe deactivated the member just before (sorted order), and a
+    # deactivated person gets no link: back to their page with a message.
+    "admin.new_invitation": "redirect",
+    "auth.invitation": "404",  # the probe's token is made up
+}
 # endpoint -> (least role allowed, HTTP method used to probe it)
 EXPECTED: dict[str, tuple[Role | None, str]] = {
     "static": (PUBLIC, "GET"),
     "core.healthz": (PUBLIC, "GET"),
     "core.readyz": (PUBLIC, "GET"),
     "auth.login": (PUBLIC, "GET"),
+    "auth.invitation": (PUBLIC, "GET"),
     "auth.logout": (Role.LEARNER, "GET"),
     "auth.change_password": (Role.LEARNER, "GET"),
     "learn.dashboard": (Role.LEARNER, "GET"),
@@ -52,6 +59,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.edit_user": (Role.ADMIN, "GET"),
     "admin.deactivate_user": (Role.ADMIN, "POST"),
     "admin.reactivate_user": (Role.ADMIN, "POST"),
+    "admin.new_invitation": (Role.ADMIN, "POST"),
     "admin.team_list": (Role.ADMIN, "GET"),
     "admin.new_team": (Role.ADMIN, "GET"),
     "admin.edit_team": (Role.ADMIN, "GET"),
@@ -136,6 +144,8 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "diagnostic"
         elif argument == "attempt_id":
             values[argument] = org["attempt"].id
+        elif argument == "token":
+            values[argument] = "made-up-token"
         elif argument == "filename":
             values[argument] = "css/skillgap.css"
         else:  # pragma: no cover - a new argument needs a sample value here
@@ -180,7 +190,9 @@ def expected_outcome(endpoint: str, viewer: str) -> str:
     if (endpoint, viewer) in EXCEPTIONS:
         return EXCEPTIONS[(endpoint, viewer)]
     if needed is PUBLIC:
-        return "redirect" if endpoint == "auth.login" and role else "ok"
+        return (
+            "redirect" if endpoint == "auth.login" and role else ALLOWED_OUTCOME.get(endpoint, "ok")
+        )
     if role is None:
         return "login"
     if not role.includes(needed):

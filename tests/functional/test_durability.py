@@ -9,12 +9,9 @@ import http.client
 import os
 import random
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,6 +24,7 @@ from skillgap.models import Answer, Attempt, Question, SkillResult
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, empty_database
 from tests.http_client import Browser
+from tests.servers import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 16
@@ -35,40 +33,11 @@ KILLS = 5
 pytestmark = pytest.mark.slow
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start(url: str, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "durability",
-        "SKILLGAP_LOGIN_RATE_LIMIT": "10000 per minute",
-    }
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    process = subprocess.Popen(
-        [gunicorn, "-w", "4", "-k", "sync", "-b", f"127.0.0.1:{port}", "run:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group, killed as a whole
-    )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return process
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    return start_gunicorn(url, port, workers=4, SECRET_KEY="durability")
 
 
 def test_sigkill_loses_no_acknowledged_write(tmp_path, capsys):
-    if not (Path(sys.executable).parent / "gunicorn").exists():
-        pytest.skip("gunicorn is not installed")
     with empty_database(tmp_path) as url:
         database = make_database(url)
         migrate.upgrade(database.engine)
@@ -80,7 +49,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path, capsys):
                 q.id: len(q.options)
                 for q in session.scalars(select(Question).where(Question.quiz_id == "diagnostic"))
             }
-        port = _port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         acknowledged: dict[tuple[int, int], list[int]] = {}  # (attempt, question) -> chosen
         # Values sent after the last acknowledged one: a write may commit and the

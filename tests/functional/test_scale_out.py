@@ -4,16 +4,8 @@ other, and the per-account sign-in lock holds across both."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,24 +16,17 @@ from skillgap.db import make_database
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL, empty_database
 from tests.http_client import Browser
+from tests.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def two_instances(tmp_path):
     if not TEST_DATABASE_URL:
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL); CI runs it")
-    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
-        pytest.skip("gunicorn is not installed")
     with empty_database(tmp_path, "postgresql") as url:
         database = make_database(url)
         migrate.upgrade(database.engine)
@@ -51,38 +36,8 @@ def two_instances(tmp_path):
             factories.make_user(session, email="target@example.org")
             session.commit()
         database.engine.dispose()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "shared-secret",
-            "SKILLGAP_LOGIN_RATE_LIMIT": "1000 per minute",
-        }
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        ports = [_port(), _port()]
-        processes = [
-            subprocess.Popen(
-                [gunicorn, "-w", "2", "-b", f"127.0.0.1:{port}", "run:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            for port in ports
-        ]
-        bases = [f"http://127.0.0.1:{port}" for port in ports]
-        try:
-            for base in bases:
-                for _ in range(100):
-                    try:
-                        urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                        break
-                    except OSError:
-                        time.sleep(0.2)
-            yield bases
-        finally:
-            for process in processes:
-                process.terminate()
-                process.wait(timeout=20)
+        with contextlib.ExitStack() as stack:
+            yield [stack.enter_context(gunicorn(url, workers=2)) for _ in range(2)]
 
 
 def test_two_instances_share_sessions_attempts_and_locks(two_instances):

@@ -4,7 +4,6 @@ organisation once, print its sign-ins once, then serve."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from skillgap.db import make_engine
 from skillgap.models import Module, ModuleCompletion, User
 from skillgap.startup import prepare_embedded_database
 from tests.conftest import app_config
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,14 +66,8 @@ def test_demo_can_be_skipped(tmp_path):
     engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_python_run_py_serves_the_site(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",

@@ -1,13 +1,17 @@
 """/admin/users/import: create many users from a CSV file, with a preview first.
 
 Nothing is created while any row is invalid, unless the admin explicitly
-chooses to import only the valid rows. New people get a random password,
-shown once on the result page for the admin to hand over.
+chooses to import only the valid rows. New people get an invitation link,
+shown once on the result page for the admin to send (services/user_import.py
+writes the rows in short batches, so the site stays usable meanwhile).
 """
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+import csv
+import io
+
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,9 +22,9 @@ from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
 from skillgap.models import User
 from skillgap.roles import Role
-from skillgap.rules.user_csv import parse_user_csv
-from skillgap.security import get_hasher
+from skillgap.rules.user_csv import UserRow, parse_user_csv
 from skillgap.services import user_import
+from skillgap.services.exports import safe_cell
 
 MAX_CSV_BYTES = 2_000_000
 
@@ -45,6 +49,10 @@ def import_users():
         data = b""
     existing = set(db.scalars(select(User.email)))
     profiles = {pid for pid, _ in snapshot_of(db).role_profiles}
+    # End the transaction before checking the file: a POST's transaction holds
+    # SQLite's write lock, and checking 5,000 emails takes a second or two.
+    # (Nothing was written; committing keeps the loaded objects usable.)
+    db.commit()
     parsed = parse_user_csv(data, existing_emails=existing, role_profiles=profiles)
     csv_text = data.decode("utf-8-sig", errors="replace")
     action = request.form.get("action", "preview")
@@ -62,8 +70,27 @@ def import_users():
             created=None,
             confirm=ConfirmForm(),
         ), status
-    created = user_import.create_users(db, get_hasher(), rows, current_user)
-    db.commit()
+    report = user_import.import_users(db, rows, current_user)
+    links = [
+        (row, url_for("auth.invitation", token=token, _external=True))
+        for row, token in report.created
+    ]
     return render_template(
-        "admin/users_import.html", parsed=None, csv_text="", created=created, confirm=ConfirmForm()
+        "admin/users_import.html",
+        parsed=None,
+        csv_text="",
+        created=links,
+        skipped=report.skipped,
+        links_csv=invitation_csv(links),
+        confirm=ConfirmForm(),
     )
+
+
+def invitation_csv(links: list[tuple[UserRow, str]]) -> str:
+    """The links as CSV text to paste into a mail merge (cells made formula-safe)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["email", "name", "invitation_link"])
+    for row, link in links:
+        writer.writerow([safe_cell(row.email), safe_cell(row.name), link])
+    return out.getvalue()

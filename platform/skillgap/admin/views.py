@@ -18,7 +18,7 @@ from skillgap.forms import ConfirmForm, choices, number_arg
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, teams
+from skillgap.services import accounts, invitations, teams
 from skillgap.services import organisation as organisation_view
 from skillgap.services.accounts import AccountError
 from skillgap.services.item_stats import item_statistics
@@ -114,11 +114,7 @@ def new_user():
     )
 
 
-@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
-@requires(Role.ADMIN)
-def edit_user(user_id: int):
-    db = get_session()
-    person = db.get(User, user_id) or abort(404)
+def _user_form(person: User) -> UserForm:
     form = UserForm(
         data={
             "name": person.name,
@@ -129,6 +125,15 @@ def edit_user(user_id: int):
         }
     )
     _fill_user_choices(form)
+    return form
+
+
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def edit_user(user_id: int):
+    db = get_session()
+    person = db.get(User, user_id) or abort(404)
+    form = _user_form(person)
     if form.validate_on_submit():
         try:
             accounts.update_user(
@@ -172,6 +177,31 @@ def deactivate_user(user_id: int):
 @requires(Role.ADMIN)
 def reactivate_user(user_id: int):
     return _set_active(user_id, active=True)
+
+
+@bp.post("/users/<id:user_id>/invitation")
+@requires(Role.ADMIN)
+def new_invitation(user_id: int):
+    """A fresh invitation link (the earlier ones stop working), shown once on the
+    person's page: for a lost link, or for someone who forgot their password."""
+    db = get_session()
+    person = db.get(User, user_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not person.active:
+        flash("Reactivate the account first: a deactivated person cannot use a link.", "error")
+        return redirect(url_for("admin.edit_user", user_id=person.id))
+    token = invitations.issue(db, person)
+    revisions.record(db, current_user, "user.invitation", person.email)
+    db.commit()
+    link = url_for("auth.invitation", token=token, _external=True)
+    return render_template(
+        "admin/user_form.html",
+        form=_user_form(person),
+        person=person,
+        confirm=ConfirmForm(),
+        link=link,
+    )
 
 
 def _set_active(user_id: int, active: bool):

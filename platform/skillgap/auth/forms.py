@@ -49,6 +49,22 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
+class InvitationForm(FlaskForm):
+    new_password = PasswordField(
+        "Choose a password",
+        description="12 to 128 characters. Any characters, spaces included.",
+        validators=[DataRequired("Choose a password."), NewPassword()],
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("new_password", "The two passwords are not the same."),
+        ],
+    )
+    submit = SubmitField("Set password and sign in")
+
+
 class BudgetForm(FlaskForm):
     weekly_minutes = IntegerField(
         "Weekly learning time (minutes)",

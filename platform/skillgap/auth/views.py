@@ -23,14 +23,20 @@ from flask_login import current_user, login_user, logout_user
 
 from skillgap import sign_in_limit
 from skillgap.access import public, requires
-from skillgap.auth.forms import BudgetForm, ChangePasswordForm, LoginForm, LogoutForm
+from skillgap.auth.forms import (
+    BudgetForm,
+    ChangePasswordForm,
+    InvitationForm,
+    LoginForm,
+    LogoutForm,
+)
 from skillgap.curriculum import versions
 from skillgap.db import get_session
 from skillgap.extensions import login_manager
 from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.security import get_hasher, safe_next_url
-from skillgap.services import accounts, paths
+from skillgap.services import accounts, invitations, paths
 from skillgap.services.accounts import AccountError, LoginOutcome
 
 bp = Blueprint("auth", __name__)
@@ -134,6 +140,35 @@ def change_password():
             return redirect(url_for("learn.dashboard"))
     status = 422 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def invitation(token: str):
+    """An invited person chooses their password, and is signed in."""
+    db = get_session()
+    try:
+        invite = invitations.find(db, token)
+    except invitations.InvitationError as error:
+        return render_template("auth/invitation.html", problem=str(error), form=None), 404
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(db, get_hasher(), token, form.new_password.data)
+        except AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            db.commit()
+            logout_user()
+            session.clear()
+            session.permanent = True
+            login_user(user)
+            flash("Your password is set. Welcome to Skillgap.", "success")
+            return redirect(url_for("learn.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "auth/invitation.html", problem=None, form=form, person=invite.user
+    ), status
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, split by domain. Import models from here."""
 
 from skillgap.kinds import AttemptState, QuestionKind, QuizKind
-from skillgap.models.accounts import Team, User, team_managers
+from skillgap.models.accounts import Invitation, Team, User, team_managers
 from skillgap.models.assessments import Answer, Attempt, Question, Quiz, SkillResult
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
@@ -31,6 +31,7 @@ __all__ = [
     "ContentVersion",
     "Course",
     "FrameworkSource",
+    "Invitation",
     "LearningPlan",
     "Level",
     "Module",

@@ -93,3 +93,20 @@ class User(UserMixin, Base):
             .join(team_managers, team_managers.c.team_id == User.team_id)
             .where(team_managers.c.user_id == self.id)
         )
+
+
+class Invitation(Base):
+    """A one-time link for a new person to choose their first password. Only the
+    token's SHA-256 is stored; the link itself is shown once, to the admin who
+    created the account (services/invitations.py)."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

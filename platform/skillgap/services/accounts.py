@@ -118,6 +118,10 @@ def authenticate(
         # As slow as a real check: a fast answer would tell that the account exists.
         passwords.verify(hasher, _dummy_hash(hasher), password)
         return LoginResult(LoginOutcome.LOCKED, locked_until=user.locked_until)
+    if user.password_hash == passwords.NO_PASSWORD:
+        # Invited, no password chosen yet: as slow as a wrong password.
+        passwords.verify(hasher, _dummy_hash(hasher), password)
+        return LoginResult(LoginOutcome.INVALID)
     if not passwords.verify(hasher, user.password_hash, password):
         _record_failure(session, user, max_failures, lock_minutes, now)
         if user.locked_until is not None and user.locked_until > now:
