@@ -80,6 +80,7 @@ def app_config(database_url: str, **overrides: object) -> dict[str, object]:
         "SKILLGAP_DEMO_PASSWORD": None,
         # Re-takes at once; test_item_bank turns the interval on where it is the subject.
         "RETAKE_INTERVAL": timedelta(0),
+        "CHECK_RETAKE_INTERVAL": timedelta(0),
         **overrides,
     }
 

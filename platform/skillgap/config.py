@@ -16,6 +16,7 @@ DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 DEFAULT_SESSION_HOURS = 8
 DEFAULT_REMEMBER_DAYS = 14
 DEFAULT_RETAKE_DAYS = 7
+DEFAULT_CHECK_RETAKE_MINUTES = 60
 
 
 class ConfigError(RuntimeError):
@@ -98,6 +99,13 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         # Days before a skill measured by the diagnostic can be measured again.
         "RETAKE_INTERVAL": timedelta(
             days=env_int("SKILLGAP_RETAKE_DAYS", DEFAULT_RETAKE_DAYS, minimum=0)
+        ),
+        # Minutes after failing a module check before it can be taken again
+        # (the check has no other questions to draw; see README "Module checks").
+        "CHECK_RETAKE_INTERVAL": timedelta(
+            minutes=env_int(
+                "SKILLGAP_CHECK_RETAKE_MINUTES", DEFAULT_CHECK_RETAKE_MINUTES, minimum=0
+            )
         ),
     }
 

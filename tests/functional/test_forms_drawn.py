@@ -20,7 +20,14 @@ from skillgap.models import Attempt, Question, SkillResult
 from skillgap.roles import Role
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, app_config, login, reread
-from tests.functional.test_assessments import attempt_of, post_answers, start
+from tests.functional.test_assessments import (
+    attempt_of,
+    correct_choice,
+    post_answers,
+    questions_of,
+    start,
+    wrong_choice,
+)
 
 CORE = ("strategy-planning", "kpis-measurement", "audience-personas", "platform-metrics")
 
@@ -231,3 +238,53 @@ def test_content_import_prints_bank_counts_per_skill_and_level(app, tmp_path):
     assert re.search(
         r"bank customer-care: 30 items \(10 entry, 10 intermediate, 10 advanced\)", result.output
     )
+
+
+def test_a_failed_module_check_shows_no_keys_and_opens_again_after_a_wait(
+    database_url, db, content
+):
+    from unittest import mock
+
+    app = create_app(app_config(database_url, CHECK_RETAKE_INTERVAL=timedelta(minutes=60)))
+    kit = factories.make_user(db, email="kit@example.org")
+    db.commit()
+    client = app.test_client()
+    login(client, "kit@example.org")
+    start(client, "second-steps-check")
+    failed = attempt_of(db, kit.id, "second-steps-check")
+    question = questions_of(db, failed)[0]
+    post_answers(
+        client, "second-steps-check", failed, {question.id: wrong_choice(question)}, "submit"
+    )
+    page = client.get(f"/results/{failed.id}").get_data(as_text=True)
+    assert "Not passed yet: 0%" in page
+    # Answered, yet neither the key nor the explanation: they would be the re-take's answers.
+    assert "(correct answer)" not in page and "(your answer)" in page
+    assert "A sustainable cadence beats bursts" not in page
+    assert "Answers are shown once you pass this check." in page
+    reread(db)
+    opens = db.get(Attempt, failed.id).submitted_at + timedelta(minutes=60)
+    assert f"opens again at {opens:%H:%M} UTC" in page
+    # Refused until then, saying when; no attempt is started.
+    take = client.get("/assessments/second-steps-check/take").get_data(as_text=True)
+    assert f"opens again at {opens:%H:%M} UTC" in take and 'value="start"' not in take
+    refused = start(client, "second-steps-check")
+    assert "Re-read the module first" in client.get(refused.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert attempt_of(db, kit.id, "second-steps-check").id == failed.id
+    # An hour later it opens; a pass shows the key and the explanation.
+    with mock.patch.object(clock, "now", lambda: opens + timedelta(seconds=1)):
+        start(client, "second-steps-check")
+        again = attempt_of(db, kit.id, "second-steps-check")
+        assert again.id != failed.id
+        post_answers(
+            client, "second-steps-check", again, {question.id: correct_choice(question)}, "submit"
+        )
+        passed = client.get(f"/results/{again.id}").get_data(as_text=True)
+        assert "Passed: 100%" in passed
+        assert "(correct answer)" in passed and "A sustainable cadence beats bursts" in passed
+        # Once passed, the earlier failed attempt shows its keys too, and practice needs no wait.
+        assert "(correct answer)" in client.get(f"/results/{failed.id}").get_data(as_text=True)
+        start(client, "second-steps-check")
+        assert attempt_of(db, kit.id, "second-steps-check").id != again.id

@@ -93,8 +93,16 @@ def take(quiz_id: str):
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
         return _keep_posted_answers(quiz, skill_id, posted, now)
-    interval = current_app.config["RETAKE_INTERVAL"]
-    outcome = attempt_flow.handle_post(db, current_user, quiz, skill_id, posted, now, interval)
+    outcome = attempt_flow.handle_post(
+        db,
+        current_user,
+        quiz,
+        skill_id,
+        posted,
+        now,
+        current_app.config["RETAKE_INTERVAL"],
+        current_app.config["CHECK_RETAKE_INTERVAL"],
+    )
     db.commit()
     return _respond(outcome, quiz, skill_id)
 
@@ -109,9 +117,15 @@ def _start_page(quiz: QuizInfo, skill_id: str | None, now):
         opens = attempt_forms.next_attempts(
             db, current_user.id, skills, now, current_app.config["RETAKE_INTERVAL"]
         )
+    check_opens = None
+    if quiz.kind == QuizKind.CHECK:
+        check_opens = assessments.check_opens_at(
+            db, current_user.id, quiz.id, now, current_app.config["CHECK_RETAKE_INTERVAL"]
+        )
     names = snapshot_of(db).skill_names()
     return render_template(
         "assess/start.html",
+        check_opens=check_opens,
         quiz=quiz,
         skill_id=skill_id,
         questions=count - sum(quiz.questions_per_skill.get(s, 0) for s in opens if not skill_id),
@@ -191,8 +205,16 @@ def result(attempt_id: int):
         if attempt.user_id == current_user.id:
             return redirect(url_for("assess.take", quiz_id=attempt.quiz_id, skill=attempt.skill_id))
         abort(404)
+    page = attempt_pages.result_page(db, attempt)
+    opens = None
+    if page.keys_withheld:
+        opens = assessments.check_opens_at(
+            db,
+            attempt.user_id,
+            attempt.quiz_id,
+            clock.now(),
+            current_app.config["CHECK_RETAKE_INTERVAL"],
+        )
     return render_template(
-        "assess/result.html",
-        page=attempt_pages.result_page(db, attempt),
-        pass_percent=scoring.PASS_PERCENT,
+        "assess/result.html", page=page, pass_percent=scoring.PASS_PERCENT, check_opens=opens
     )

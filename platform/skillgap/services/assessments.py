@@ -111,14 +111,23 @@ def start(
     skill_id: str | None,
     now: datetime,
     retake_interval: timedelta = timedelta(0),
+    check_wait: timedelta = timedelta(0),
 ) -> tuple[Attempt, dict[str, datetime]]:
     """``start_attempt``, and the skills a new attempt left out for the re-take
-    interval (skill -> when it opens again)."""
+    interval (skill -> when it opens again). A module check failed less than
+    ``check_wait`` ago (and not passed since) cannot be started yet."""
     existing = open_attempt_for(session, user.id, quiz.id, skill_id)
     if existing is not None:
         return existing, {}
     if skill_id is not None and quiz.kind != QuizKind.DIAGNOSTIC:
         raise AttemptError("Only the diagnostic can be taken one skill at a time.")
+    if quiz.kind == QuizKind.CHECK:
+        opens = check_opens_at(session, user.id, quiz.id, now, check_wait)
+        if opens is not None:
+            raise AttemptError(
+                "Re-read the module first: this check opens again at "
+                f"{opens:%H:%M} UTC on {opens:%d %b %Y}."
+            )
     info = snapshot_of(session).quizzes[quiz.id]
     plan = attempt_forms.plan_form(session, user.id, info, skill_id, now, retake_interval)
     if not plan.question_ids:
@@ -142,6 +151,31 @@ def start(
     session.add(attempt)
     session.flush()
     return attempt, plan.skipped
+
+
+def check_opens_at(
+    session: Session, user_id: int, quiz_id: str, now: datetime, wait: timedelta
+) -> datetime | None:
+    """When a failed module check may be taken again, if that is still ahead.
+    Nothing waits once the check has been passed (a re-take is then practice)."""
+    if wait <= timedelta(0):
+        return None
+    last = session.execute(
+        select(Attempt.submitted_at, Attempt.percent)
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.quiz_id == quiz_id,
+            Attempt.state != AttemptState.OPEN.value,
+        )
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.submitted_at is None or (last.percent or 0) >= scoring.PASS_PERCENT:
+        return None
+    if quiz_id in set(session.scalars(passed_quiz_ids_query(user_id))):
+        return None
+    opens = last.submitted_at + wait
+    return opens if opens > now else None
 
 
 def not_yet_message(session: Session, opens: Mapping[str, datetime]) -> str:

@@ -86,12 +86,13 @@ def handle_post(
     request: Posted,
     now: datetime,
     retake_interval: timedelta = timedelta(0),
+    check_wait: timedelta = timedelta(0),
 ) -> Outcome:
     attempt = assessments.open_attempt_for(session, user.id, quiz.id, skill_id)
     if request.action == "start":
         try:
             _attempt, skipped = assessments.start(
-                session, user, quiz, skill_id, now, retake_interval
+                session, user, quiz, skill_id, now, retake_interval, check_wait
             )
         except AttemptError as error:
             return Outcome(Go.INDEX, message=(str(error), "error"))

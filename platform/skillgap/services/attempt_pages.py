@@ -21,7 +21,7 @@ from skillgap.curriculum.snapshot import (
 from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
-from skillgap.services.assessments import AnswerInput
+from skillgap.services.assessments import AnswerInput, passed_quiz_ids_query
 from skillgap.services.paths import standings_for
 
 QUESTIONS_PER_PAGE = 5
@@ -127,6 +127,10 @@ class QuestionReview:
     rating: SelfRatingInfo | None
 
     seed: int | None = None
+    # Whether the key and explanation are shown: only for an answered question,
+    # and for a module check only once it is passed (a failed check sends the
+    # person back to the module, not to a list of answers for the re-take).
+    reveal: bool = False
 
     @property
     def correct(self) -> bool:
@@ -148,6 +152,7 @@ class ResultPage:
     rows: list[SkillRow]
     reviews: list[QuestionReview]
     calibration_counts: dict[str, int] = field(default_factory=dict)
+    keys_withheld: bool = False  # a module check not passed yet
 
 
 def result_page(session: Session, attempt: Attempt) -> ResultPage:
@@ -174,12 +179,20 @@ def result_page(session: Session, attempt: Attempt) -> ResultPage:
             verdict = scoring.calibration(rated.position, tested.position)
             counts[verdict.value] = counts.get(verdict.value, 0) + 1
         rows.append(SkillRow(skill, result, tested, rated, target, verdict))
-    return ResultPage(
-        attempt, quiz, person, snapshot.levels, rows, _reviews(session, attempt, snapshot), counts
-    )
+    keys_withheld = quiz.kind == QuizKind.CHECK and not _check_passed(session, attempt)
+    reviews = _reviews(session, attempt, snapshot, keys_withheld)
+    return ResultPage(attempt, quiz, person, snapshot.levels, rows, reviews, counts, keys_withheld)
 
 
-def _reviews(session: Session, attempt: Attempt, snapshot: Snapshot) -> list[QuestionReview]:
+def _check_passed(session: Session, attempt: Attempt) -> bool:
+    if (attempt.percent or 0) >= scoring.PASS_PERCENT:
+        return True
+    return attempt.quiz_id in set(session.scalars(passed_quiz_ids_query(attempt.user_id)))
+
+
+def _reviews(
+    session: Session, attempt: Attempt, snapshot: Snapshot, keys_withheld: bool
+) -> list[QuestionReview]:
     answers = {a.question_id: a for a in attempt.answers}
     questions = {
         q.id: q
@@ -193,6 +206,7 @@ def _reviews(session: Session, attempt: Attempt, snapshot: Snapshot) -> list[Que
             answers.get(qid),
             ratings.get(answers[qid].rating_id or "") if qid in answers else None,
             attempt.seed,
+            reveal=qid in answers and not keys_withheld,
         )
         for number, qid in enumerate(attempt.question_ids, start=1)
     ]
