@@ -1,0 +1,483 @@
+"""Route fuzzer: every rule of the URL map, as every kind of viewer, with bad
+values in each path parameter, each query parameter a view reads and each
+field of each POST form. No answer may be a server error (status 500 or up,
+or an exception out of the app), and a refused POST (any 4xx, a 422 re-render
+included) must leave every table as it was.
+
+Form fields come from the forms the viewer is shown (the GET pages at their
+sample values and the pages those link to), and from what the view reads of
+``request.form``; query parameters from what the view modules read of
+``request.args`` / ``request.values``, from the GET forms, and ``q``, ``page``,
+``skill`` and ``next`` everywhere. Each bad value is tried alone, everything
+else at its sample value (the cross product would be millions of requests).
+A viewer the route refuses outright (sign-in, 403, 404 at the sample values)
+gets each bad value in all query parameters or all form fields at once: the
+refusal comes before any of them is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import io
+import itertools
+import re
+import traceback
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from flask import Flask
+from sqlalchemy import inspect as inspect_db
+from sqlalchemy import select, text, update
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
+
+from skillgap import clock
+from skillgap.db import database
+from skillgap.models import Quiz, User
+from skillgap.roles import Role
+from skillgap.services import assessments, catalogue, invitations
+from tests import factories
+from tests.conftest import TEST_PASSWORD, csrf_token, login, reread
+from tests.functional import test_access
+
+org = test_access.org  # a manager, their team and member, another team, an admin
+
+# About a dozen bad values, each tried in every parameter.
+CORPUS: list[tuple[str, str]] = [
+    ("10**25", str(10**25)),
+    ("negative", "-1"),
+    ("zero", "0"),
+    ("NUL", "\x00"),
+    ("control characters", "\x07\x1b[31m\r\nX-Injected: 1"),
+    ("bidi override", "\u202eevil\u202c"),
+    ("non-Latin-1", "社交チーム"),
+    ("10,000 characters", "9" * 10_000),
+    ("wrong type", "abc"),
+    ("empty", ""),
+    ("superscript digit", "²"),
+    ("SQL and wildcards", '%\' OR "1"="1" --*'),
+]
+NOT_UTF8 = ("not UTF-8", b"\xff\xfe\xfa\x00")  # for file fields only
+ALWAYS_QUERY = ("q", "page", "skill", "next")
+ARGS_READ = re.compile(
+    r"request\.(?:args|values)\.get\(\s*\"([^\"]+)\"|number_arg\(\s*request\.args,\s*\"([^\"]+)\""
+)
+FORM_READ = re.compile(
+    r"request\.(?:form|values)\.get\(\s*\"([^\"]+)\"|number_arg\(\s*request\.form,\s*\"([^\"]+)\""
+)
+# Viewer name -> the org fixture's key for them (None: not signed in).
+VIEWERS: dict[str, object] = {
+    "anonymous": None,
+    "learner": Role.LEARNER,
+    "manager of another team": "other_manager",
+    "manager of the team": Role.MANAGER,
+    "admin": Role.ADMIN,
+}
+# Routes that sign the viewer in or out: fuzzed last, in this order, and the
+# viewer starts afresh (signed in again) after any request to them not refused.
+SIGN_IN_OR_OUT = ("auth.login", "auth.invitation", "auth.change_password", "auth.logout")
+# What a refused request writes on purpose, by route: the digest leaves out
+# these columns, and only around these routes.
+REFUSED_WRITES = {
+    # A failed sign-in is counted against the account (which is locked at the
+    # limit) although the answer is a 422: that is the brute-force protection.
+    "auth.login": frozenset({"users.failed_logins", "users.locked_until"}),
+    # A wrong current password counts like a failed sign-in; at the limit the
+    # account is locked and its sessions end (session_version goes up).
+    "auth.change_password": frozenset(
+        {"users.failed_logins", "users.locked_until", "users.session_version"}
+    ),
+}
+REFUSED = (401, 403, 404, 405)
+SIGN_IN_EMAIL = "sign-in-fuzz@example.net"  # the sign-in form's sample: failures lock only them
+_unique = itertools.count(1)
+
+
+@dataclass
+class FormFields:
+    """A form's fields in page order: name -> input type and the values a browser sends."""
+
+    kinds: dict[str, str] = field(default_factory=dict)
+    samples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, kind: str, value: str | None = None) -> None:
+        first = name not in self.kinds
+        self.kinds.setdefault(name, kind)
+        values = self.samples.setdefault(name, [])
+        if value is not None and (first or kind not in ("submit", "radio")):
+            values.append(value)  # of several buttons or radios, the first
+
+
+class PageParser(HTMLParser):
+    """The forms of a page, (method, action or JS target, FormFields), and its links."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.forms: list[tuple[str, str, FormFields]] = []
+        self.links: list[str] = []
+        self._form: FormFields | None = None
+        self._select: tuple[str, list[str]] | None = None  # name, its options
+        self._textarea: tuple[str, list[str]] | None = None  # name, its text
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        a = {key: value or "" for key, value in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form":
+            self._form = FormFields()
+            method = a.get("method", "get").upper()
+            for target in (a.get("action") or self.page, a.get("data-preview")):
+                if target:  # the editor's live preview posts the same form
+                    self.forms.append((method, target, self._form))
+        elif self._form is None:
+            return
+        elif tag == "option" and self._select is not None:
+            self._select[1].append(a.get("value", ""))
+            if "selected" in a:
+                self._form.samples[self._select[0]].append(a.get("value", ""))
+        elif tag == "select" and a.get("name"):
+            self._form.add(a["name"], "select")
+            self._select = (a["name"], [])
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = (a["name"], [])
+        elif tag in ("input", "button") and a.get("name"):
+            kind = a.get("type", "submit" if tag == "button" else "text").lower()
+            checked = kind not in ("checkbox", "radio") or "checked" in a
+            self._form.add(a["name"], kind, a.get("value", "on") if checked else None)
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if self._form is None:
+            return
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select is not None:
+            name, options = self._select
+            if not self._form.samples[name] and options:
+                self._form.samples[name].append(options[0])
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._form.add(self._textarea[0], "textarea", "".join(self._textarea[1]))
+            self._textarea = None
+
+
+def _summary(error: BaseException) -> str:
+    """The exception and the deepest frame in the app's code."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "/skillgap/" in f.filename]
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name}"
+    message = "".join(traceback.format_exception_only(error)).strip().splitlines()[-1]
+    return message[:200] + (where if frames else "")
+
+
+def _reads(pattern: re.Pattern[str], source: str) -> set[str]:
+    return {a or b for a, b in pattern.findall(source)}
+
+
+class Viewer:
+    """One kind of viewer: a test client, signed in as their user (if any)."""
+
+    def __init__(self, app: Flask, name: str, user: User | None) -> None:
+        self.app, self.name, self.user = app, name, user
+        self.email = user.email if user else None
+        self.user_id = user.id if user else None
+        self.start()
+
+    def start(self) -> None:
+        """A fresh client, signed in; an account the fuzz locked or deactivated is repaired."""
+        self.client = self.app.test_client()
+        if self.email is not None and login(self.client, self.email).status_code != 302:
+            with database(self.app).engine.begin() as connection:
+                connection.execute(
+                    update(User)
+                    .where(User.id == self.user_id)
+                    .values(failed_logins=0, locked_until=None, active=True)
+                )
+            assert login(self.client, self.email).status_code == 302, self.name
+        self.token = csrf_token(self.client, "/login")
+
+
+class Fuzz:
+    def __init__(self, app: Flask, sample_paths: dict[str, str]) -> None:
+        self.app = app
+        self.engine = database(app).engine
+        self.tables = sorted(inspect_db(self.engine).get_table_names())
+        self.adapter = app.url_map.bind("localhost")
+        self.rules = sorted(app.url_map.iter_rules(), key=self._order)
+        self.samples = {
+            rule.endpoint: self.adapter.match(
+                sample_paths[rule.endpoint], method=self._methods(rule)[0]
+            )[1]
+            for rule in self.rules
+        }
+        self.sample_paths = sample_paths
+        self.requests = 0
+        self.failures: list[str] = []
+        self.known: tuple[frozenset[str], str] | None = None  # the digest, while still true
+        self.forms: dict[str, dict[str, FormFields]] = {}  # viewer -> endpoint -> form
+        self.get_forms: dict[str, set[str]] = {}  # endpoint -> query names of its GET forms
+        self.on_success: dict[str, object] = {}
+
+    @staticmethod
+    def _order(rule: Rule) -> tuple[int, str, str]:
+        last = SIGN_IN_OR_OUT.index(rule.endpoint) + 1 if rule.endpoint in SIGN_IN_OR_OUT else 0
+        return (last, rule.endpoint, rule.rule)
+
+    @staticmethod
+    def _methods(rule: Rule) -> list[str]:
+        return [m for m in ("GET", "POST") if m in (rule.methods or ())]
+
+    # -- the database digest -------------------------------------------------
+
+    def digest(self, excluded: frozenset[str]) -> str:
+        if self.known is not None and self.known[0] == excluded:
+            return self.known[1]
+        digest = hashlib.sha256()
+        with self.engine.connect() as connection:
+            for table in self.tables:
+                result = connection.execute(text(f'SELECT * FROM "{table}"'))
+                keep = [i for i, c in enumerate(result.keys()) if f"{table}.{c}" not in excluded]
+                digest.update(table.encode())
+                for row in sorted(repr([row[i] for i in keep]) for row in result):
+                    digest.update(row.encode())
+        self.known = (excluded, digest.hexdigest())
+        return self.known[1]
+
+    # -- one request -----------------------------------------------------------
+
+    def send(self, viewer: Viewer, endpoint: str, method: str, url: str, what: str, **kwargs):
+        """Send, check, and keep the viewer signed in (once more if they had been signed out)."""
+        for again in (False, True):
+            excluded = REFUSED_WRITES.get(endpoint, frozenset())
+            before = self.digest(excluded) if method == "POST" else None
+            if method != "POST":
+                self.known = None
+            self.requests += 1
+            where = f"{method} {endpoint} as {viewer.name}: {what}"
+            try:
+                response = viewer.client.open(url, method=method, **kwargs)
+            except Exception as error:  # an exception out of the app is a server error
+                self.failures.append(f"{where} -> {_summary(error)}")
+                self.known = None
+                viewer.start()
+                return None
+            status = response.status_code
+            if status >= 500:
+                self.failures.append(f"{where} -> {status}")
+            if before is not None:
+                self.known = None
+                if 400 <= status < 500 and self.digest(excluded) != before:
+                    self.failures.append(f"{where} -> {status} but the data changed")
+            location = urlsplit(response.headers.get("Location", ""))
+            signed_out = status == 302 and location.path == "/login"
+            if viewer.email and signed_out and "next=" in location.query and not again:
+                self.known = None
+                viewer.start()  # signed out by an earlier request (a lock): sign in, resend
+                continue
+            if method == "POST" and endpoint in SIGN_IN_OR_OUT and status < 400:
+                self.known = None
+                viewer.start()
+                if endpoint in self.on_success:
+                    self.on_success[endpoint]()
+            return response
+        return None
+
+    # -- what each route is sent ---------------------------------------------
+
+    def url(self, rule: Rule, values: dict[str, object]) -> str:
+        def value(match: re.Match[str]) -> str:
+            return quote(str(values[match.group(1)]), safe="")
+
+        return re.sub(r"<(?:[^<>:]+:)?(\w+)>", value, rule.rule)
+
+    def discover(self, viewer: Viewer) -> None:
+        """Open every GET route at its sample values, and the pages those link to;
+        keep the forms found (fields and the values a browser would send)."""
+        forms: dict[str, FormFields] = {}
+        seen: set[str] = set()
+        pages = [self.sample_paths[r.endpoint] for r in self.rules if "GET" in self._methods(r)]
+        for depth in (0, 1):
+            linked = []
+            for page in pages:
+                if page in seen or page.startswith("/static/") or page == "/logout":
+                    continue
+                seen.add(page)
+                response = self.send(viewer, "(crawl)", "GET", page, f"crawl {page}")
+                if response is None or response.mimetype != "text/html":  # a CSV, an XLSX
+                    continue
+                parser = PageParser(page)
+                parser.feed(response.get_data(as_text=True))
+                linked += [urlsplit(href).path for href in parser.links if href.startswith("/")]
+                for method, target, fields in parser.forms:
+                    endpoint = self._endpoint(urlsplit(target).path, method)
+                    if endpoint and method == "POST":
+                        forms.setdefault(endpoint, fields)
+                    elif endpoint:
+                        self.get_forms.setdefault(endpoint, set()).update(fields.kinds)
+            if depth == 0:
+                pages = linked
+        self.forms[viewer.name] = forms
+
+    def _endpoint(self, path: str, method: str) -> str | None:
+        try:
+            return self.adapter.match(path, method=method)[0]
+        except HTTPException:
+            return None
+
+    def form_of(self, viewer: Viewer, endpoint: str) -> FormFields:
+        """The viewer's own form for the route, else another viewer's (whose CSRF
+        token is replaced), plus the fields the view reads of request.form."""
+        found = self.forms[viewer.name].get(endpoint) or next(
+            (forms[endpoint] for forms in self.forms.values() if endpoint in forms), FormFields()
+        )
+        fields = FormFields(dict(found.kinds), {k: list(v) for k, v in found.samples.items()})
+        view = inspect.unwrap(self.app.view_functions[endpoint])
+        for name in sorted(_reads(FORM_READ, inspect.getsource(view))):
+            fields.add(name, "read")
+        fields.add("csrf_token", "hidden")
+        return fields
+
+    def query_names(self, endpoint: str, method: str) -> list[str]:
+        view = inspect.unwrap(self.app.view_functions[endpoint])
+        source = inspect.getsource(inspect.getmodule(view))
+        names = _reads(ARGS_READ, source)
+        if method == "GET":
+            names |= set(ALWAYS_QUERY) | self.get_forms.get(endpoint, set())
+        return sorted(names - {"csrf_token"})
+
+    def form_data(self, viewer: Viewer, endpoint: str, form: FormFields, bad: dict) -> MultiDict:
+        """The form as a browser would send it, with ``bad`` (name -> values) put in."""
+        data: MultiDict = MultiDict()
+        for name, kind in form.kinds.items():
+            values = bad.get(name) or self._sample(viewer, endpoint, name, kind, form.samples[name])
+            for value in values:
+                if kind == "file":
+                    raw = value if isinstance(value, bytes) else value.encode("utf-8")
+                    data.add(name, (io.BytesIO(raw), "fuzz.txt"))
+                else:
+                    data.add(name, value)
+        return data
+
+    def _sample(self, viewer: Viewer, endpoint: str, name: str, kind: str, values: list[str]):
+        if name == "csrf_token":
+            return [viewer.token]
+        if any(values) or kind == "file":
+            return values
+        # An empty field gets a plausible value, so that a bad value elsewhere is not
+        # refused for the empty one alone.
+        if kind == "email":
+            return [SIGN_IN_EMAIL if endpoint == "auth.login" else f"fuzz{next(_unique)}@ex.net"]
+        if kind == "password":
+            return [TEST_PASSWORD]
+        if kind in ("text", "search"):
+            return [f"fuzz-sample-{next(_unique)}"]
+        return values  # a field only the view's code names ("read") is left out
+
+    def variants(self, kind: str, samples: list[str]) -> list[tuple[str, list]]:
+        """Each bad value alone; the field twice (a bad value, then the sample); a list."""
+        cases: list[tuple[str, list]] = [(label, [value]) for label, value in CORPUS]
+        if kind == "file":
+            cases.append((NOT_UTF8[0], [NOT_UTF8[1]]))
+        cases.append(("duplicate", ["abc", *(samples or ["0"])]))
+        cases.append(("list", [value for _label, value in CORPUS if value]))
+        return cases
+
+    def route(self, viewer: Viewer, rule: Rule) -> None:
+        for method in self._methods(rule):
+            self.route_method(viewer, rule, method)
+
+    def route_method(self, viewer: Viewer, rule: Rule, method: str) -> None:
+        endpoint = rule.endpoint
+        form = self.form_of(viewer, endpoint) if method == "POST" else None
+
+        def send(what: str, values=None, query=None, bad=None):  # type: ignore[no-untyped-def]
+            url = self.url(rule, {**self.samples[endpoint], **(values or {})})
+            data = self.form_data(viewer, endpoint, form, bad or {}) if form else None
+            return self.send(viewer, endpoint, method, url, what, query_string=query, data=data)
+
+        probe = send("sample values")
+        refused = probe is None or probe.status_code in REFUSED or _to_sign_in(probe)
+        for argument in sorted(rule.arguments):
+            for label, value in CORPUS:
+                send(f"<{argument}>={label}", values={argument: value})
+        names = self.query_names(endpoint, method)
+        fields = _fuzzed_fields(form) if form else []
+        if refused:  # all parameters at once: the refusal comes before any is read
+            for label, values in self.variants("text", []):
+                query = [(name, value) for name in names for value in values]
+                bad = {name: values for name in fields if name != "csrf_token"}
+                send(f"every parameter={label}", query=query, bad=bad)
+            return
+        for name in names:
+            for label, values in self.variants("text", []):
+                send(f"?{name}={label}", query=[(name, value) for value in values])
+        for name in fields:
+            assert form is not None
+            for label, values in self.variants(form.kinds[name], form.samples[name]):
+                send(f"field {name}={label}", bad={name: values})
+
+
+def _to_sign_in(response) -> bool:  # type: ignore[no-untyped-def]
+    location = urlsplit(response.headers.get("Location", ""))
+    return response.status_code == 302 and location.path == "/login"
+
+
+def _fuzzed_fields(form: FormFields) -> list[str]:
+    """The form's fields, one of each numbered family (q-12, q-13: the same code)."""
+    seen: dict[str, str] = {}
+    for name in form.kinds:
+        seen.setdefault(re.sub(r"\d+", "N", name), name)
+    return list(seen.values())
+
+
+def _arrange(app: Flask, db, org: dict) -> dict[str, str]:
+    """Beyond the org fixture: an account for the sign-in form, an invitation, an
+    open attempt and a completed module for every signed-in viewer (so the take
+    form and the "not complete" form are shown). Returns each route's sample path."""
+    factories.make_user(db, Role.LEARNER, email=SIGN_IN_EMAIL)
+    invited = factories.make_user(db, Role.LEARNER, email="invited-fuzz@example.net")
+    token = invitations.issue(db, invited)
+    quiz = db.get(Quiz, "diagnostic")
+    for key in VIEWERS.values():
+        if key is not None:
+            assessments.start_attempt(db, org[key], quiz, None, clock.now())
+            catalogue.set_completed(db, org[key], "first-steps", True)
+    db.commit()
+    paths = {
+        rule.endpoint: test_access._url(app, rule.endpoint, org)
+        for rule in app.url_map.iter_rules()
+    }
+    paths["auth.invitation"] = paths["auth.invitation"].replace("made-up-token", token)
+    return paths
+
+
+def test_no_route_gives_a_server_error_or_writes_when_refused(app, db, org, capsys) -> None:
+    fuzz = Fuzz(app, _arrange(app, db, org))
+    invited_id = db.scalar(select(User.id).where(User.email == "invited-fuzz@example.net"))
+
+    def new_invitation() -> None:  # the last one was used: the next requests need one
+        reread(db)
+        token = invitations.issue(db, db.get(User, invited_id))
+        db.commit()
+        fuzz.samples["auth.invitation"]["token"] = token
+
+    fuzz.on_success["auth.invitation"] = new_invitation
+    viewers = [Viewer(app, name, org[key] if key else None) for name, key in VIEWERS.items()]
+    for viewer in viewers:
+        fuzz.discover(viewer)
+    for viewer in viewers:
+        for rule in fuzz.rules:
+            fuzz.route(viewer, rule)
+    with capsys.disabled():
+        print(f"\nfuzz routes: {fuzz.requests} requests, {len(fuzz.failures)} server errors")
+    posts = {r.endpoint for r in fuzz.rules if "POST" in (r.methods or ())}
+    no_form = sorted(posts - {e for forms in fuzz.forms.values() for e in forms})
+    assert not fuzz.failures, "\n".join(fuzz.failures)
+    assert not no_form, f"no page shows a form for {no_form}: fields unknown"
