@@ -67,9 +67,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from skillgap import admin, assess, auth, core, learn, team
+    from skillgap import admin, assess, auth, core, dictionary, learn, team
 
-    for blueprint in (core.bp, auth.bp, learn.bp, assess.bp, team.bp, admin.bp):
+    blueprints = (core.bp, auth.bp, learn.bp, dictionary.bp, assess.bp, team.bp, admin.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     core.register_error_pages(app)
 
@@ -82,6 +83,10 @@ def register_template_helpers(app: Flask) -> None:
     from skillgap.team.cells import cell_html
 
     app.add_template_filter(cell_html, "matrix_cell")  # see team/cells.py for why
+
+    from skillgap.content.markdown import inline_code
+
+    app.add_template_filter(inline_code, "inline")  # `code` in questions and options
 
     @app.template_filter("when")
     def format_when(value):

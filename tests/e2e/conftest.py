@@ -178,5 +178,7 @@ def correct_choices(server: Server, quiz_id: str) -> dict[str, list[str]]:
             "SELECT id, options FROM questions WHERE quiz_id = ? AND active", (quiz_id,)
         ).fetchall()
     return {
-        str(qid): [o["text"] for o in json.loads(options) if o["correct"]] for qid, options in rows
+        # As labelled on the page: `code` spans show as code, without backticks.
+        str(qid): [o["text"].replace("`", "") for o in json.loads(options) if o["correct"]]
+        for qid, options in rows
     }

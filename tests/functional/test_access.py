@@ -43,6 +43,8 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "learn.incomplete": (Role.LEARNER, "POST"),
     "learn.search": (Role.LEARNER, "GET"),
     "learn.path": (Role.LEARNER, "GET"),
+    "metrics.index": (Role.LEARNER, "GET"),
+    "metrics.entry": (Role.LEARNER, "GET"),
     "auth.account": (Role.LEARNER, "GET"),
     "assess.index": (Role.LEARNER, "GET"),
     "assess.take": (Role.LEARNER, "GET"),
@@ -144,6 +146,8 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "diagnostic"
         elif argument == "attempt_id":
             values[argument] = org["attempt"].id
+        elif argument == "entry_id":
+            values[argument] = "frequency"
         elif argument == "token":
             values[argument] = "made-up-token"
         elif argument == "filename":

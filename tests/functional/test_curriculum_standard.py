@@ -42,15 +42,7 @@ SECTIONS = [
 
 @pytest.fixture(scope="module")
 def curriculum():
-    found = read_curriculum(PROJECT_ROOT, known_quiz_ids(PROJECT_ROOT))
-    # The platform-metrics rewrite uses [[metric:...]] shortcodes from the metric
-    # dictionary (issue 19), which the importer does not read yet: until that
-    # lands, the old modules ship and are held to the round-1 standard only.
-    found.modules[:] = [m for m in found.modules if m.course_id not in PENDING_COURSES]
-    return found
-
-
-PENDING_COURSES = {"platform-metrics"}
+    return read_curriculum(PROJECT_ROOT, known_quiz_ids(PROJECT_ROOT))
 
 
 def words(module) -> int:  # type: ignore[no-untyped-def]
@@ -134,3 +126,33 @@ def test_sources_are_well_formed_dated_unique_and_used(curriculum):
             if url not in used:
                 problems.append(f"{module.path}: {url} is listed but not cited in the text")
     assert problems == []
+
+
+DICTIONARY_FILES = {
+    "instagram", "facebook", "threads", "tiktok", "youtube", "linkedin", "x", "pinterest",
+    "snapchat", "meta-ads", "linkedin-ads", "tiktok-ads", "ga4",
+}  # fmt: skip
+SHARED_FORMULAS = {
+    "engagement-rate-by-reach", "engagement-rate-by-impressions", "engagement-rate-by-views",
+    "engagement-rate-by-followers", "ctr", "cpm", "cpc", "cpa", "roas", "frequency",
+    "view-through-rate", "completion-rate", "share-of-voice", "median-first-response-time",
+}  # fmt: skip
+
+
+def test_the_metric_dictionary_covers_every_platform_with_dated_sourced_metrics(curriculum):
+    files = {spec.id: spec for spec in curriculum.metrics}
+    assert set(files) == DICTIONARY_FILES | {"formulas"}
+    thin = {f: len(spec.metrics) for f, spec in files.items() if f != "formulas"}
+    assert {f: n for f, n in thin.items() if n < 5} == {}
+    undated = [e.id for spec in files.values() for e in spec.entries if e.checked.year != 2026]
+    assert undated == []
+    assert {formula.id for formula in files["formulas"].formulas} >= SHARED_FORMULAS
+
+
+def test_every_platform_metrics_module_cites_the_dictionary(curriculum):
+    uncited = [
+        m.id
+        for m in curriculum.modules
+        if m.course_id == "platform-metrics" and "[[metric:" not in m.body
+    ]
+    assert uncited == []

@@ -21,6 +21,7 @@ from skillgap import migrate
 from skillgap.curriculum.importer import import_content
 from skillgap.db import make_database
 from skillgap.models import Answer, Attempt, Question, SkillResult
+from skillgap.rules.form_draw import option_order
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, empty_database
 from tests.http_client import Browser
@@ -131,8 +132,17 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path, capsys):
                 process = _start(url, port)
 
         with database.read_sessions() as session:
+            # Clients post positions on the page (options are shuffled per attempt);
+            # the database keeps file indexes: compare as the client saw them.
+            seeds = dict(session.execute(select(Attempt.id, Attempt.seed)).all())
             stored = {
-                (a.attempt_id, a.question_id): a.chosen for a in session.scalars(select(Answer))
+                (a.attempt_id, a.question_id): [
+                    option_order(
+                        seeds[a.attempt_id], a.question_id, questions[a.question_id]
+                    ).index(index)
+                    for index in a.chosen
+                ]
+                for a in session.scalars(select(Answer))
             }
             lost = [
                 key

@@ -17,6 +17,7 @@ from skillgap.db import make_engine
 from skillgap.models import Module, ModuleCompletion, User
 from skillgap.startup import prepare_embedded_database
 from tests.conftest import app_config
+from tests.functional.test_content_import import bundled_counts
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,8 @@ def test_first_start_creates_the_demo_once(tmp_path):
     assert any("Importing the curriculum" in line for line in printed)
     engine = make_engine(url)
     with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(Module)) == 40
+        modules = bundled_counts()["modules"]
+        assert connection.scalar(select(func.count()).select_from(Module)) == modules
         completions = dict(
             connection.execute(
                 select(User.email, func.count(ModuleCompletion.module_id))

@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [  # lowest first; a prefix names a 
             "auth",
             "learn",
             "assess",
+            "dictionary",
             "team",
             "admin",
         ),

@@ -42,6 +42,7 @@ def content():
         modules=listing.modules,
         quizzes=listing.quizzes,
         drafts=listing.drafts,
+        metric_files=listing.metric_files,
     )
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from skillgap.content.citations import shortcodes
 from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.framework import parse_framework
+from skillgap.content.metrics import MetricFileSpec, entries_by_id, parse_metric_file
 from skillgap.content.prerequisites import check_across_modules
 from skillgap.content.source import (
     YamlDoc,
@@ -27,6 +29,7 @@ from skillgap.content.specs import (
     ModuleSpec,
 )
 
+METRICS_FOLDER = "metrics"  # courses/metrics holds the metric dictionary, not a course
 MODULE_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_KEYS = {"title", "order", "skills", "summary"}
 MODULE_KEYS = {"title", "skills", "level", "minutes", "prerequisites", "check"}
@@ -54,12 +57,49 @@ def collect_curriculum(root: Path, quiz_ids: set[str], errors: ErrorList) -> Cur
     modules: list[ModuleSpec] = []
     if courses_dir.is_dir():
         for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()):
+            if folder.name == METRICS_FOLDER:
+                continue
             course = _read_course(root, folder, framework, errors)
             if course is not None:
                 courses.append(course)
                 modules.extend(_read_modules(root, folder, course, framework, errors))
     check_across_modules(modules, quiz_ids, errors)
-    return None if framework is None else Curriculum(framework, courses, modules)
+    dictionary = _read_dictionary(root, courses_dir / METRICS_FOLDER, errors)
+    check_citations(modules, set(entries_by_id(dictionary)), errors)
+    if framework is None:
+        return None
+    return Curriculum(framework, courses, modules, dictionary)
+
+
+# --- the metric dictionary (courses/metrics/*.yml) ---------------------------
+
+
+def _read_dictionary(root: Path, folder: Path, errors: ErrorList) -> list[MetricFileSpec]:
+    files = []
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        shown = _relative(root, path)
+        if not is_id(path.stem):
+            errors.add(
+                shown, 1, "metric file names are lower-case-with-hyphens, e.g. tiktok-ads.yml"
+            )
+            continue
+        text = _read_text(path, shown, errors)
+        spec = None if text is None else parse_metric_file(text, shown, path.stem, errors)
+        if spec is not None:
+            files.append(spec)
+    return files
+
+
+def check_citations(modules: list[ModuleSpec], known: set[str], errors: ErrorList) -> None:
+    """Every [[metric:id]] in a module names a metric or formula of the dictionary."""
+    for module in modules:
+        for line, metric_id in shortcodes(module.body):
+            if metric_id not in known:
+                errors.add(
+                    module.path,
+                    module.body_line + line - 1,
+                    f"unknown metric {metric_id!r} (the dictionary is in courses/metrics/)",
+                )
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -314,6 +354,7 @@ def _module_spec(text, parsed, shown, file_name, course_id, position, module_id,
         check=check,
         body=parsed.body,
         lines={key: meta.line_of(key) for key in meta.data},
+        body_line=parsed.body_first_line,
     )
 
 

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 
 import nh3
+from markupsafe import Markup, escape
+
+from skillgap.content.citations import MARKER, mark_citations
 
 EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
 SECTION_ID_PREFIX = "sec-"
@@ -205,9 +208,10 @@ def render(source: str, drop_leading_title: bool = False) -> Rendered:
     import markdown
 
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
-    html = sanitise(converter.convert(ANSWER_BLOCK.sub("!!! answer", source)))
+    source = mark_citations(ANSWER_BLOCK.sub("!!! answer", source))
+    html = sanitise(converter.convert(source))
     html = answer_disclosures(html)
-    text = plain_text(html)
+    text = MARKER.sub(" ", plain_text(html))  # citations are not the module's words
     html = make_scrollers_focusable(html)
     toc_tokens = getattr(converter, "toc_tokens", [])
     toc_html = sanitise(converter.toc) if toc_tokens else ""
@@ -238,3 +242,13 @@ def render_many(sources: Sequence[str], drop_leading_title: bool = False) -> Ite
         return
     with pool:
         yield from pool.map(job, sources, chunksize=16)
+
+
+INLINE_CODE = re.compile(r"`([^`\n]{1,500})`")
+
+
+def inline_code(text: str | None) -> Markup:
+    """Plain text (a question, an option, an explanation) escaped, with its
+    `backtick` spans as <code>: questions quote URLs and parameters that way."""
+    escaped = str(escape(text or ""))
+    return Markup(INLINE_CODE.sub(r"<code>\1</code>", escaped))  # noqa: S704 (escaped above)

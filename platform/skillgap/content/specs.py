@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from skillgap.content.metrics import MetricFileSpec
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class ModuleSpec:
     body: str
     # File lines of front-matter keys, for errors found when checking across files.
     lines: dict[str, int] = field(default_factory=dict, compare=False)
+    body_line: int = field(default=1, compare=False)  # the file line the body starts on
 
 
 @dataclass(frozen=True)
@@ -79,3 +84,4 @@ class Curriculum:
     framework: FrameworkSpec
     courses: list[CourseSpec]
     modules: list[ModuleSpec]
+    metrics: list[MetricFileSpec] = field(default_factory=list)  # courses/metrics/*.yml

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillgap import clock
-from skillgap.content import markdown
+from skillgap.content import citations, markdown
 from skillgap.content.bank import BANK_QUIZ_PREFIX, as_quiz, parse_bank
 from skillgap.content.errors import ContentError, ErrorList
-from skillgap.content.files import parse_course, parse_module
+from skillgap.content.files import check_citations, parse_course, parse_module
 from skillgap.content.framework import parse_framework
+from skillgap.content.metrics import MetricFileSpec, parse_metric_file
 from skillgap.content.prerequisites import find_cycles
 from skillgap.content.quizzes import QuizSpec, parse_quiz
 from skillgap.content.specs import (
@@ -31,6 +32,8 @@ from skillgap.content.specs import (
     SkillSpec,
 )
 from skillgap.curriculum import revisions
+from skillgap.curriculum.dictionary import write_metric_file
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.curriculum.writers import (
     Counts,
     ImportReport,
@@ -44,6 +47,7 @@ from skillgap.models import (
     Course,
     FrameworkSource,
     Level,
+    MetricFile,
     Module,
     Quiz,
     Revision,
@@ -129,6 +133,13 @@ def find_item(session: Session, kind: str, item_id: str) -> Item | None:
                 kind, q.id, q.title, f"quizzes/{q.file_name}", q.published, file_name=q.file_name
             )
         )
+    if kind == ContentKind.METRICS:
+        f = session.get(MetricFile, item_id)
+        return (
+            None
+            if f is None
+            else Item(kind, f.id, f"Metrics: {f.name}", f"courses/metrics/{f.id}.yml", f.published)
+        )
     if kind == ContentKind.FRAMEWORK and item_id == "framework":
         found = session.get(FrameworkSource, 1) is not None
         return (
@@ -139,8 +150,16 @@ def find_item(session: Session, kind: str, item_id: str) -> Item | None:
     return None
 
 
+MODELS = {
+    ContentKind.MODULE: Module,
+    ContentKind.COURSE: Course,
+    ContentKind.QUIZ: Quiz,
+    ContentKind.METRICS: MetricFile,
+}
+
+
 def live_text(session: Session, item: Item) -> str:
-    model = {ContentKind.MODULE: Module, ContentKind.COURSE: Course, ContentKind.QUIZ: Quiz}
+    model = MODELS
     if item.kind == ContentKind.FRAMEWORK:
         return session.get(FrameworkSource, 1).source  # type: ignore[union-attr]
     return session.get(model[ContentKind(item.kind)], item.id).source  # type: ignore[union-attr]
@@ -180,7 +199,7 @@ def framework_from_db(session: Session) -> FrameworkSpec:
 def validate(session: Session, item: Item, text: str):
     """The parsed spec, or InvalidError listing every problem as path:line: reason."""
     errors = ErrorList()
-    spec: FrameworkSpec | CourseSpec | QuizSpec | ModuleSpec | None = None
+    spec: FrameworkSpec | CourseSpec | QuizSpec | ModuleSpec | MetricFileSpec | None = None
     if item.kind == ContentKind.FRAMEWORK:
         spec = parse_framework(text, item.path, errors)
     elif item.kind == ContentKind.COURSE:
@@ -206,9 +225,28 @@ def validate(session: Session, item: Item, text: str):
         )
         if spec is not None:
             _check_module_links(session, spec, errors)
+            check_citations([spec], set(snapshot_of(session).metrics), errors)
+    elif item.kind == ContentKind.METRICS:
+        spec = parse_metric_file(text, item.path, item.id, errors)
+        if spec is not None:
+            _check_still_cited(session, spec, errors)
     if errors or spec is None:
         raise InvalidError(errors.sorted() or [ContentError(item.path, 1, "cannot be read")])
     return spec
+
+
+def _check_still_cited(session: Session, spec: MetricFileSpec, errors: ErrorList) -> None:
+    """A dictionary edit may not remove an entry that a module still cites."""
+    snapshot = snapshot_of(session)
+    kept = {entry.id for entry in spec.entries}
+    removed = {e.id for e in snapshot.metrics.values() if e.file == spec.id} - kept
+    for module in snapshot.modules.values():
+        for cited in sorted(removed & set(citations.cited_ids(module.body_html))):
+            errors.add(
+                spec.path,
+                1,
+                f"{cited!r} is cited by module {module.id!r}: keep it or edit the module",
+            )
 
 
 def _check_module_links(session: Session, spec, errors: ErrorList) -> None:
@@ -286,6 +324,8 @@ def publish(session: Session, item: Item, author: User, shown: int | None = None
         write_course(session, spec, Counts())
     elif item.kind == ContentKind.QUIZ:
         write_quiz(session, spec, Counts(), Counts())
+    elif item.kind == ContentKind.METRICS:
+        write_metric_file(session, spec, Counts())
     else:
         write_framework(session, spec, ImportReport())
         session.get(FrameworkSource, 1).source = spec.source  # type: ignore[union-attr]
@@ -299,7 +339,7 @@ def publish(session: Session, item: Item, author: User, shown: int | None = None
 
 def unpublish(session: Session, item: Item, author: User) -> None:
     """Hide it from learners; their completions and results stay."""
-    model = {ContentKind.MODULE: Module, ContentKind.COURSE: Course, ContentKind.QUIZ: Quiz}
+    model = MODELS
     if item.kind == ContentKind.FRAMEWORK:
         raise InvalidError([ContentError(item.path, 1, "the framework cannot be unpublished")])
     row = session.get(model[ContentKind(item.kind)], item.id)

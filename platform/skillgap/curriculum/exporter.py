@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillgap.models import Course, FrameworkSource, Module, Quiz
+from skillgap.models import Course, FrameworkSource, MetricFile, Module, Quiz
 
 
 @dataclass
@@ -41,6 +41,10 @@ def exported_files(session: Session) -> dict[str, str]:
         select(Quiz.file_name, Quiz.source).where(Quiz.published)
     ):
         files[f"quizzes/{file_name}"] = source
+    for file_id, source in session.execute(
+        select(MetricFile.id, MetricFile.source).where(MetricFile.published)
+    ):
+        files[f"courses/metrics/{file_id}.yml"] = source
     return files
 
 

@@ -27,6 +27,7 @@ from skillgap.content.files import collect_curriculum
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
 from skillgap.content.specs import Curriculum
 from skillgap.curriculum import revisions
+from skillgap.curriculum.dictionary import apply_metric_files
 from skillgap.curriculum.writers import (
     ImportReport,
     apply_courses,
@@ -125,6 +126,9 @@ def _items(content: Content) -> list[tuple[str, str, str, str]]:
         (ContentKind.MODULE.value, m.id, m.path, m.source) for m in content.curriculum.modules
     ]
     items += [(ContentKind.QUIZ.value, q.id, q.path, q.source) for q in content.quizzes]
+    items += [
+        (ContentKind.METRICS.value, f.id, f.path, f.source) for f in content.curriculum.metrics
+    ]
     return items
 
 
@@ -176,6 +180,7 @@ def import_content(
     report = ImportReport()
     report.banks = {bank.skill: bank.level_counts() for bank in content.banks}
     write_framework(session, content.curriculum.framework, report)
+    apply_metric_files(session, content.curriculum.metrics, report)
     apply_courses(session, content.curriculum.courses, report)
     apply_modules(session, content.curriculum, report, progress)
     apply_quizzes(session, content.quizzes, report)

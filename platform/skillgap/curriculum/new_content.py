@@ -5,7 +5,7 @@ unpublished draft with its first revision."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from skillgap.models import (
     ContentKind,
     Course,
     Level,
+    MetricFile,
     Module,
     Quiz,
     Revision,
@@ -36,7 +37,10 @@ class ContentListing:
     courses: list[Course]
     modules: list[Module]
     quizzes: list[Quiz]
-    drafts: set[tuple[str, str]]  # (kind, item id) with a revision not yet published
+    drafts: set[tuple[str, str]]
+    metric_files: list[MetricFile] = field(
+        default_factory=list
+    )  # (kind, item id) with a revision not yet published
 
 
 def content_listing(session: Session) -> ContentListing:
@@ -48,6 +52,7 @@ def content_listing(session: Session) -> ContentListing:
             (r.kind, r.item_id)
             for r in session.scalars(select(Revision).where(Revision.published_at.is_(None)))
         },
+        list(session.scalars(select(MetricFile).order_by(MetricFile.id))),
     )
 
 
@@ -56,7 +61,8 @@ def new_module(session: Session, course_id: str, module_id: str, title: str, aut
     from skillgap.content.source import is_id
 
     problems = []
-    course = session.get(Course, course_id)
+    # Not an id, no course: PostgreSQL refuses a NUL character even in a lookup.
+    course = session.get(Course, course_id) if is_id(course_id) else None
     if course is None:
         problems.append("choose a course")
     if not is_id(module_id or ""):

@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from skillgap.content import citations, metrics
 from skillgap.curriculum import versions
+from skillgap.curriculum.dictionary import MetricFileInfo, load_metric_files
+from skillgap.curriculum.records import (
+    CourseInfo,
+    LevelInfo,
+    ModuleEntry,
+    QuizInfo,
+    SelfRatingInfo,
+    SkillInfo,
+)
 from skillgap.db import process_store
 from skillgap.kinds import QuizKind
 from skillgap.models import (
@@ -47,91 +57,6 @@ STORE_KEY = "curriculum"  # in the database's process store: the SnapshotStore
 ON_RELOAD: list[Callable[[], None]] = []
 
 
-@dataclass(frozen=True)
-class LevelInfo:
-    id: str
-    name: str
-    min_percent: float
-    position: int
-
-
-@dataclass(frozen=True)
-class SkillInfo:
-    id: str
-    name: str
-    description: str
-    position: int
-
-
-@dataclass(frozen=True)
-class SelfRatingInfo:
-    id: str
-    label: str
-    claims: str  # the level id a person claims with this answer
-    position: int
-
-
-@dataclass(frozen=True)
-class QuizInfo:
-    id: str
-    title: str
-    kind: str
-    time_limit_minutes: int | None
-    published: bool
-    # Questions a form asks per skill: the active questions, or for a diagnostic
-    # drawn from the banks, what its blueprint draws from each skill's bank.
-    questions_per_skill: dict[str, int] = field(default_factory=dict)
-    blueprint: dict[str, dict[str, int]] | None = None
-
-    @property
-    def question_count(self) -> int:
-        return sum(self.questions_per_skill.values())
-
-    def measures(self, skill_id: str) -> bool:
-        return self.questions_per_skill.get(skill_id, 0) > 0
-
-
-@dataclass(frozen=True)
-class CourseInfo:
-    id: str
-    title: str
-    summary: str
-    position: int
-    intro_html: str
-    published: bool
-
-
-@dataclass(frozen=True, eq=False)
-class ModuleEntry:
-    """A module as pages show it (the attributes templates use on a Module)."""
-
-    id: str
-    course: CourseInfo
-    position: int
-    title: str
-    level: LevelInfo
-    minutes: int
-    check_quiz_id: str | None
-    body_html: str
-    toc_html: str
-    word_count: int
-    skills: tuple[SkillInfo, ...]
-    prerequisite_ids: tuple[str, ...]
-    own_published: bool
-
-    @property
-    def course_id(self) -> str:
-        return self.course.id
-
-    @property
-    def level_id(self) -> str:
-        return self.level.id
-
-    @property
-    def published(self) -> bool:
-        return self.own_published and self.course.published
-
-
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (see paths)
 class Snapshot:
     version: int | None
@@ -143,7 +68,30 @@ class Snapshot:
     role_profiles: tuple[tuple[str, str], ...]  # (id, name) in framework order
     self_ratings: tuple[SelfRatingInfo, ...] = ()  # in scale order
     quizzes: dict[str, QuizInfo] = field(default_factory=dict)
+    metric_files: tuple[MetricFileInfo, ...] = ()  # the dictionary, platforms then formulas
     _by_course: dict[str, tuple[ModuleEntry, ...]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def _module_html(self) -> dict[str, str]:
+        return {}
+
+    def module_html(self, module_id: str) -> str:
+        """The module's HTML with its metric citations expanded from this
+        snapshot's dictionary (worked out once per module and snapshot)."""
+        html = self._module_html.get(module_id)
+        if html is None:
+            html = citations.expand(self.modules[module_id].body_html, self.metrics)
+            self._module_html[module_id] = html
+        return html
+
+    def cited_metrics(self, module_id: str) -> list[metrics.Entry]:
+        found = citations.cited_ids(self.modules[module_id].body_html)
+        return [self.metrics[i] for i in found if i in self.metrics]
+
+    @functools.cached_property
+    def metrics(self) -> dict[str, metrics.Entry]:
+        """Every metric and formula of the dictionary by id (instagram.views, ctr)."""
+        return {entry.id: entry for file in self.metric_files for entry in file.entries}
 
     def level(self, level_id: str) -> LevelInfo:
         return next(level for level in self.levels if level.id == level_id)
@@ -297,6 +245,7 @@ def load(session: Session, version: int | None) -> Snapshot:
         role_profiles=role_profiles,
         self_ratings=self_ratings,
         quizzes=quizzes,
+        metric_files=load_metric_files(session),
         _by_course={course_id: tuple(ms) for course_id, ms in by_course.items()},
     )
 

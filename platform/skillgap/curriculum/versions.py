@@ -37,6 +37,7 @@ CONTENT_TABLES = frozenset(
         "module_prerequisites",
         "quizzes",
         "questions",
+        "metric_files",
     }
 )
 PEOPLE_TABLES = frozenset({"skill_results", "target_overrides", "teams", "team_managers"})

@@ -32,7 +32,10 @@ from skillgap.models import (
     module_skills,
 )
 
-KINDS = ("levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions")
+KINDS = (
+    "levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions",
+    "metric_files",
+)  # fmt: skip
 
 
 @dataclass

@@ -23,6 +23,7 @@ class ContentKind(StrEnum):
     COURSE = "course"
     MODULE = "module"
     QUIZ = "quiz"
+    METRICS = "metrics"  # one file of the metric dictionary
 
 
 class RevisionOrigin(StrEnum):

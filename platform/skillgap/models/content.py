@@ -8,7 +8,7 @@ detection now and for export and revision history later.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from skillgap.models.base import Base
@@ -70,6 +70,20 @@ class RoleTarget(Base):
     )
     skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
     level_id: Mapped[str] = mapped_column(ForeignKey("levels.id"))
+
+
+class MetricFile(Base):
+    """One file of the metric dictionary (courses/metrics/<id>.yml): its text as
+    imported or published, and its entries as parsed then (a JSON list, read by
+    curriculum/snapshot.py), so pages never parse YAML."""
+
+    __tablename__ = "metric_files"
+
+    id: Mapped[str] = mapped_column(content_id, primary_key=True)  # "instagram", "formulas"
+    name: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(Text)
+    entries: Mapped[list[dict]] = mapped_column(JSON)
+    published: Mapped[bool] = mapped_column(default=True)
 
 
 class FrameworkSource(Base):

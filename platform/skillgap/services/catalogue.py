@@ -9,13 +9,14 @@ them before publishing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import Select, bindparam, func, literal_column, null, select, text, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from skillgap import clock
+from skillgap.content.metrics import Entry
 from skillgap.curriculum.snapshot import (
     CourseInfo,
     LevelInfo,
@@ -132,6 +133,13 @@ class ModulePage:
     prerequisites: list[ModuleEntry]
     done_ids: set[str]
     completed_at: datetime | None  # when the person marked it complete
+    body_html: str = ""  # with metric citations expanded
+    cited: list[Entry] = field(default_factory=list)  # dictionary entries it cites
+
+    @property
+    def definitions_checked(self) -> date | None:
+        """The oldest checked date of the definitions the module cites."""
+        return min((entry.checked for entry in self.cited), default=None)
 
     @property
     def done(self) -> bool:
@@ -170,6 +178,8 @@ def module_page(session: Session, user: User, module_id: str) -> ModulePage | No
         prerequisites,
         progress.done_ids(snapshot),
         progress.completed_at.get(module.id),
+        snapshot.module_html(module.id),
+        snapshot.cited_metrics(module.id),
     )
 
 

@@ -1,0 +1,92 @@
+"""The records of the curriculum snapshot (curriculum/snapshot.py): levels,
+skills, the self-rating scale, quizzes, courses and modules as pages and
+services read them. Plain frozen dataclasses; snapshot.py re-exports them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    id: str
+    name: str
+    min_percent: float
+    position: int
+
+
+@dataclass(frozen=True)
+class SkillInfo:
+    id: str
+    name: str
+    description: str
+    position: int
+
+
+@dataclass(frozen=True)
+class SelfRatingInfo:
+    id: str
+    label: str
+    claims: str  # the level id a person claims with this answer
+    position: int
+
+
+@dataclass(frozen=True)
+class QuizInfo:
+    id: str
+    title: str
+    kind: str
+    time_limit_minutes: int | None
+    published: bool
+    # Questions a form asks per skill: the active questions, or for a diagnostic
+    # drawn from the banks, what its blueprint draws from each skill's bank.
+    questions_per_skill: dict[str, int] = field(default_factory=dict)
+    blueprint: dict[str, dict[str, int]] | None = None
+
+    @property
+    def question_count(self) -> int:
+        return sum(self.questions_per_skill.values())
+
+    def measures(self, skill_id: str) -> bool:
+        return self.questions_per_skill.get(skill_id, 0) > 0
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    id: str
+    title: str
+    summary: str
+    position: int
+    intro_html: str
+    published: bool
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleEntry:
+    """A module as pages show it (the attributes templates use on a Module)."""
+
+    id: str
+    course: CourseInfo
+    position: int
+    title: str
+    level: LevelInfo
+    minutes: int
+    check_quiz_id: str | None
+    body_html: str
+    toc_html: str
+    word_count: int
+    skills: tuple[SkillInfo, ...]
+    prerequisite_ids: tuple[str, ...]
+    own_published: bool
+
+    @property
+    def course_id(self) -> str:
+        return self.course.id
+
+    @property
+    def level_id(self) -> str:
+        return self.level.id
+
+    @property
+    def published(self) -> bool:
+        return self.own_published and self.course.published
