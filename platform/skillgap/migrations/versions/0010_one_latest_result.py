@@ -26,8 +26,15 @@ DUPLICATED = (
     "SELECT user_id, skill_id, kind FROM skill_results WHERE latest"
     " GROUP BY user_id, skill_id, kind HAVING COUNT(*) > 1"
 )
-NEWEST = (
-    "NOT EXISTS (SELECT 1 FROM skill_results AS newer"
+# Whole statements as constants (no SQL built from strings at run time).
+UNMARK = (
+    "UPDATE skill_results SET latest = FALSE"
+    " WHERE user_id = :user_id AND skill_id = :skill_id AND kind = :kind"
+)
+MARK_NEWEST = (
+    "UPDATE skill_results SET latest = TRUE"
+    " WHERE user_id = :user_id AND skill_id = :skill_id AND kind = :kind AND"
+    " NOT EXISTS (SELECT 1 FROM skill_results AS newer"
     " WHERE newer.user_id = skill_results.user_id"
     " AND newer.skill_id = skill_results.skill_id"
     " AND newer.kind = skill_results.kind"
@@ -41,12 +48,8 @@ def upgrade() -> None:
     groups = connection.execute(sa.text(DUPLICATED)).all()
     for user_id, skill_id, kind in groups:
         same = {"user_id": user_id, "skill_id": skill_id, "kind": kind}
-        where = "user_id = :user_id AND skill_id = :skill_id AND kind = :kind"
-        connection.execute(sa.text(f"UPDATE skill_results SET latest = FALSE WHERE {where}"), same)  # noqa: S608
-        connection.execute(
-            sa.text(f"UPDATE skill_results SET latest = TRUE WHERE {where} AND {NEWEST}"),  # noqa: S608
-            same,
-        )
+        connection.execute(sa.text(UNMARK), same)
+        connection.execute(sa.text(MARK_NEWEST), same)
     if groups:
         print(f"0010: repaired {len(groups)} (person, skill, kind) groups with two latest results")
     with op.batch_alter_table("skill_results", schema=None) as batch_op:
