@@ -221,6 +221,14 @@ def main() -> None:
         )
         pages = [
             ("module page", f"{base}/modules/engagement-rate", learner, None),
+            ("/metrics", f"{base}/metrics", learner, None),
+            ("/metrics/<id>", f"{base}/metrics/instagram.views", learner, None),
+            (
+                "calculator",
+                f"{base}/metrics/engagement-rate-by-views?engagements=40&views=900&calculate=1",
+                learner,
+                None,
+            ),
             ("dashboard", f"{base}/", learner, None),
             ("/path", f"{base}/path", learner, None),
             ("take page", f"{base}/assessments/diagnostic/take?page=1", learner, None),
