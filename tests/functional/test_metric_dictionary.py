@@ -40,7 +40,9 @@ def admin(app, db, content):
 def test_the_dictionary_is_imported_and_searchable(learner, db):
     assert {row.id for row in db.scalars(select(MetricFile))} == {"instagram", "formulas"}
     page = learner.get("/metrics").get_data(as_text=True)
-    assert "4 entries." in page and "Viewers" in page and "Engagement rate by reach" in page
+    assert "4 entries." in page and 'href="/metrics?platform=instagram">Instagram' in page
+    assert "Engagement rate by reach" in page  # the formulas are listed; platforms on request
+    assert "Viewers" in learner.get("/metrics?platform=instagram").get_data(as_text=True)
     found = learner.get("/metrics?q=accounts+saw").get_data(as_text=True)
     assert "2 entries for" in found  # Viewers and engagement rate by reach
     only = learner.get("/metrics?platform=formulas").get_data(as_text=True)

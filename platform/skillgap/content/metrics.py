@@ -58,6 +58,12 @@ class Entry:
     file: str  # the platform id, or "formulas"
     line: int
 
+    @property
+    def summary(self) -> str:
+        """The definition's first sentence, for lists."""
+        end = self.definition.find(". ")
+        return self.definition if end < 0 else self.definition[: end + 1]
+
 
 @dataclass(frozen=True)
 class MetricSpec(Entry):

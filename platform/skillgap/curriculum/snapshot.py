@@ -84,9 +84,26 @@ class Snapshot:
             self._module_html[module_id] = html
         return html
 
+    @functools.cached_property
+    def _cited_by_module(self) -> dict[str, tuple[str, ...]]:
+        return {
+            module_id: tuple(citations.cited_ids(module.body_html))
+            for module_id, module in self.modules.items()
+        }
+
     def cited_metrics(self, module_id: str) -> list[metrics.Entry]:
-        found = citations.cited_ids(self.modules[module_id].body_html)
+        found = self._cited_by_module.get(module_id, ())
         return [self.metrics[i] for i in found if i in self.metrics]
+
+    @functools.cached_property
+    def citing_modules(self) -> dict[str, tuple[ModuleEntry, ...]]:
+        """Entry id -> the published modules citing it (worked out once)."""
+        citing: dict[str, list[ModuleEntry]] = {}
+        for module_id, found in self._cited_by_module.items():
+            module = self.modules[module_id]
+            for entry_id in found if module.published else ():
+                citing.setdefault(entry_id, []).append(module)
+        return {entry_id: tuple(found) for entry_id, found in citing.items()}
 
     @functools.cached_property
     def metrics(self) -> dict[str, metrics.Entry]:

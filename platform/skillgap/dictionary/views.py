@@ -21,9 +21,8 @@ def index():
     platform = (request.args.get("platform") or "").strip()[:80]
     db = get_session()
     result = metric_dictionary.search(db, query, platform)
-    everything = metric_dictionary.search(db)
     return render_template(
-        "dictionary/index.html", result=result, platforms=[f for f, _ in everything.files]
+        "dictionary/index.html", result=result, platforms=metric_dictionary.files(db)
     )
 
 

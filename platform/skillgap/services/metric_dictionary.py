@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from skillgap.content import citations
 from skillgap.content.metrics import Entry, FormulaSpec
 from skillgap.curriculum.snapshot import MetricFileInfo, ModuleEntry, Snapshot, snapshot_of
 from skillgap.models import Question
@@ -46,6 +47,10 @@ def search(session: Session, query: str = "", platform: str = "") -> SearchResul
     return SearchResult(query, platform, files)
 
 
+def files(session: Session) -> tuple[MetricFileInfo, ...]:
+    return snapshot_of(session).metric_files
+
+
 def _haystack(entry: Entry) -> str:
     return f"{entry.id} {entry.name} {entry.definition}".lower()
 
@@ -69,26 +74,33 @@ def entry_page(session: Session, entry_id: str) -> EntryPage | None:
     if entry is None:
         return None
     file = next(f for f in snapshot.metric_files if f.id == entry.file)
-    modules = [
-        m for m in snapshot.modules.values() if m.published and entry_id in _cites(snapshot, m)
-    ]
-    shortcode = f"[[metric:{entry_id}]]"
-    questions = [
-        (quiz_id, text)
-        for quiz_id, text in session.execute(
-            select(Question.quiz_id, Question.text)
-            .where(
-                Question.active,
-                or_(Question.text.contains(shortcode), Question.explanation.contains(shortcode)),
-            )
-            .order_by(Question.quiz_id, Question.position)
-        )
-    ]
+    modules = list(snapshot.citing_modules.get(entry_id, ()))
+    questions = list(_citing_questions(session).get(entry_id, ()))
     return EntryPage(entry, file, modules, questions)
 
 
-def _cites(snapshot: Snapshot, module: ModuleEntry) -> set[str]:
-    return {entry.id for entry in snapshot.cited_metrics(module.id)}
+def _citing_questions(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """Entry id -> (quiz, question text) of active questions citing it, read once
+    per curriculum snapshot (questions change only with the content version)."""
+    snapshot = snapshot_of(session)
+    if snapshot in _QUESTION_MEMO:
+        return _QUESTION_MEMO[snapshot]
+    rows = session.execute(
+        select(Question.quiz_id, Question.text, Question.explanation).where(
+            Question.active,
+            or_(Question.text.contains("[[metric:"), Question.explanation.contains("[[metric:")),
+        )
+    )
+    found: dict[str, list[tuple[str, str]]] = {}
+    for quiz_id, text, explanation in rows:
+        for entry_id in citations.cited_ids(f"{text}\n{explanation}"):
+            found.setdefault(entry_id, []).append((quiz_id, text))
+    _QUESTION_MEMO.clear()  # only the current snapshot's
+    _QUESTION_MEMO[snapshot] = found
+    return found
+
+
+_QUESTION_MEMO: dict[Snapshot, dict[str, list[tuple[str, str]]]] = {}
 
 
 @dataclass(frozen=True)
