@@ -39,6 +39,8 @@ PAGES = [
         "/metrics/engagement-rate-by-views?engagements=40&views=&calculate=1",
     ),
     ("learner2@example.com", "cited-module", "/modules/reach-impressions-frequency"),
+    ("learner2@example.com", "new-skill-module", "/modules/social-shops-checkout"),
+    ("learner2@example.com", "new-skill-course", "/courses/team-wellbeing"),
     ("manager@example.com", "team", "/team"),
     ("manager@example.com", "person", "PERSON"),
     ("admin@example.com", "admin", "/admin"),

@@ -85,6 +85,25 @@ def test_learner_journey(new_page, server):
     assert done_after == done_before + 1  # the dashboard shows the progress
 
 
+def test_a_learner_reads_a_round_two_module_and_passes_its_check(new_page, server):
+    page = new_page()
+    sign_in(page, "learner4@example.com")
+    page.goto("/modules/social-shops-checkout")
+    assert "Sources" in page.content() and page.locator("details.answer").count() == 1
+    page.locator("details.answer summary").click()  # the model answer folds out
+    assert page.locator("details.answer[open]").count() == 1
+    start(page, "social-shops-checkout-check")
+    keys = correct_choices(server, "social-shops-checkout-check")
+    for question in page.locator("fieldset.question").all():
+        qid = question.get_attribute("id").removeprefix("question-")
+        for text in keys[qid]:
+            question.get_by_label(text, exact=True).check()
+    page.click("button[value=submit]")
+    assert "Passed: 100%" in page.content()
+    page.goto("/modules/social-shops-checkout")
+    assert "you passed the module check" in page.content()
+
+
 def test_manager_journey(new_page, server):
     page = new_page()
     sign_in(page, "manager@example.com")

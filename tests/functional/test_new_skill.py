@@ -64,3 +64,66 @@ def test_a_skill_added_to_the_framework_file_shows_everywhere(app, db, tmp_path)
     admin = app.test_client()
     login(admin, "a@example.org")
     assert "Social search" in admin.get("/admin/organisation").get_data(as_text=True)
+
+
+def test_moving_a_module_to_a_new_skill_keeps_every_result_and_completion(app, db, tmp_path):
+    """Like social commerce leaving customer care: the module keeps its id, so
+    completions and passed checks stay with it; results stay with the skill
+    they measured when they were taken (none is re-labelled)."""
+    from sqlalchemy import func, select
+
+    from skillgap.models import Answer, Module, ModuleCompletion, SkillResult
+    from skillgap.services import catalogue
+
+    import_content(db, FIXTURE_CONTENT)
+    person = factories.make_user(db, email="mover@example.org")
+    factories.make_results(db, person, {"strategy-planning": 2, "platform-metrics": 1})
+    factories.take_quiz(db, person, "second-steps-check", lambda q: True)
+    catalogue.set_completed(db, person, "reach-basics", True)
+    db.commit()
+    counts = {
+        model.__name__: db.scalar(select(func.count()).select_from(model))
+        for model in (SkillResult, ModuleCompletion, Answer)
+    }
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    framework = root / "courses" / "framework.yml"
+    framework.write_text(
+        framework.read_text().replace(
+            "  - {id: platform-metrics,  name: Platform metrics,    description: Numbers.}\n",
+            "  - {id: platform-metrics,  name: Platform metrics,    description: Numbers.}\n"
+            "  - {id: reach-craft,       name: Reach craft,         description: Moved.}\n",
+        )
+    )
+    new_course = root / "courses" / "gamma"
+    new_course.mkdir()
+    (new_course / "course.md").write_text(
+        "---\ntitle: Gamma\norder: 3\nskills: [reach-craft]\nsummary: Moved here.\n---\nIntro.\n"
+    )
+    moved = (root / "courses" / "beta" / "01-reach-basics.md").read_text()
+    (new_course / "01-reach-basics.md").write_text(
+        moved.replace("skills: [platform-metrics]", "skills: [reach-craft]")
+    )
+    (root / "courses" / "beta" / "01-reach-basics.md").unlink()
+    (root / "courses" / "beta" / "02-placeholder.md").write_text(
+        moved.replace("title: Reach basics", "title: Placeholder").replace(
+            "prerequisites: [first-steps]", "prerequisites: []"
+        )
+    )
+    import_content(db, root)
+    db.commit()
+
+    assert {
+        model.__name__: db.scalar(select(func.count()).select_from(model))
+        for model in (SkillResult, ModuleCompletion, Answer)
+    } == counts
+    module = db.get(Module, "reach-basics")
+    assert (module.course_id, [s.id for s in module.skills]) == ("gamma", ["reach-craft"])
+    assert db.scalar(select(ModuleCompletion.module_id)) == "reach-basics"
+    assert sorted(
+        db.scalars(select(SkillResult.skill_id).where(SkillResult.kind == "diagnostic"))
+    ) == [
+        "platform-metrics",
+        "strategy-planning",
+    ]
