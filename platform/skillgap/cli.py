@@ -302,6 +302,7 @@ def gift_export(quiz_id: str, output: Path | None) -> None:
             ),
             q.explanation,
             name=q.name,  # written back as the question's ::name::
+            template=q.calculation,  # written as one concrete numerical instance
         )
         for q in questions
     ]

@@ -22,6 +22,9 @@ class QuestionKind(StrEnum):
     MULTIPLE = "multiple"  # two or more correct options, scored all-or-nothing
     TRUE_FALSE = "true-false"
     RATING = "rating"  # a self-assessment statement rated on the self-rating scale
+    # Numbers drawn per attempt from a template (rules/calculated.py): answered with
+    # a number, or, asked as choice, among options from named misconceptions.
+    CALCULATED = "calculated"
 
 
 class AttemptState(StrEnum):

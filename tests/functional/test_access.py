@@ -223,7 +223,7 @@ def test_authorisation_matrix(app: Flask, org: dict, viewer: str) -> None:
 def test_authorisation_matrix_report(capsys) -> None:
     """Runs after the matrix (file order): how many route x role cases were checked."""
     with capsys.disabled():
-        print(f"\nauthorisation: {len(CASES)} route×role cases, 0 unexpected")  # noqa: RUF001
+        print(f"\nauthorisation: {len(CASES)} route×role cases, 0 unexpected")
     assert len(CASES) == len(EXPECTED) * len(VIEWERS)
 
 

@@ -97,13 +97,17 @@ GIFT_ALL_TYPES = """// Supported types, with feedback
 ::Blank:: The {~best =fairest ~worst} comparison uses rates, not counts.
 
 ::Escapes:: Which formula uses a colon\\: or braces \\{like this\\}? {=ratio 1\\:2 ~none}
+
+::Days:: How many days does a 7-day attribution window cover? {#7}
+
+::CPM:: Spend 2,000 for 400,000 impressions: CPM? {#5:0.01####2,000 / 400,000 x 1,000.}
 """
 
 GIFT_UNSUPPORTED = """::Short:: Name the unique-account metric. {=reach =Reach}
 
 ::Match:: Match the metrics. {=reach -> unique =impressions -> all}
 
-::Num:: Days in a week? {#7}
+::Num:: Days in a week? {#=7:0 =%50%6:0}
 
 ::Essay:: Describe your strategy. {}
 """
@@ -119,7 +123,12 @@ def test_gift_round_trip_keeps_every_supported_type():
         "true-false",
         "single",
         "single",
+        "calculated",
+        "calculated",
     ]
+    cpm = first.questions[7]
+    assert cpm.template is not None and cpm.template.expression == "5"
+    assert str(cpm.template.tolerance) == "0.01" and cpm.explanation.startswith("2,000")
     denominators = first.questions[1]
     assert [(o.correct, o.weight) for o in denominators.options] == [
         (True, 50.0),
@@ -142,7 +151,7 @@ def test_unsupported_gift_types_are_reported_by_type_and_line():
     assert [(p.line, p.kind) for p in result.problems] == [
         (1, "short answer"),
         (3, "matching"),
-        (5, "numerical"),
+        (5, "numerical with several answers or per-answer feedback"),
         (7, "essay"),
     ]
 
@@ -167,17 +176,19 @@ def test_gift_import_command_writes_a_quiz_that_imports(app, db, tmp_path):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert f"{gift}:25: matching: this question type is not supported" in result.output
-    assert "Wrote 6 question(s)" in result.output
+    assert f"{gift}:29: matching: this question type is not supported" in result.output
+    assert "Wrote 8 question(s)" in result.output
     report = import_content(db, root)
     db.commit()
     assert report.counts["quizzes"].created == 4  # three fixture quizzes and the bank
     bank = list(db.scalars(select(Question).where(Question.quiz_id == "metrics-bank")))
-    assert len(bank) == 6
+    assert len(bank) == 8
+    assert {q.kind for q in bank if q.template} == {"calculated"}
     exported = app.test_cli_runner().invoke(args=["content", "gift-export", "metrics-bank"])
     assert exported.exit_code == 0
     # The names of the GIFT file are kept (they were numbered Q1, Q2 ... before).
     assert "::Denominators:: Which are engagement-rate denominators? {" in exported.output
+    assert "{#5:0.01####2,000 / 400,000 x 1,000.}" in exported.output  # numerical again
     again = parse_gift(exported.output, "platform-metrics")
     assert [q.text for q in again.questions] == [
         q.text for q in parse_gift(GIFT_ALL_TYPES, "platform-metrics").questions

@@ -174,11 +174,16 @@ def _render_take(page: attempt_pages.TakePage, now, posted=None, status: int = 2
     if page.attempt.deadline_at is not None:
         remaining = max(0, int((page.attempt.deadline_at - now).total_seconds() // 60))
     selected = {
-        qid: (set(a.chosen), a.rating_id, _confidence_key(a.confidence))
+        qid: (set(a.chosen), a.rating_id, _confidence_key(a.confidence), a.response or "")
         for qid, a in page.answers.items()
     }
     for qid, given in (posted or {}).items():
-        selected[qid] = (set(given.chosen), given.rating_id, _confidence_key(given.confidence))
+        selected[qid] = (
+            set(given.chosen),
+            given.rating_id,
+            _confidence_key(given.confidence),
+            given.response or "",
+        )
     return render_template(
         "assess/take.html",
         page=page,

@@ -15,14 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from skillgap.content.errors import ErrorList
-from skillgap.content.quizzes import (
-    QuestionSpec,
-    QuizSpec,
-    check_options,
-    parse_answer_lines,
-    question_blocks,
-    question_kind,
-)
+from skillgap.content.quizzes import QuestionSpec, QuizSpec, answer_part, question_blocks
 from skillgap.content.source import SLUG, YamlProblem, split_front_matter
 from skillgap.kinds import QuizKind
 
@@ -230,11 +223,10 @@ def _parse_item(
             field_lines["level"],
             f"level must be one of {', '.join(sorted(level_ids))}, got {level!r}",
         )
-    options, explanation = parse_answer_lines(content, shown, errors)
-    check_options(heading_line, options, shown, errors)
+    kind, options, explanation, template = answer_part(heading_line, stem, content, shown, errors)
     if len(errors) > count_before:
         return None
     question = QuestionSpec(
-        stem, skill, question_kind(list(options)), options, explanation, heading_line
+        stem, skill, kind, options, explanation, heading_line, template=template
     )
     return BankItemSpec(item_id, level, question)

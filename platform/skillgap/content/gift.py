@@ -4,8 +4,11 @@ Supported, both ways: multiple choice with one right answer, multiple response
 (``~%50%`` percentage weights), true/false, their per-answer feedback and the
 general feedback (``####``, which becomes the question's explanation), and the
 "missing word" layout (text after the answer block). Every other GIFT type —
-short answer, matching, numerical, essay, description — is reported with its
-line and type, never silently dropped.
+short answer, matching, essay, description, numerical with several answers —
+is reported with its line and type, never silently dropped. A numerical
+question with one answer (``{#12.5:0.5}``, ``{#12..13}``) becomes a calculated
+question with fixed numbers; a calculated question is exported as one
+concrete instance, numerical with its tolerance as the margin.
 
 Real Moodle exports also carry: a ``::name::`` per question (kept as the
 question's ``name:``, so it survives the round trip), text-format markers
@@ -25,12 +28,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import nh3
 
 from skillgap.content.quizzes import OptionSpec, QuestionSpec, question_kind
 from skillgap.content.source import NUL_REASON, nul_line
 from skillgap.kinds import QuestionKind
+from skillgap.rules import calculated
 
 SPECIAL = "~=#{}:"
 TRUE_WORDS = {"T", "TRUE"}
@@ -197,25 +202,21 @@ def _parse_answers(
     if not answers:
         unsupported("essay")
         return None
-    if answers.startswith("#"):
-        unsupported("numerical")
-        return None
     general_at = answers.find("####")
     general = _text(answers[general_at + 4 :]) if general_at >= 0 else ""
     answer_part = answers[:general_at] if general_at >= 0 else answers
+    template = _numerical(answer_part[1:]) if answers.startswith("#") else None
+    if answers.startswith("#") and template is None:
+        unsupported("numerical with several answers or per-answer feedback")
+        return None
+    if template is not None:
+        return QuestionSpec(
+            text, skill, QuestionKind.CALCULATED.value, (), general, line, template=template
+        )
     head, *feedbacks = [part.strip() for _, part in _split_unescaped(answer_part, "#")]
     if head.upper() in TRUE_WORDS | FALSE_WORDS:
-        # {TRUE#shown when answered wrong#shown when answered right####general}
-        is_true = head.upper() in TRUE_WORDS
-        wrong_feedback = _text(feedbacks[0]) if feedbacks else ""
-        right_feedback = _text(feedbacks[1]) if len(feedbacks) > 1 else ""
-        true_false = (
-            OptionSpec("True", is_true, feedback=right_feedback if is_true else wrong_feedback),
-            OptionSpec(
-                "False", not is_true, feedback=wrong_feedback if is_true else right_feedback
-            ),
-        )
-        return QuestionSpec(text, skill, QuestionKind.TRUE_FALSE.value, true_false, general, line)
+        pair = _true_false(head.upper() in TRUE_WORDS, feedbacks)
+        return QuestionSpec(text, skill, QuestionKind.TRUE_FALSE.value, pair, general, line)
     if "->" in answer_part:
         unsupported("matching")
         return None
@@ -247,6 +248,62 @@ def _parse_answers(
     return QuestionSpec(text, skill, question_kind(options), tuple(options), general, line)
 
 
+NUMERICAL = re.compile(r"^=?\s*(-?[\d.]+)\s*(?::\s*([\d.]+)|\.\.\s*(-?[\d.]+))?\s*$")
+
+
+def _numerical(answer: str) -> calculated.Template | None:
+    """``{#12.5:0.5}``, ``{#12.5}`` or ``{#12..13}`` as a calculated question with
+    fixed numbers; several answers or per-answer feedback are not supported."""
+    match = NUMERICAL.match(answer.strip())
+    if match is None:
+        return None
+    try:
+        value, tolerance = Decimal(match.group(1)), Decimal(match.group(2) or "0")
+        if match.group(3) is not None:  # a range min..max
+            high = Decimal(match.group(3))
+            value, tolerance = (value + high) / 2, abs(high - value) / 2
+    except ArithmeticError:
+        return None
+    if tolerance <= 0:
+        tolerance = Decimal(1).scaleb(-_places(value) - 1) / 2  # the value as written
+    return calculated.Template(_plain(value), (), tolerance=tolerance.normalize())
+
+
+def _plain(value: Decimal) -> str:
+    """12.5, 700 (never 7E+2, which GIFT does not read)."""
+    return format(value.normalize(), "f")
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _numerical_block(title: str, question: QuestionSpec, number: int) -> str:
+    """A calculated question as GIFT numerical: one concrete instance (the numbers
+    of a seedless draw), the answer with its tolerance as an absolute margin."""
+    assert question.template is not None
+    template = question.template
+    made = calculated.instance(template, None, number)
+    text = _escape(calculated.fill(question.text, template, made))
+    margin = template.tolerance * abs(made.answer) if template.relative else template.tolerance
+    explanation = calculated.fill(question.explanation, template, made)
+    general = f"####{_escape(explanation)}" if explanation else ""
+    return (
+        f"::{_escape(title)}:: {text} {{#{made.answer.normalize()}:{margin.normalize()}{general}}}"
+    )
+
+
+def _true_false(is_true: bool, feedbacks: list[str]) -> tuple[OptionSpec, OptionSpec]:
+    """{TRUE#shown when answered wrong#shown when answered right####general}"""
+    wrong_feedback = _text(feedbacks[0]) if feedbacks else ""
+    right_feedback = _text(feedbacks[1]) if len(feedbacks) > 1 else ""
+    return (
+        OptionSpec("True", is_true, feedback=right_feedback if is_true else wrong_feedback),
+        OptionSpec("False", not is_true, feedback=wrong_feedback if is_true else right_feedback),
+    )
+
+
 def export_gift(questions: list[QuestionSpec], titles: list[str] | None = None) -> str:
     """GIFT text for ``questions`` (ratings cannot be expressed and are skipped)."""
     blocks = []
@@ -258,6 +315,9 @@ def export_gift(questions: list[QuestionSpec], titles: list[str] | None = None) 
             or question.name
             or f"Q{number}"
         )
+        if question.template is not None:
+            blocks.append(_numerical_block(title, question, number))
+            continue
         text = _escape(question.text)
         general = f"####{_escape(question.explanation)}" if question.explanation else ""
         if question.kind == QuestionKind.TRUE_FALSE:

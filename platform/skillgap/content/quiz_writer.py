@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from skillgap.content.quizzes import QuestionSpec
+from skillgap.rules.calculated import Template
 
 
 def quiz_markdown(
@@ -21,6 +22,8 @@ def quiz_markdown(
     for question in questions:
         lines += [f"## {_one_line(question.text)}", f"skill: {question.skill}"]
         lines += [f"name: {_one_line(question.name)}", ""] if question.name else [""]
+        if question.template is not None:
+            lines += template_lines(question.template)
         for option in question.options:
             lines.append(f"- [{'x' if option.correct else ' '}] {_one_line(option.text)}")
         notes = [question.explanation] if question.explanation else []
@@ -39,3 +42,26 @@ def _one_line(text: str) -> str:
 
 def _yaml_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def template_lines(template: Template) -> list[str]:
+    """A calculated question's lines (content/calculated.py reads them back)."""
+    lines = [
+        f"formula: {template.formula_id}" if template.formula_id else f"calc: {template.expression}"
+    ]
+    for v in template.variables:
+        if v.choices:
+            lines.append(f"var: {v.name} = {' | '.join(v.choices)}")
+        else:
+            unit = f" {v.unit}" if v.unit else ""
+            lines.append(f"var: {v.name} = {v.low}..{v.high} step {v.step}{unit}")
+    if template.unit:
+        lines.append(f"unit: {template.unit}")
+    if template.relative:
+        lines.append(f"tolerance: {(template.tolerance * 100).normalize()}% of the answer")
+    else:
+        lines.append(f"tolerance: {template.tolerance.normalize()}")
+    if template.ask != "number":
+        lines.append(f"ask: {template.ask}")
+    lines += [f"wrong: {m.name} = {m.expression}" for m in template.misconceptions]
+    return lines

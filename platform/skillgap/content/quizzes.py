@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skillgap.content import calculated as calculated_lines
 from skillgap.content.errors import ErrorList
 from skillgap.content.source import YamlProblem, is_id, split_front_matter
 from skillgap.kinds import QuestionKind, QuizKind
+from skillgap.rules import calculated
 
 QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint"}
 MAX_PER_LEVEL = 50
@@ -53,16 +55,21 @@ class QuestionSpec:
     level: str | None = field(default=None, compare=False)
     # A name it had elsewhere (a GIFT ``::name::``), kept for the way back.
     name: str | None = field(default=None, compare=False)
+    # A calculated question: its variables, formula and tolerance (options are
+    # worked out per attempt, so ``options`` is empty).
+    template: calculated.Template | None = None
 
     @property
     def fingerprint(self) -> str:
         """What the question asks; a change here makes it a new question."""
-        payload = [
+        payload: list[object] = [
             self.text,
             self.skill,
             self.kind,
             [[o.text, o.correct, o.weight] for o in self.options],
         ]
+        if self.template is not None:
+            payload.append(calculated.to_json(self.template))
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -315,19 +322,47 @@ def _parse_question(
         if not name or len(name) > MAX_NAME:
             errors.add(shown, content[0][0], f"name: needs a text of at most {MAX_NAME} characters")
         content = content[1:]
-    options, explanation = parse_answer_lines(content, shown, errors)
     if quiz_kind == QuizKind.SELF_ASSESSMENT:
-        if options:
+        options, explanation = parse_answer_lines(content, shown, errors)
+        if options or calculated_lines.starts_calculated(content):
             errors.add(
                 shown, heading_line, "self-assessment statements have no options: people rate them"
             )
-        kind = QuestionKind.RATING.value
+        kind, template = QuestionKind.RATING.value, None
     else:
-        check_options(heading_line, options, shown, errors)
-        kind = question_kind(list(options))
+        kind, options, explanation, template = answer_part(
+            heading_line, text, content, shown, errors
+        )
     if len(errors) > count_before:
         return None
-    return QuestionSpec(text, skill, kind, options, explanation, heading_line, name=name)
+    return QuestionSpec(
+        text, skill, kind, options, explanation, heading_line, name=name, template=template
+    )
+
+
+def answer_part(
+    heading_line: int, text: str, content: list[tuple[int, str]], shown: str, errors: ErrorList
+) -> tuple[str, tuple[OptionSpec, ...], str, calculated.Template | None]:
+    """What follows a question's header lines: options and an explanation, or a
+    calculated question's lines and an explanation. (kind, options, explanation,
+    template)"""
+    if not calculated_lines.starts_calculated(content):
+        options, explanation = parse_answer_lines(content, shown, errors)
+        check_options(heading_line, options, shown, errors)
+        return question_kind(list(options)), options, explanation, None
+    template, rest = calculated_lines.parse_calc_lines(content, shown, errors)
+    options, explanation = parse_answer_lines(rest, shown, errors)
+    if options:
+        errors.add(
+            shown,
+            heading_line,
+            "a calculated question has no options: they are worked out ('ask: choice')",
+        )
+    if template is not None:
+        calculated_lines.check_placeholders(
+            shown, heading_line, [text, explanation], template, errors
+        )
+    return QuestionKind.CALCULATED.value, (), explanation, template
 
 
 def parse_answer_lines(

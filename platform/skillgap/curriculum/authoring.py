@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from skillgap import clock
 from skillgap.content import citations, markdown
 from skillgap.content.bank import BANK_QUIZ_PREFIX, as_quiz, parse_bank
+from skillgap.content.calculated import resolve_formulas
 from skillgap.content.errors import ContentError, ErrorList
 from skillgap.content.files import check_citations, parse_course, parse_module
 from skillgap.content.framework import parse_framework
-from skillgap.content.metrics import MetricFileSpec, parse_metric_file
+from skillgap.content.metrics import FormulaSpec, MetricFileSpec, parse_metric_file
 from skillgap.content.prerequisites import find_cycles
 from skillgap.content.quizzes import QuizSpec, parse_quiz
 from skillgap.content.specs import (
@@ -208,10 +209,11 @@ def validate(session: Session, item: Item, text: str):
         skills = set(session.scalars(select(Skill.id)))
         levels = list(session.scalars(select(Level.id).order_by(Level.position)))[1:]
         bank = parse_bank(text, item.path, skills, set(levels), errors)
-        spec = as_quiz(bank) if bank is not None else None
+        spec = _with_formulas(session, as_quiz(bank), errors) if bank is not None else None
     elif item.kind == ContentKind.QUIZ:
         skills = set(session.scalars(select(Skill.id)))
         spec = parse_quiz(text, item.id, item.path, skills, errors)
+        spec = _with_formulas(session, spec, errors) if spec is not None else None
     elif item.kind == ContentKind.MODULE:
         spec = parse_module(
             text,
@@ -233,6 +235,16 @@ def validate(session: Session, item: Item, text: str):
     if errors or spec is None:
         raise InvalidError(errors.sorted() or [ContentError(item.path, 1, "cannot be read")])
     return spec
+
+
+def _with_formulas(session: Session, spec: QuizSpec, errors: ErrorList) -> QuizSpec:
+    """Calculated questions' ``formula:`` ids resolved against today's dictionary."""
+    formulas = {
+        entry_id: entry
+        for entry_id, entry in snapshot_of(session).metrics.items()
+        if isinstance(entry, FormulaSpec)
+    }
+    return resolve_formulas([spec], formulas, errors)[0]
 
 
 def _check_still_cited(session: Session, spec: MetricFileSpec, errors: ErrorList) -> None:

@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 
 from skillgap import clock
 from skillgap.content.bank import BANK_QUIZ_PREFIX, BankSpec, as_quiz, collect_banks
+from skillgap.content.calculated import resolve_formulas
 from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.files import collect_curriculum
+from skillgap.content.metrics import FormulaSpec, MetricFileSpec
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
 from skillgap.content.specs import Curriculum
 from skillgap.curriculum import revisions
@@ -67,9 +69,15 @@ def read_content(root: Path) -> Content:
     quizzes = collect_quizzes(root, skill_ids, errors)
     banks = collect_banks(root, skill_ids, level_ids, errors)
     check_blueprints(quizzes, banks, level_ids, errors)
+    formulas = dictionary_formulas(curriculum.metrics if curriculum else [])
+    stored = resolve_formulas(quizzes + [as_quiz(bank) for bank in banks], formulas, errors)
     if errors or curriculum is None:
         raise ContentInvalidError(errors.sorted())
-    return Content(curriculum, quizzes + [as_quiz(bank) for bank in banks], banks)
+    return Content(curriculum, stored, banks)
+
+
+def dictionary_formulas(files: list[MetricFileSpec]) -> dict[str, FormulaSpec]:
+    return {f.id: f for file in files for f in file.formulas}
 
 
 def check_blueprints(

@@ -31,6 +31,7 @@ from skillgap.models import (
     module_prerequisites,
     module_skills,
 )
+from skillgap.rules import calculated
 
 KINDS = (
     "levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions",
@@ -347,6 +348,7 @@ def _write_question(
                 skill_id=spec.skill,
                 kind=spec.kind,
                 options=options,
+                template=None if spec.template is None else calculated.to_json(spec.template),
                 **values,
             )
         )

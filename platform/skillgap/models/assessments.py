@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from skillgap.kinds import AttemptState, QuestionKind, QuizKind
 from skillgap.models.base import Base, created_at, current_time, enum_column, intpk
 from skillgap.models.content import content_id
+from skillgap.rules import calculated
 
 
 class Quiz(Base):
@@ -66,12 +67,18 @@ class Question(Base):
     # answers' foreign keys forbid (migration 0011); the importer checks the level.
     level_id: Mapped[str | None] = mapped_column(String(80))
     name: Mapped[str | None] = mapped_column(String(200))  # from GIFT's ::name::
+    # A calculated question's template (rules/calculated.py to_json); None otherwise.
+    template: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
 
     @property
     def correct_indexes(self) -> set[int]:
         return {index for index, option in enumerate(self.options) if option["correct"]}
+
+    @property
+    def calculation(self) -> calculated.Template | None:
+        return None if self.template is None else calculated.from_json(self.template)
 
 
 class Attempt(Base):
@@ -111,12 +118,16 @@ class Attempt(Base):
 
 class Answer(Base):
     __tablename__ = "answers"
+    RESPONSE_LENGTH = 40
 
     attempt_id: Mapped[int] = mapped_column(
         ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True
     )
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
     chosen: Mapped[list[int]] = mapped_column(JSON, default=list)  # option indexes
+    response: Mapped[str | None] = mapped_column(
+        String(RESPONSE_LENGTH)
+    )  # a calculated answer, typed
     rating_id: Mapped[str | None] = mapped_column(ForeignKey("self_ratings.id"))
     confidence: Mapped[float | None]  # 0.33 / 0.67 / 1.0, diagnostic only
     answered_at: Mapped[datetime] = mapped_column(default=current_time)

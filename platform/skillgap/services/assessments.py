@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import BindParameter, CursorResult, Select, select, update
 from sqlalchemy.orm import Session
 
-from skillgap.curriculum.snapshot import QuizInfo, Snapshot, snapshot_of
+from skillgap.curriculum.snapshot import QuizInfo, snapshot_of
 from skillgap.models import (
     Answer,
     Attempt,
@@ -31,9 +31,7 @@ from skillgap.models import (
 )
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
-from skillgap.rules.scoring import GradedAnswer, LevelRule
-from skillgap.services import attempt_forms
-from skillgap.services.standing import NewResult, record_results
+from skillgap.services import attempt_forms, grading, shown_questions
 
 
 class AttemptError(ValueError):
@@ -45,10 +43,7 @@ class AnswerInput:
     chosen: tuple[int, ...] = ()
     rating_id: str | None = None
     confidence: float | None = None
-
-
-def level_rules(snapshot: Snapshot) -> list[LevelRule]:
-    return [LevelRule(level.id, level.name, level.min_percent) for level in snapshot.levels]
+    response: str | None = None  # a calculated question's typed number
 
 
 def quiz_questions(session: Session, quiz_id: str, skill_id: str | None = None) -> list[Question]:
@@ -229,35 +224,46 @@ def save_answers(
         question = questions.get(question_id)
         if question is None:
             continue  # not a question of this attempt: ignored, never trusted
-        chosen = _chosen(attempt, question, given.chosen, as_shown)
-        if question.kind != QuestionKind.MULTIPLE:
-            chosen = chosen[:1]
-        rating = given.rating_id if given.rating_id in ratings else None
-        if question.kind == QuestionKind.RATING and rating is None:
+        kept = _kept(attempt, question, given, ratings, as_shown)
+        if kept is None:
             continue
-        if question.kind != QuestionKind.RATING and not chosen:
-            continue
-        confidence = (
-            given.confidence if given.confidence in scoring.CONFIDENCE_LEVELS.values() else None
-        )
         answer = existing.get(question_id)
         if answer is None:
             answer = Answer(attempt_id=attempt.id, question_id=question_id)
             session.add(answer)
-        answer.chosen = chosen
-        answer.rating_id = rating
-        answer.confidence = confidence
+        answer.chosen, answer.rating_id, answer.response = kept
+        answer.confidence = (
+            given.confidence if given.confidence in scoring.CONFIDENCE_LEVELS.values() else None
+        )
         answer.answered_at = now
         saved += 1
     session.flush()
     return saved
 
 
+def _kept(
+    attempt: Attempt, question: Question, given: AnswerInput, ratings: set[str], as_shown: bool
+) -> tuple[list[int], str | None, str | None] | None:
+    """What is stored of one given answer (chosen, rating, typed response), or
+    None when it answers nothing (no option, no valid rating, nothing typed)."""
+    if shown_questions.asks_number(question):
+        # Kept as typed, even when it is not a number: the page says why, and
+        # nothing the person wrote is lost; graded when the attempt is submitted.
+        response = (given.response or "").strip()[: Answer.RESPONSE_LENGTH]
+        return ([], None, response) if response else None
+    if question.kind == QuestionKind.RATING:
+        return ([], given.rating_id, None) if given.rating_id in ratings else None
+    chosen = _chosen(attempt, question, given.chosen, as_shown)
+    if question.kind != QuestionKind.MULTIPLE:
+        chosen = chosen[:1]
+    return (chosen, None, None) if chosen else None
+
+
 def _chosen(
     attempt: Attempt, question: Question, given: tuple[int, ...], as_shown: bool
 ) -> list[int]:
     """The options chosen, as indexes in the file; out-of-range picks are dropped."""
-    count = len(question.options)
+    count = len(shown_questions.options_of(question, attempt.seed))
     positions = {i for i in given if 0 <= i < count}
     if as_shown:
         order = option_order(attempt.seed, question.id, count)
@@ -281,7 +287,7 @@ def submit(session: Session, attempt_id: int, now: datetime) -> Attempt:
     )
     session.refresh(attempt)
     if changed == 1:
-        _grade(session, attempt)
+        grading.grade(session, attempt)
     return attempt
 
 
@@ -289,95 +295,6 @@ def _rowcount(session: Session, statement: Any) -> int:
     """Rows an UPDATE changed (its result is a cursor result, which counts them)."""
     result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
     return result.rowcount
-
-
-def _submitted_at(attempt: Attempt) -> datetime:
-    assert attempt.submitted_at is not None, "graded only once submitted"
-    return attempt.submitted_at
-
-
-def _grade(session: Session, attempt: Attempt) -> None:
-    questions = {
-        q.id: q
-        for q in session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))
-    }
-    answers = {
-        a.question_id: a
-        for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
-        # Only answers given in time count (saving after the deadline is refused anyway).
-        if attempt.deadline_at is None or a.answered_at <= attempt.deadline_at
-    }
-    kind = snapshot_of(session).quizzes[attempt.quiz_id].kind
-    if kind == QuizKind.SELF_ASSESSMENT:
-        _record_self_ratings(session, attempt, questions, answers)
-        return
-    graded = []
-    for question_id in attempt.question_ids:
-        question = questions[question_id]
-        answer = answers.get(question_id)
-        score = scoring.question_score(question.correct_indexes, answer.chosen if answer else [])
-        if answer is not None:
-            answer.score = score
-        graded.append(GradedAnswer(question.skill_id, score, answer.confidence if answer else None))
-    scores = scoring.score_skills(graded, level_rules(snapshot_of(session)))
-    record_results(
-        session,
-        [
-            NewResult(
-                attempt_id=attempt.id,
-                user_id=attempt.user_id,
-                skill_id=result.skill_id,
-                kind=kind,
-                level_id=result.level.id,
-                created_at=_submitted_at(attempt),
-                earned=result.earned,
-                possible=result.possible,
-                percent=result.percent,
-                questions=result.questions,
-                low_evidence=result.low_evidence,
-                brier=result.brier,
-                certain_count=result.certain_count,
-                certain_wrong=result.certain_wrong,
-            )
-            for result in scores
-        ],
-    )
-    total = sum(g.score for g in graded)
-    attempt.percent = scoring.percent_of(total, len(graded))
-    session.flush()
-
-
-def _record_self_ratings(
-    session: Session,
-    attempt: Attempt,
-    questions: Mapping[int, Question],
-    answers: Mapping[int, Answer],
-) -> None:
-    snapshot = snapshot_of(session)
-    claims = {rating.id: rating.claims for rating in snapshot.self_ratings}
-    level_ids = [level.id for level in snapshot.levels]
-    claimed: dict[str, list[int]] = {}
-    for question_id, answer in answers.items():
-        if answer.rating_id in claims:
-            skill = questions[question_id].skill_id
-            claimed.setdefault(skill, []).append(level_ids.index(claims[answer.rating_id]))
-    record_results(
-        session,
-        [
-            NewResult(
-                attempt_id=attempt.id,
-                user_id=attempt.user_id,
-                skill_id=skill_id,
-                kind=QuizKind.SELF_ASSESSMENT.value,
-                level_id=level_ids[scoring.self_rated_level_index(indexes)],
-                created_at=_submitted_at(attempt),
-                questions=len(indexes),
-                possible=len(indexes),
-            )
-            for skill_id, indexes in claimed.items()
-        ],
-    )
-    session.flush()
 
 
 def passed_quiz_ids_query(user_id: int | BindParameter[int]) -> Select[str]:

@@ -59,16 +59,18 @@ class Posted:
 
 
 def posted_answers(form: FormData, question_ids: Sequence[int]) -> dict[int, AnswerInput]:
-    """The answers in a take form (``q-<id>`` options or rating, ``c-<id>`` confidence)."""
+    """The answers in a take form (``q-<id>`` options or rating, ``n-<id>`` a typed
+    number, ``c-<id>`` confidence)."""
     answers = {}
     for question_id in question_ids:
         values = form.getlist(f"q-{question_id}")
-        if not values:
+        response = (form.get(f"n-{question_id}") or "").strip() or None
+        if not values and response is None:
             continue
         chosen = tuple(n for n in (whole_number(v) for v in values) if n is not None)
-        rating = values[0] if not chosen else None
+        rating = values[0] if values and not chosen else None
         confidence = scoring.CONFIDENCE_LEVELS.get(form.get(f"c-{question_id}") or "")
-        answers[question_id] = AnswerInput(chosen=chosen, rating_id=rating, confidence=confidence)
+        answers[question_id] = AnswerInput(chosen, rating, confidence, response)
     return answers
 
 

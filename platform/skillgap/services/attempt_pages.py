@@ -21,6 +21,7 @@ from skillgap.curriculum.snapshot import (
 from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
+from skillgap.services import shown_questions
 from skillgap.services.assessments import AnswerInput, passed_quiz_ids_query
 from skillgap.services.paths import standings_for
 
@@ -43,6 +44,19 @@ class TakePage:
         """(position shown, index in the file, option), in the attempt's order."""
         return shown_options(self.attempt, question)
 
+    def text(self, question: Question) -> str:
+        """The question's text (a calculated question's with this attempt's numbers)."""
+        return shown_questions.text_of(question, self.attempt.seed)
+
+    def asks_number(self, question: Question) -> bool:
+        return shown_questions.asks_number(question)
+
+    def unit(self, question: Question) -> str:
+        return (question.template or {}).get("unit", "")
+
+    def number_problem(self, response: str | None) -> str:
+        return shown_questions.number_problem(response)
+
     @property
     def first_number(self) -> int:
         return (self.page - 1) * QUESTIONS_PER_PAGE + 1
@@ -54,8 +68,9 @@ class TakePage:
 
 def shown_options(attempt: Attempt, question: Question) -> list[tuple[int, int, dict]]:
     """(position shown, index in the file, option), in the attempt's order."""
-    order = option_order(attempt.seed, question.id, len(question.options))
-    return [(shown, index, question.options[index]) for shown, index in enumerate(order)]
+    options = shown_questions.options_of(question, attempt.seed)
+    order = option_order(attempt.seed, question.id, len(options))
+    return [(shown, index, options[index]) for shown, index in enumerate(order)]
 
 
 def as_saved(attempt: Attempt, questions: list[Question], posted: dict[int, AnswerInput]):
@@ -67,9 +82,10 @@ def as_saved(attempt: Attempt, questions: list[Question], posted: dict[int, Answ
         question = by_id.get(question_id)
         if question is None:
             continue
-        order = option_order(attempt.seed, question_id, len(question.options))
+        count = len(shown_questions.options_of(question, attempt.seed))
+        order = option_order(attempt.seed, question_id, count)
         chosen = tuple(order[i] for i in given.chosen if 0 <= i < len(order))
-        result[question_id] = AnswerInput(chosen, given.rating_id, given.confidence)
+        result[question_id] = AnswerInput(chosen, given.rating_id, given.confidence, given.response)
     return result
 
 
@@ -139,8 +155,42 @@ class QuestionReview:
     @property
     def options(self) -> list[tuple[int, dict]]:
         """(index in the file, option) in the order the person saw them."""
-        order = option_order(self.seed, self.question.id, len(self.question.options))
-        return [(index, self.question.options[index]) for index in order]
+        options = shown_questions.options_of(self.question, self.seed)
+        order = option_order(self.seed, self.question.id, len(options))
+        return [(index, options[index]) for index in order]
+
+    @property
+    def text(self) -> str:
+        return shown_questions.text_of(self.question, self.seed)
+
+    @property
+    def explanation(self) -> str:
+        return shown_questions.explanation_of(self.question, self.seed)
+
+    @property
+    def asks_number(self) -> bool:
+        return shown_questions.asks_number(self.question)
+
+    @property
+    def response(self) -> str:
+        return (self.answer.response or "") if self.answer else ""
+
+    @property
+    def correct_answer(self) -> str:
+        """A calculated question's answer for this attempt, and what was accepted."""
+        shown = shown_questions.shown_answer(self.question, self.seed)
+        if not shown:
+            return ""
+        return f"{shown} (accepted: {shown_questions.accepted_range(self.question, self.seed)})"
+
+    @property
+    def misconception(self) -> str:
+        """The named slip a wrong calculated answer matches, for the feedback."""
+        if self.answer is None or self.correct or self.question.template is None:
+            return ""
+        if self.asks_number:
+            return shown_questions.misconception(self.question, self.seed, self.answer.response)
+        return shown_questions.chosen_misconception(self.question, self.seed, self.answer.chosen)
 
 
 @dataclass

@@ -80,20 +80,28 @@ def entry_page(session: Session, entry_id: str) -> EntryPage | None:
 
 
 def _citing_questions(session: Session) -> dict[str, list[tuple[str, str]]]:
-    """Entry id -> (quiz, question text) of active questions citing it, read once
+    """Entry id -> (quiz, question text) of active questions citing it (or, for a
+    calculated question, calculating with it), read once
     per curriculum snapshot (questions change only with the content version)."""
     snapshot = snapshot_of(session)
     if snapshot in _QUESTION_MEMO:
         return _QUESTION_MEMO[snapshot]
     rows = session.execute(
-        select(Question.quiz_id, Question.text, Question.explanation).where(
+        select(Question.quiz_id, Question.text, Question.explanation, Question.template).where(
             Question.active,
-            or_(Question.text.contains("[[metric:"), Question.explanation.contains("[[metric:")),
+            or_(
+                Question.text.contains("[[metric:"),
+                Question.explanation.contains("[[metric:"),
+                Question.template.is_not(None),
+            ),
         )
     )
     found: dict[str, list[tuple[str, str]]] = {}
-    for quiz_id, text, explanation in rows:
-        for entry_id in citations.cited_ids(f"{text}\n{explanation}"):
+    for quiz_id, text, explanation, template in rows:
+        cited = citations.cited_ids(f"{text}\n{explanation}")
+        if template and template.get("formula_id"):  # a calculated question's formula
+            cited = [*cited, template["formula_id"]]
+        for entry_id in dict.fromkeys(cited):
             found.setdefault(entry_id, []).append((quiz_id, text))
     _QUESTION_MEMO.clear()  # only the current snapshot's
     _QUESTION_MEMO[snapshot] = found
