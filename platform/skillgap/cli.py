@@ -220,6 +220,22 @@ def content_export(path: Path | None) -> None:
     )
 
 
+@content_cli.command("stale")
+def content_stale() -> None:
+    """List content overdue for review, citing a changed metric, or due within 30
+    days (as /admin/review does). Exit status 1 when anything is overdue, for a
+    scheduled job."""
+    from skillgap import clock
+    from skillgap.services.content_review import review_report
+
+    require_current_schema()
+    report = review_report(get_session(), clock.now().date())
+    for line in report.lines():
+        click.echo(line)
+    if report.stale:
+        raise SystemExit(1)
+
+
 @content_cli.command("gift-import")
 @click.argument("gift_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--quiz", "quiz_id", required=True, help="Id of the quiz file to write.")

@@ -75,6 +75,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.content_history": (Role.ADMIN, "GET"),
     "admin.restore_content": (Role.ADMIN, "POST"),
     "admin.audit": (Role.ADMIN, "GET"),
+    "admin.review": (Role.ADMIN, "GET"),
     "admin.new_module": (Role.ADMIN, "POST"),
     "admin.gift_import": (Role.ADMIN, "GET"),
     "admin.import_users": (Role.ADMIN, "GET"),

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from skillgap import clock
 from skillgap.access import requires
 from skillgap.admin.forms import GiftImportForm
 from skillgap.admin.views import bp
@@ -21,6 +22,7 @@ from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices, number_arg, read_text_upload
 from skillgap.models import AuditEvent, ContentKind, User
 from skillgap.roles import Role
+from skillgap.services import content_review
 
 
 def _item_or_404(kind: str, item_id: str) -> authoring.Item:
@@ -231,6 +233,14 @@ def restore_content(kind: str, item_id: str):
     db.commit()
     flash(f"Restored as revision {revision.number} (a draft until published).", "success")
     return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
+
+
+@bp.get("/review")
+@requires(Role.ADMIN)
+def review():
+    """What is overdue for review, cites a changed metric, or is due soon."""
+    report = content_review.review_report(get_session(), clock.now().date())
+    return render_template("admin/review.html", report=report, soon=content_review.DUE_SOON_DAYS)
 
 
 @bp.get("/audit")

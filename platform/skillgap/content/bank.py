@@ -16,11 +16,12 @@ from pathlib import Path
 
 from skillgap.content.errors import ErrorList
 from skillgap.content.quizzes import QuestionSpec, QuizSpec, answer_part, question_blocks
+from skillgap.content.review_dates import ReviewDates, item_dates, months_for, read_review_dates
 from skillgap.content.source import SLUG, YamlProblem, split_front_matter
 from skillgap.kinds import QuizKind
 
-BANK_KEYS = {"title", "kind", "skill", "reviewed"}
-ITEM_LINE = re.compile(r"^(id|level):\s*(\S*)\s*$")
+BANK_KEYS = {"title", "kind", "skill", "reviewed", "review_after"}
+ITEM_LINE = re.compile(r"^(id|level|reviewed):\s*(\S*)\s*$")
 MAX_ITEM_ID = 60
 
 
@@ -42,8 +43,12 @@ class BankSpec:
     file_name: str
     source: str
     title: str
-    reviewed: dt.date | None
+    review: ReviewDates
     items: list[BankItemSpec]
+
+    @property
+    def reviewed(self) -> dt.date | None:
+        return self.review.reviewed
 
     def level_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -72,6 +77,7 @@ def as_quiz(bank: BankSpec) -> QuizSpec:
         QuizKind.BANK.value,
         None,
         questions,
+        review=bank.review,
     )
 
 
@@ -128,14 +134,8 @@ def parse_bank(
     if not isinstance(meta.data, dict):
         errors.add(shown, 2, "the front matter must be a mapping of keys to values")
         return None
-    for key in meta.data:
-        if key not in BANK_KEYS:
-            errors.add(
-                shown,
-                meta.line_of(key),
-                f"unknown key {key!r} (allowed: {', '.join(sorted(BANK_KEYS))})",
-            )
-    title, reviewed = _bank_header(meta, shown, errors)
+    title = _bank_title(meta, shown, errors)
+    review = read_review_dates(shown, meta, months_for([str(meta.data.get("skill"))]), errors)
     if meta.data.get("kind") != "bank":
         errors.add(shown, meta.line_of("kind") if "kind" in meta.data else 1, "kind must be 'bank'")
     skill = meta.data.get("skill")
@@ -154,7 +154,7 @@ def parse_bank(
     for heading_line, stem, lines in question_blocks(
         parsed.body, parsed.body_first_line, shown, errors
     ):
-        item = _parse_item(heading_line, stem, lines, shown, skill, level_ids, errors)
+        item = _parse_item(heading_line, stem, lines, shown, skill, level_ids, review, errors)
         if item is None:
             continue
         if item.id in seen:
@@ -168,19 +168,20 @@ def parse_bank(
         errors.add(shown, parsed.body_first_line, "the bank has no items ('## ' headings)")
     if len(errors) > count_before:
         return None
-    return BankSpec(skill, shown, Path(shown).name, text, title, reviewed, items)
+    return BankSpec(skill, shown, Path(shown).name, text, title, review, items)
 
 
-def _bank_header(meta, shown: str, errors: ErrorList) -> tuple[str, dt.date | None]:
+def _bank_title(meta, shown: str, errors: ErrorList) -> str:
+    """The title (and every key checked against the bank's keys)."""
+    for key in meta.data:
+        if key not in BANK_KEYS:
+            allowed = ", ".join(sorted(BANK_KEYS))
+            errors.add(shown, meta.line_of(key), f"unknown key {key!r} (allowed: {allowed})")
     title = meta.data.get("title")
     if not isinstance(title, str) or not title.strip():
         errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
         title = ""
-    reviewed = meta.data.get("reviewed")
-    if reviewed is not None and not isinstance(reviewed, dt.date):
-        errors.add(shown, meta.line_of("reviewed"), "reviewed must be a date (YYYY-MM-DD)")
-        reviewed = None
-    return title.strip(), reviewed
+    return title.strip()
 
 
 def _parse_item(
@@ -190,6 +191,7 @@ def _parse_item(
     shown: str,
     skill: str,
     level_ids: set[str] | None,
+    bank_review: ReviewDates,
     errors: ErrorList,
 ) -> BankItemSpec | None:
     count_before = len(errors)
@@ -224,9 +226,26 @@ def _parse_item(
             f"level must be one of {', '.join(sorted(level_ids))}, got {level!r}",
         )
     kind, options, explanation, template = answer_part(heading_line, stem, content, shown, errors)
+    own = _item_reviewed(fields.get("reviewed"), field_lines.get("reviewed", 0), shown, errors)
     if len(errors) > count_before:
         return None
+    review = item_dates(own, bank_review, months_for([skill]))
     question = QuestionSpec(
-        stem, skill, kind, options, explanation, heading_line, template=template
+        stem, skill, kind, options, explanation, heading_line, template=template, review=review
     )
     return BankItemSpec(item_id, level, question)
+
+
+def _item_reviewed(value: str | None, line: int, shown: str, errors: ErrorList) -> dt.date | None:
+    """An item's own ``reviewed: YYYY-MM-DD`` (an item re-checked after its bank)."""
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        errors.add(shown, line, f"reviewed must be a date (YYYY-MM-DD), got {value!r}")
+        return None
+    if day > dt.date.today():
+        errors.add(shown, line, f"reviewed {day} is in the future")
+        return None
+    return day

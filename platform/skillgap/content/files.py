@@ -15,6 +15,7 @@ from skillgap.content.errors import ContentInvalidError, ErrorList
 from skillgap.content.framework import parse_framework
 from skillgap.content.metrics import MetricFileSpec, entries_by_id, parse_metric_file
 from skillgap.content.prerequisites import check_across_modules
+from skillgap.content.review_dates import months_for, read_review_dates
 from skillgap.content.source import (
     YamlDoc,
     YamlProblem,
@@ -32,7 +33,9 @@ from skillgap.content.specs import (
 METRICS_FOLDER = "metrics"  # courses/metrics holds the metric dictionary, not a course
 MODULE_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_KEYS = {"title", "order", "skills", "summary"}
-MODULE_KEYS = {"title", "skills", "level", "minutes", "prerequisites", "check"}
+MODULE_KEYS = {
+    "title", "skills", "level", "minutes", "prerequisites", "check", "reviewed", "review_after",
+}  # fmt: skip
 MAX_TITLE = 200
 MAX_SUMMARY = 300
 MAX_MINUTES = 600
@@ -339,6 +342,7 @@ def _module_spec(text, parsed, shown, file_name, course_id, position, module_id,
         errors.add(shown, parsed.body_first_line, "the module has no text after the front matter")
     if problem := markdown_problem(parsed.body):
         errors.add(shown, parsed.body_first_line, problem)
+    review = read_review_dates(shown, meta, months_for(skills), errors)
     return ModuleSpec(
         id=module_id,
         course_id=course_id,
@@ -355,6 +359,8 @@ def _module_spec(text, parsed, shown, file_name, course_id, position, module_id,
         body=parsed.body,
         lines={key: meta.line_of(key) for key in meta.data},
         body_line=parsed.body_first_line,
+        reviewed=review.reviewed,
+        review_after=review.review_after,
     )
 
 

@@ -57,6 +57,27 @@ class Entry:
     changes: tuple[Change, ...]
     file: str  # the platform id, or "formulas"
     line: int
+    # The day a stored edit last changed what the entry means (its definition,
+    # formula or what it counts); set by curriculum/dictionary.py, None until then.
+    changed_on: date | None = None
+
+    @property
+    def meaning(self) -> tuple[object, ...]:
+        """What citing content depends on: an edit to any of these flags it for review."""
+        return tuple(
+            getattr(self, name, None)
+            for name in ("definition", "counts", "scope", "formula", "expression", "unit", "inputs")
+        )
+
+    @property
+    def definition_changed(self) -> date | None:
+        """The latest change to what the entry means: a dictionary edit, or a
+        platform change in its log (dated by month: its first day)."""
+        logged = [
+            date.fromisoformat(c.date if len(c.date) > 7 else f"{c.date}-01") for c in self.changes
+        ]
+        days = [d for d in (*logged, self.changed_on) if d is not None]
+        return max(days) if days else None
 
     @property
     def summary(self) -> str:
@@ -353,6 +374,8 @@ def from_json(data: dict[str, Any]) -> Entry:
     kind = values.pop("kind")
     for key in ("checked", "reviewed", "review_after"):
         values[key] = date.fromisoformat(values[key])
+    changed = values.get("changed_on")
+    values["changed_on"] = date.fromisoformat(changed) if changed else None
     values["changes"] = tuple(Change(**change) for change in values["changes"])
     if kind == "formula":
         values["inputs"] = tuple(FormulaInput(**entry) for entry in values["inputs"])

@@ -13,23 +13,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from skillgap.content import calculated as calculated_lines
 from skillgap.content.errors import ErrorList
+from skillgap.content.quiz_meta import read_blueprint, time_limit
+from skillgap.content.review_dates import ReviewDates, months_for, read_review_dates
 from skillgap.content.source import YamlProblem, is_id, split_front_matter
 from skillgap.kinds import QuestionKind, QuizKind
 from skillgap.rules import calculated
 
-QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint"}
-MAX_PER_LEVEL = 50
+QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint", "reviewed", "review_after"}
 OPTION = re.compile(r"^- \[( |x|X)\] (.*)$")
 SKILL_LINE = re.compile(r"^skill:\s*(\S*)\s*$")
 NAME_LINE = re.compile(r"^name:\s*(.*?)\s*$")  # optional: a question's name from GIFT/Moodle
 MAX_NAME = 200
 MAX_OPTIONS = 10
-MAX_TIME_LIMIT = 600
 MAX_TITLE = 200  # the quizzes.title column
 
 
@@ -58,6 +58,8 @@ class QuestionSpec:
     # A calculated question: its variables, formula and tolerance (options are
     # worked out per attempt, so ``options`` is empty).
     template: calculated.Template | None = None
+    # When it was last reviewed and is due again (its file's, or a bank item's own).
+    review: ReviewDates = field(default_factory=ReviewDates, compare=False)
 
     @property
     def fingerprint(self) -> str:
@@ -85,6 +87,7 @@ class QuizSpec:
     questions: list[QuestionSpec]
     # A diagnostic drawn from the item banks: skill id (or "default") -> level -> items.
     blueprint: dict[str, dict[str, int]] | None = None
+    review: ReviewDates = field(default_factory=ReviewDates)
 
 
 def question_kind(options: list[OptionSpec]) -> str:
@@ -153,8 +156,8 @@ def parse_quiz(
             meta.line_of("kind") if "kind" in meta.data else 1,
             f"kind must be one of {', '.join(kinds)}, got {kind!r}",
         )
-    limit = _time_limit(meta, shown, errors)
-    blueprint = _blueprint(meta, shown, str(kind), skill_ids, errors)
+    limit = time_limit(meta, shown, errors)
+    blueprint = read_blueprint(meta, shown, str(kind), skill_ids, errors)
     questions = _parse_questions(
         parsed.body, parsed.body_first_line, shown, str(kind), skill_ids, errors
     )
@@ -166,6 +169,8 @@ def parse_quiz(
         )
     if not questions and blueprint is None and len(errors) == count_before:
         errors.add(shown, parsed.body_first_line, "the quiz has no questions ('## ' headings)")
+    skills = {question.skill for question in questions}
+    review = read_review_dates(shown, meta, months_for(skills), errors)
     if len(errors) > count_before:
         return None
     return QuizSpec(
@@ -176,8 +181,9 @@ def parse_quiz(
         title.strip(),
         str(kind),
         limit,
-        questions,
+        [replace(question, review=review) for question in questions],
         blueprint,
+        review,
     )
 
 
@@ -189,57 +195,6 @@ def _quiz_title(meta, shown: str, errors: ErrorList) -> str:
     if len(title.strip()) > MAX_TITLE:
         errors.add(shown, meta.line_of("title"), f"the title is longer than {MAX_TITLE} characters")
     return title
-
-
-def _time_limit(meta, shown: str, errors: ErrorList) -> int | None:
-    limit = meta.data.get("time_limit_minutes")
-    if limit is not None and (
-        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_TIME_LIMIT
-    ):
-        errors.add(
-            shown,
-            meta.line_of("time_limit_minutes"),
-            f"time_limit_minutes must be a whole number from 1 to {MAX_TIME_LIMIT}",
-        )
-        return None
-    return limit
-
-
-def _blueprint(
-    meta, shown: str, kind: str, skill_ids: set[str] | None, errors: ErrorList
-) -> dict[str, dict[str, int]] | None:
-    """``blueprint``: per skill (or ``default``), how many bank items of each level a
-    form draws. Level ids are checked against the framework with the banks."""
-    if "blueprint" not in meta.data:
-        return None
-    line = meta.line_of("blueprint")
-    value = meta.data["blueprint"]
-    if kind != QuizKind.DIAGNOSTIC:
-        errors.add(shown, line, "only a diagnostic has a blueprint")
-        return None
-    if not isinstance(value, dict) or not value:
-        errors.add(shown, line, "blueprint maps 'default' or skill ids to {level: items}")
-        return None
-    blueprint: dict[str, dict[str, int]] = {}
-    for skill, counts in value.items():
-        where = meta.line_of("blueprint", skill)
-        if skill != "default" and skill_ids is not None and skill not in skill_ids:
-            errors.add(shown, where, f"unknown skill {skill!r} in the blueprint")
-        if not isinstance(counts, dict) or not all(
-            isinstance(level, str)
-            and isinstance(n, int)
-            and not isinstance(n, bool)
-            and 0 <= n <= MAX_PER_LEVEL
-            for level, n in counts.items()
-        ):
-            errors.add(
-                shown,
-                where,
-                f"{skill}: give each level a number of items from 0 to {MAX_PER_LEVEL}",
-            )
-            continue
-        blueprint[str(skill)] = dict(counts)
-    return blueprint
 
 
 def question_blocks(

@@ -68,6 +68,20 @@ class _ContentLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _timestamp(loader: _ContentLoader, node: yaml.ScalarNode):
+    """A date YAML recognises by its shape but the calendar does not (2026-13-01)
+    is the author's error at that line, not a crash."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date ({error})", node.start_mark
+        ) from None
+
+
+_ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class YamlProblem(ValueError):
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class ModuleSpec:
     # File lines of front-matter keys, for errors found when checking across files.
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     body_line: int = field(default=1, compare=False)  # the file line the body starts on
+    reviewed: date | None = None  # content/review_dates.py
+    review_after: date | None = None
 
 
 @dataclass(frozen=True)

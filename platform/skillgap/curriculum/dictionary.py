@@ -3,11 +3,12 @@ publish) and loading them for the curriculum snapshot."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from skillgap import clock
 from skillgap.content import metrics
 from skillgap.content.metrics import MetricFileSpec
 from skillgap.curriculum.writers import Counts, ImportReport, _upsert
@@ -35,11 +36,23 @@ def apply_metric_files(session: Session, files: list[MetricFileSpec], report: Im
 
 
 def write_metric_file(session: Session, spec: MetricFileSpec, counts: Counts) -> None:
-    """Store one dictionary file (published), its entries parsed once here."""
+    """Store one dictionary file (published), its entries parsed once here. An
+    entry whose meaning differs from the stored one is dated today, so the
+    modules and questions citing it are flagged for review (services/content_review.py)."""
+    row = session.get(MetricFile, spec.id)
+    before = {e.id: e for e in map(metrics.from_json, row.entries)} if row is not None else {}
+    today = clock.now().date()
+    entries = []
+    for entry in spec.entries:
+        old = before.get(entry.id)
+        changed_on = old.changed_on if old is not None else None
+        if old is not None and old.meaning != entry.meaning:
+            changed_on = today
+        entries.append(metrics.to_json(replace(entry, changed_on=changed_on)))
     values = {
         "name": spec.name,
         "source": spec.source,
-        "entries": [metrics.to_json(entry) for entry in spec.entries],
+        "entries": entries,
         "published": True,
     }
     _upsert(session, MetricFile, spec.id, values, counts)

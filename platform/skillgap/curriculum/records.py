@@ -5,6 +5,7 @@ services read them. Plain frozen dataclasses; snapshot.py re-exports them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class ModuleEntry:
     skills: tuple[SkillInfo, ...]
     prerequisite_ids: tuple[str, ...]
     own_published: bool
+    review_after: date | None = None  # due for review (content/review_dates.py)
 
     @property
     def course_id(self) -> str:

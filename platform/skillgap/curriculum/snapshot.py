@@ -329,6 +329,7 @@ def _load_modules(
             Module.toc_html,
             Module.word_count,
             Module.published,
+            Module.review_after,
         )
         .join(Course, Course.id == Module.course_id)
         .order_by(Course.position, Course.id, Module.position)
@@ -348,6 +349,7 @@ def _load_modules(
             skills=tuple(skill_by_id[s] for s in module_skill_ids.get(r.id, ())),
             prerequisite_ids=tuple(sorted(prerequisites.get(r.id, ()))),
             own_published=r.published,
+            review_after=r.review_after,
         )
         for r in rows
     }

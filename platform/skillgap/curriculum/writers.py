@@ -243,6 +243,8 @@ def write_modules(
             "word_count": rendered.word_count,
             "source": spec.source,
             "published": True,
+            "reviewed": spec.reviewed,
+            "review_after": spec.review_after,
         }
         _upsert(session, Module, spec.id, values, counts)
     session.flush()
@@ -304,6 +306,8 @@ def write_quiz(session: Session, spec: QuizSpec, counts: Counts, question_counts
             "source": spec.source,
             "published": True,
             "blueprint": spec.blueprint,
+            "reviewed": spec.review.reviewed,
+            "review_after": spec.review.review_after,
         },
         counts,
     )
@@ -334,6 +338,8 @@ def _write_question(
         "item_id": spec.item_id,
         "level_id": spec.level,
         "name": spec.name,
+        "reviewed": spec.review.reviewed,
+        "review_after": spec.review.review_after,
     }
     if question is None:
         options = [

@@ -10,7 +10,7 @@ attempt asks are fixed when it starts.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -35,6 +35,8 @@ class Quiz(Base):
     # A diagnostic drawn from the item banks: items per skill and per level
     # ({"default": {"entry": 3, ...}, "<skill-id>": {...}}); None for a fixed form.
     blueprint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reviewed: Mapped[date | None]  # the file's dates (content/review_dates.py)
+    review_after: Mapped[date | None]
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="quiz",
@@ -69,6 +71,9 @@ class Question(Base):
     name: Mapped[str | None] = mapped_column(String(200))  # from GIFT's ::name::
     # A calculated question's template (rules/calculated.py to_json); None otherwise.
     template: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Its file's review dates, or a bank item's own.
+    reviewed: Mapped[date | None]
+    review_after: Mapped[date | None]
 
     quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
 

@@ -8,6 +8,8 @@ detection now and for export and revision history later.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -150,6 +152,9 @@ class Module(Base):
     word_count: Mapped[int]
     source: Mapped[str] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(default=True)
+    # Last reviewed, and due again (content/review_dates.py); /admin/review lists them.
+    reviewed: Mapped[date | None]
+    review_after: Mapped[date | None]
 
     course: Mapped[Course] = relationship(back_populates="modules")
     level: Mapped[Level] = relationship()

@@ -142,6 +142,13 @@ class ModulePage:
         return min((entry.checked for entry in self.cited), default=None)
 
     @property
+    def overdue_since(self) -> date | None:
+        """When the module's review fell due, if that has passed: learners see a
+        short note (platform details may have moved since it was checked)."""
+        due = self.module.review_after
+        return due if due is not None and due <= clock.now().date() else None
+
+    @property
     def done(self) -> bool:
         return self.module.id in self.done_ids
 

@@ -1,0 +1,61 @@
+"""A quiz file's front-matter settings: its time limit, and a diagnostic's
+blueprint (how many bank items of each level a form draws per skill)."""
+
+from __future__ import annotations
+
+from skillgap.content.errors import ErrorList
+from skillgap.kinds import QuizKind
+
+MAX_PER_LEVEL = 50
+MAX_TIME_LIMIT = 600
+
+
+def time_limit(meta, shown: str, errors: ErrorList) -> int | None:
+    limit = meta.data.get("time_limit_minutes")
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_TIME_LIMIT
+    ):
+        errors.add(
+            shown,
+            meta.line_of("time_limit_minutes"),
+            f"time_limit_minutes must be a whole number from 1 to {MAX_TIME_LIMIT}",
+        )
+        return None
+    return limit
+
+
+def read_blueprint(
+    meta, shown: str, kind: str, skill_ids: set[str] | None, errors: ErrorList
+) -> dict[str, dict[str, int]] | None:
+    """``blueprint``: per skill (or ``default``), how many bank items of each level a
+    form draws. Level ids are checked against the framework with the banks."""
+    if "blueprint" not in meta.data:
+        return None
+    line = meta.line_of("blueprint")
+    value = meta.data["blueprint"]
+    if kind != QuizKind.DIAGNOSTIC:
+        errors.add(shown, line, "only a diagnostic has a blueprint")
+        return None
+    if not isinstance(value, dict) or not value:
+        errors.add(shown, line, "blueprint maps 'default' or skill ids to {level: items}")
+        return None
+    blueprint: dict[str, dict[str, int]] = {}
+    for skill, counts in value.items():
+        where = meta.line_of("blueprint", skill)
+        if skill != "default" and skill_ids is not None and skill not in skill_ids:
+            errors.add(shown, where, f"unknown skill {skill!r} in the blueprint")
+        if not isinstance(counts, dict) or not all(
+            isinstance(level, str)
+            and isinstance(n, int)
+            and not isinstance(n, bool)
+            and 0 <= n <= MAX_PER_LEVEL
+            for level, n in counts.items()
+        ):
+            errors.add(
+                shown,
+                where,
+                f"{skill}: give each level a number of items from 0 to {MAX_PER_LEVEL}",
+            )
+            continue
+        blueprint[str(skill)] = dict(counts)
+    return blueprint
