@@ -170,15 +170,40 @@ def write_report(name: str, data: object) -> None:
 def correct_choices(server: Server, quiz_id: str) -> dict[str, list[str]]:
     """Question id -> the texts of its correct options, read from the server's
     database (the browser never sees them before submitting; options are shown in
-    an order of each attempt's own, so they are found by their text)."""
+    an order of each attempt's own, so they are found by their text). A
+    calculated question's key depends on the open attempt's numbers: for one
+    asked as choice, the right option's text; for a typed one, ``=`` and the
+    number to type (``answer_question`` fills it in)."""
     import sqlite3
+
+    from skillgap.rules import calculated
 
     with sqlite3.connect(server.database) as connection:
         rows = connection.execute(
-            "SELECT id, options FROM questions WHERE quiz_id = ? AND active", (quiz_id,)
+            "SELECT id, options, template FROM questions WHERE quiz_id = ? AND active", (quiz_id,)
         ).fetchall()
-    return {
-        # As labelled on the page: `code` spans show as code, without backticks.
-        str(qid): [o["text"].replace("`", "") for o in json.loads(options) if o["correct"]]
-        for qid, options in rows
-    }
+        seed = connection.execute(
+            "SELECT seed FROM attempts WHERE quiz_id = ? AND state = 'open' ORDER BY id DESC",
+            (quiz_id,),
+        ).fetchone()
+    keys = {}
+    for qid, options, template in rows:
+        if template is None:
+            # As labelled on the page: `code` spans show as code, without backticks.
+            keys[str(qid)] = [
+                o["text"].replace("`", "") for o in json.loads(options) if o["correct"]
+            ]
+            continue
+        spec = calculated.from_json(json.loads(template))
+        made = calculated.instance(spec, seed[0] if seed else None, qid)
+        keys[str(qid)] = [c.text for c in made.choices if c.correct] or [f"={made.answer}"]
+    return keys
+
+
+def answer_question(question, texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Choose the options labelled ``texts``, or type a calculated answer (``=n``)."""
+    for text in texts:
+        if text.startswith("="):
+            question.locator("input[name^=n-]").fill(text[1:])
+        else:
+            question.get_by_label(text, exact=True).check()

@@ -48,6 +48,7 @@ PAGES = [
     ("admin@example.com", "admin-content", "/admin/content"),
     ("admin@example.com", "admin-editor", "/admin/content/module/kpi-tree"),
     ("admin@example.com", "admin-items", "/admin/items"),
+    ("admin@example.com", "admin-review", "/admin/review"),
     ("admin@example.com", "admin-organisation", "/admin/organisation"),
 ]
 

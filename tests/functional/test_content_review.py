@@ -186,3 +186,10 @@ def test_bad_review_dates_are_refused_with_their_line(db, tmp_path, lines, probl
     errors = [str(e) for e in refused.value.errors]
     mine = [e for e in errors if e.startswith("courses/alpha/01-first-steps.md:")]
     assert len(mine) == 1 and problem in mine[0], errors
+
+
+@pytest.mark.slow
+def test_the_bundled_curriculum_has_nothing_overdue(app, bundled_content):
+    result = app.test_cli_runner().invoke(args=["content", "stale"])
+    assert result.output.splitlines()[0] == "Overdue: 0", result.output
+    assert result.exit_code == 0

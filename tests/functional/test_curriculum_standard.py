@@ -16,7 +16,7 @@ from skillgap.content.bank import bank_files, parse_bank
 from skillgap.content.errors import ErrorList
 from skillgap.content.files import read_curriculum
 from skillgap.content.markdown import render
-from skillgap.curriculum.importer import known_quiz_ids
+from skillgap.curriculum.importer import known_quiz_ids, read_content
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -156,3 +156,36 @@ def test_every_platform_metrics_module_cites_the_dictionary(curriculum):
         if m.course_id == "platform-metrics" and "[[metric:" not in m.body
     ]
     assert uncited == []
+
+
+def test_every_module_quiz_bank_and_metric_has_review_dates_and_none_is_overdue(curriculum):
+    from datetime import date
+
+    content = read_content(PROJECT_ROOT)
+    dated = [(m.path, m.reviewed, m.review_after) for m in content.curriculum.modules]
+    dated += [(q.path, q.review.reviewed, q.review.review_after) for q in content.quizzes]
+    dated += [
+        (f"{q.path} {x.item_id}", x.review.reviewed, x.review.review_after)
+        for q in content.quizzes
+        for x in q.questions
+    ]
+    dated += [
+        (e.id, e.reviewed, e.review_after) for spec in curriculum.metrics for e in spec.entries
+    ]
+    assert [path for path, reviewed, _ in dated if reviewed is None] == []
+    assert [path for path, _, after in dated if after is None or after <= date.today()] == []
+
+
+def test_calculated_templates_cover_platform_metrics_and_kpis_in_checks_and_banks():
+    content = read_content(PROJECT_ROOT)
+    templates = [
+        (quiz.kind, question.skill, question.template.formula_id)
+        for quiz in content.quizzes
+        for question in quiz.questions
+        if question.template is not None
+    ]
+    core = [t for t in templates if t[1] in ("platform-metrics", "kpis-measurement")]
+    print(f"\ncalculated templates: {len(templates)} ({len(core)} platform metrics and KPIs)")
+    assert len(core) >= 24
+    assert {kind for kind, _, _ in templates} >= {"bank", "check"}
+    assert sum(1 for t in templates if t[2]) >= 10  # from the dictionary's formulas

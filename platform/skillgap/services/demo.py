@@ -19,7 +19,7 @@ from skillgap import clock
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.models import ModuleCompletion, User
 from skillgap.roles import Role
-from skillgap.services import accounts, assessments, teams
+from skillgap.services import accounts, assessments, shown_questions, teams
 from skillgap.services.assessments import AnswerInput
 
 DEMO_TEAM = "Social"
@@ -254,6 +254,19 @@ def _percent_right(percents: dict[str, int]):
     return decide
 
 
+def _answer(attempt, question, right: bool, confidence: float) -> AnswerInput:
+    """A right or a wrong answer to one question, as the take form would send it
+    (a calculated question's from this attempt's own numbers)."""
+    if shown_questions.asks_number(question):
+        answer = shown_questions.answer_value(question, attempt.seed)
+        typed = answer if right or answer is None else answer * 2 + 1
+        return AnswerInput(response=str(typed), confidence=confidence)
+    options = shown_questions.options_of(question, attempt.seed)
+    correct = [i for i, option in enumerate(options) if option["correct"]]
+    wrong = [i for i in range(len(options)) if i not in correct][:1]
+    return AnswerInput(chosen=tuple(correct if right else wrong), confidence=confidence)
+
+
 def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):
     """Sit an assessment through the real services. ``decide(question, index, form)``
     says True (answer right), False (wrong) or gives a self-rating id."""
@@ -269,15 +282,11 @@ def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):
             if decision:
                 answers[question.id] = AnswerInput(rating_id=decision)
             continue
-        right = sorted(question.correct_indexes)
-        wrong = [i for i in range(len(question.options)) if i not in question.correct_indexes][:1]
         if sure == "certain":
             confidence = 1.0
         else:
             confidence = (1.0, 0.67, 0.67)[index % 3] if decision else (0.33, 0.67, 1.0)[index % 3]
-        answers[question.id] = AnswerInput(
-            chosen=tuple(right if decision else wrong), confidence=confidence
-        )
+        answers[question.id] = _answer(attempt, question, bool(decision), confidence)
     assessments.save_answers(session, attempt, answers, when + timedelta(minutes=20))
     assessments.submit(session, attempt.id, when + timedelta(minutes=25))
     return attempt
