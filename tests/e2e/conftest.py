@@ -188,7 +188,7 @@ def correct_choices(server: Server, quiz_id: str) -> dict[str, list[str]]:
         ).fetchone()
     keys = {}
     for qid, options, template in rows:
-        if template is None:
+        if template is None or json.loads(template) is None:
             # As labelled on the page: `code` spans show as code, without backticks.
             keys[str(qid)] = [
                 o["text"].replace("`", "") for o in json.loads(options) if o["correct"]

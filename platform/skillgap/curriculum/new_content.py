@@ -15,17 +15,16 @@ from skillgap.content.gift import GiftResult
 from skillgap.content.quiz_writer import quiz_markdown
 from skillgap.curriculum import revisions
 from skillgap.curriculum.authoring import InvalidError, Item, add_revision, validate
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.curriculum.writers import Counts, write_modules, write_quiz
 from skillgap.models import (
     ContentKind,
     Course,
-    Level,
     MetricFile,
     Module,
     Quiz,
     Revision,
     RevisionOrigin,
-    Skill,
     User,
 )
 
@@ -74,8 +73,8 @@ def new_module(session: Session, course_id: str, module_id: str, title: str, aut
     if problems:
         raise InvalidError([ContentError("new module", 1, p) for p in problems])
     position = (max((m.position for m in course.modules), default=0)) + 1  # type: ignore[union-attr]
-    skill = session.scalar(select(Skill.id).order_by(Skill.position))
-    entry = session.scalars(select(Level.id).order_by(Level.position)).all()[1]
+    snapshot = snapshot_of(session)  # framework order: the first skill, the entry level
+    skill, entry = snapshot.skills[0].id, snapshot.levels[1].id
     text = (
         f"---\ntitle: {json.dumps(title.strip())}\nskills: [{skill}]\nlevel: {entry}\n"
         f"minutes: 15\nprerequisites: []\n---\n# {title.strip()}\n\n"

@@ -69,8 +69,9 @@ class Question(Base):
     # answers' foreign keys forbid (migration 0011); the importer checks the level.
     level_id: Mapped[str | None] = mapped_column(String(80))
     name: Mapped[str | None] = mapped_column(String(200))  # from GIFT's ::name::
-    # A calculated question's template (rules/calculated.py to_json); None otherwise.
-    template: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A calculated question's template (rules/calculated.py to_json); SQL NULL otherwise
+    # (not JSON null), so "template IS NOT NULL" finds the calculated questions.
+    template: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # Its file's review dates, or a bank item's own.
     reviewed: Mapped[date | None]
     review_after: Mapped[date | None]
