@@ -120,6 +120,11 @@ def create_user(
         raise click.ClickException(f"{field}{error}") from error
     session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    if not role_profile:
+        click.echo(
+            "Note: no --role-profile, so the default target (entry level in every skill) "
+            "applies until one is chosen (by the person in /account, or an admin)."
+        )
 
 
 def _team(session: Session, name: str) -> Team:

@@ -46,6 +46,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "metrics.index": (Role.LEARNER, "GET"),
     "metrics.entry": (Role.LEARNER, "GET"),
     "auth.account": (Role.LEARNER, "GET"),
+    "auth.choose_role_profile": (Role.LEARNER, "POST"),
     "assess.index": (Role.LEARNER, "GET"),
     "assess.take": (Role.LEARNER, "GET"),
     "assess.result": (Role.LEARNER, "GET"),

@@ -77,5 +77,8 @@ def test_standings_per_skill_with_sources_of_targets():
         "intermediate", False, "advanced", "manager",
     )  # fmt: skip
     nobody = {s.skill.id: s for s in standings(shot, None, {}, {})}
-    assert nobody["plan"].current.id == "below-entry" and nobody["plan"].target_source == "none"
+    assert nobody["plan"].current.id == "below-entry"
+    # No role profile: the default target, entry level, so a gap rather than "on target".
+    assert (nobody["plan"].target.id, nobody["plan"].target_source) == ("entry", "default")
+    assert nobody["plan"].gap == 1
     assert standings(Snapshot(None, (), (), {}, {}, {}, ()), None, {}, {}) == []

@@ -221,7 +221,13 @@ def test_blank_lines_are_skipped_and_not_counted() -> None:
         ("ann@example.com," + "n" * 100 + ",,,", ()),
         ("a" * 243 + "@example.com,Ann,,,", ("email is longer than 254 characters",)),
         ("ann@example.com,Ann,," + "t" * 101 + ",", ("team is longer than 100 characters",)),
-        ("ann@example.com,Ann,,,ceo", ("role profile 'ceo' does not exist",)),
+        (
+            "ann@example.com,Ann,,,ceo",
+            (
+                "role profile 'ceo' does not exist"
+                " (use one of: content-creator, social-media-manager)",
+            ),
+        ),
         ("ann@example.com,Ann,Admin,,content-creator", ()),
     ],
 )
@@ -235,6 +241,27 @@ def test_all_errors_of_a_row_are_collected() -> None:
         "email is missing",
         "name is missing",
         "role 'boss' is not one of: learner, manager, admin",
-        "role profile 'ceo' does not exist",
+        "role profile 'ceo' does not exist (use one of: content-creator, social-media-manager)",
     )
     assert not row.valid
+
+
+def test_a_role_profile_may_be_given_by_its_id_or_its_name() -> None:
+    names = {"social-media-manager": "Social media manager", "content-creator": "Content creator"}
+    parsed = parse_user_csv(
+        (
+            f"{HEADER}\n"
+            "a@example.com,A,learner,,social-media-manager\n"
+            "b@example.com,B,learner,,Social media manager\n"
+            "c@example.com,C,learner,,CONTENT CREATOR\n"
+            "d@example.com,D,learner,,Chief vibes officer\n"
+        ).encode(),
+        existing_emails=set(),
+        role_profiles=names,
+    )
+    profiles = [row.role_profile for row in parsed.rows[:3]]
+    assert profiles == ["social-media-manager", "social-media-manager", "content-creator"]
+    assert parsed.rows[3].errors == (
+        "role profile 'Chief vibes officer' does not exist "
+        "(use one of: content-creator, social-media-manager)",
+    )

@@ -48,7 +48,7 @@ def import_users():
     if len(data) > MAX_CSV_BYTES:
         data = b""
     existing = set(db.scalars(select(User.email)))
-    profiles = {pid for pid, _ in snapshot_of(db).role_profiles}
+    profiles = dict(snapshot_of(db).role_profiles)  # id -> name: a row may give either
     # End the transaction before checking the file: a POST's transaction holds
     # SQLite's write lock, and checking 5,000 emails takes a second or two.
     # (Nothing was written; committing keeps the loaded objects usable.)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
 
 from skillgap.forms import NewPassword, strip_filter
@@ -81,3 +81,14 @@ class BudgetForm(FlaskForm):
             ),
         ],
     )
+
+
+class RoleProfileForm(FlaskForm):
+    role_profile = SelectField(
+        "Your role",
+        description=(
+            "Sets the level you aim for in each skill. Without one, the target is entry "
+            "level in every skill. Your manager may still set targets of their own."
+        ),
+    )
+    submit_profile = SubmitField("Save my role")

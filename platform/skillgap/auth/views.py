@@ -29,8 +29,10 @@ from skillgap.auth.forms import (
     InvitationForm,
     LoginForm,
     LogoutForm,
+    RoleProfileForm,
 )
 from skillgap.curriculum import versions
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.extensions import login_manager
 from skillgap.models import User
@@ -184,4 +186,37 @@ def account():
         flash(f"Your path is now planned at {form.weekly_minutes.data} minutes a week.", "success")
         return redirect(url_for("learn.path"))
     status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form, plan=plan), status
+    return _render_account(form, plan, _profile_form()), status
+
+
+@bp.post("/account/role-profile")
+@requires(Role.LEARNER)
+def choose_role_profile():
+    """A person chooses their own role profile (the targets their path aims at)."""
+    db = get_session()
+    form = _profile_form()
+    if form.validate_on_submit():
+        accounts.set_own_role_profile(db, current_user, form.role_profile.data or None)
+        db.commit()
+        name = dict(snapshot_of(db).role_profiles).get(form.role_profile.data or "")
+        flash(
+            f"Your role is now {name}: your targets and path follow it."
+            if name
+            else "No role chosen: your target is entry level in every skill.",
+            "success",
+        )
+        return redirect(url_for("learn.path"))
+    plan = paths.plan_for(db, current_user.id)
+    budget = BudgetForm(data={"weekly_minutes": plan.weekly_minutes})
+    return _render_account(budget, plan, form), 422
+
+
+def _profile_form() -> RoleProfileForm:
+    form = RoleProfileForm(data={"role_profile": current_user.role_profile or ""})
+    profiles = snapshot_of(get_session()).role_profiles
+    form.role_profile.choices = [("", "No role yet (entry level in every skill)"), *profiles]
+    return form
+
+
+def _render_account(form, plan, profile_form):
+    return render_template("auth/account.html", form=form, plan=plan, profile_form=profile_form)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from skillgap.inputs import name_problem
@@ -64,8 +64,14 @@ class ParsedCsv:
 
 
 def parse_user_csv(
-    data: bytes, *, existing_emails: set[str], role_profiles: set[str], max_rows: int = 5000
+    data: bytes,
+    *,
+    existing_emails: set[str],
+    role_profiles: Collection[str] | Mapping[str, str],
+    max_rows: int = 5000,
 ) -> ParsedCsv:
+    """``role_profiles``: the ids, or ids -> names (then a row may give either,
+    the name in any case, as the interface shows it)."""
     try:
         # utf-8-sig drops the byte order mark Excel writes, and reads plain UTF-8 too.
         text = data.decode("utf-8-sig")
@@ -137,7 +143,7 @@ def _parse_row(
     header: list[str],
     cells: list[str],
     existing: set[str],
-    role_profiles: set[str],
+    role_profiles: Collection[str] | Mapping[str, str],
     first_row_of: dict[str, int],
 ) -> UserRow:
     errors: list[str] = []
@@ -169,10 +175,24 @@ def _parse_row(
         errors.append(f"role {role!r} is not one of: {', '.join(ROLES)}")
     if team is not None and len(team) > MAX_TEAM:
         errors.append(f"team is longer than {MAX_TEAM} characters")
-    if role_profile is not None and role_profile not in role_profiles:
-        errors.append(f"role profile {role_profile!r} does not exist")
+    if role_profile is not None:
+        found = profile_id(role_profile, role_profiles)
+        if found is None:
+            known = ", ".join(sorted(role_profiles))
+            errors.append(f"role profile {role_profile!r} does not exist (use one of: {known})")
+        role_profile = found
 
     return UserRow(number, email, name, role, team, role_profile, tuple(errors))
+
+
+def profile_id(value: str, role_profiles: Collection[str] | Mapping[str, str]) -> str | None:
+    """The role profile a cell names, by id or (given names) by name in any case."""
+    if value in role_profiles:
+        return value
+    if isinstance(role_profiles, Mapping):
+        by_name = {name.casefold(): pid for pid, name in role_profiles.items()}
+        return by_name.get(value.casefold())
+    return None
 
 
 def _email_errors(

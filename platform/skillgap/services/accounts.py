@@ -233,6 +233,12 @@ def update_user(
         user.managed_teams = []  # only managers and admins manage teams
 
 
+def set_own_role_profile(session: Session, user: User, role_profile: str | None) -> None:
+    """A person's own choice of role profile (the form offers only known ones)."""
+    user.role_profile = role_profile or None
+    session.flush()
+
+
 def set_active(session: Session, user: User, active: bool) -> None:
     """Deactivating keeps every row of the person's data; they just cannot sign in."""
     if user.active and not active:

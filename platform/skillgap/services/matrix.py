@@ -54,6 +54,7 @@ from skillgap.rules.matrix_cells import (
 from skillgap.services import people_cache
 from skillgap.services.standing import (
     current_level_id,
+    default_target,
     latest_of_kind,
     target_level_sql,
 )
@@ -93,7 +94,9 @@ def _cells_query(member_filter, *member_columns, keep_members=False):
             tested.percent.label("percent"),
             tested.low_evidence.label("low_evidence"),
             rated.level_id.label("rated_level"),
-            target_level_sql(override.level_id, role.level_id).label("target_level"),
+            target_level_sql(override.level_id, role.level_id, bindparam("default_target")).label(
+                "target_level"
+            ),
             *member_columns,
         )
         .select_from(User)
@@ -218,7 +221,14 @@ def team_matrix(
     trend_key = f"team-trend:{team.id}"
     trend = people_cache.kept(session, trend_key) if with_history else None
     statement = _team_statement(bool(profile), with_history and trend is None)
-    for row in session.execute(statement, {"team_id": team.id, "profile": profile}).all():
+    for row in session.execute(
+        statement,
+        {
+            "team_id": team.id,
+            "profile": profile,
+            "default_target": default_target([level.id for level in levels]),
+        },
+    ).all():
         user_id, _team, skill_id, *_cell, name, email, role_profile, last_login, month, mean = row
         if month is not None:
             history.append((skill_id, month, mean))

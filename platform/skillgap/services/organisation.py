@@ -19,7 +19,7 @@ from skillgap.db import for_large_aggregate
 from skillgap.kinds import QuizKind
 from skillgap.models import RoleTarget, Skill, SkillResult, TargetOverride, Team, User
 from skillgap.services import people_cache
-from skillgap.services.standing import current_level_sql, target_level_sql
+from skillgap.services.standing import current_level_sql, default_target, target_level_sql
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def _per_person(levels: tuple[LevelInfo, ...]):
     finds both kinds' latest level; two probes, one per kind, took twice as long
     over 10,000 people."""
     position = {level.id: level.position for level in levels}
+    default = default_target([level.id for level in levels])
+    target = target_level_sql(TargetOverride.level_id, RoleTarget.level_id, default)
 
     def level_position(column):
         return case(position, value=column, else_=None)
@@ -66,9 +68,7 @@ def _per_person(levels: tuple[LevelInfo, ...]):
             ).label("current"),
             # At most one override and one role target per cell: max() only
             # satisfies GROUP BY.
-            func.max(
-                level_position(target_level_sql(TargetOverride.level_id, RoleTarget.level_id))
-            ).label("target"),
+            func.max(level_position(target)).label("target"),
         )
         .select_from(User)
         # A LEFT JOIN keeps people the outer loop whatever the planner's

@@ -11,7 +11,9 @@ organisation view equals the team matrix cell by cell).
 - Current level (design.md): the latest submitted diagnostic result for the
   skill; else the latest self-rating, marked unverified; else the lowest level,
   unverified.
-- Target: a manager's override; else the role profile's target; else none.
+- Target: a manager's override; else the role profile's target; else the
+  default target, entry level (DMI's entry-level competency): nobody is "on
+  target" below entry just because no one gave them a role profile.
 - Latest: per (person, skill, kind) exactly one result is flagged ``latest``,
   the newest by submission time (then id). ``record_results`` is the only code
   that adds results and keeps the flag; a partial unique index (migration
@@ -81,10 +83,16 @@ def target_levels(role_targets: Mapping[str, Any], overrides: Mapping[str, Any])
     return {**role_targets, **overrides}
 
 
+def default_target(level_ids: Sequence[str]) -> str | None:
+    """The target of a skill with neither an override nor a role-profile target:
+    the first level above the lowest (entry)."""
+    return level_ids[1] if len(level_ids) > 1 else None
+
+
 def target_source(skill_id: str, targets: Mapping[str, Any], overrides: Mapping[str, Any]) -> str:
     if skill_id in overrides:
         return "manager"
-    return "role" if targets.get(skill_id) else "none"
+    return "role" if targets.get(skill_id) else "default"
 
 
 # --- the rules, in SQL -------------------------------------------------------------
@@ -106,9 +114,10 @@ def current_level_sql(tested: Any, self_rated: Any, lowest: Any) -> ColumnElemen
     return func.coalesce(tested, self_rated, lowest)
 
 
-def target_level_sql(override: Any, role_target: Any) -> ColumnElement[Any]:
-    """The target rule over columns: the override, else the role profile's target."""
-    return func.coalesce(override, role_target)
+def target_level_sql(override: Any, role_target: Any, default: Any) -> ColumnElement[Any]:
+    """The target rule over columns: the override, else the role profile's target,
+    else the default target."""
+    return func.coalesce(override, role_target, default)
 
 
 # --- one person's standing -----------------------------------------------------------
@@ -123,7 +132,7 @@ class SkillStanding:
     percent: float | None
     self_rated: LevelInfo | None
     target: LevelInfo
-    target_source: str  # "role", "manager" or "none"
+    target_source: str  # "role", "manager" or "default"
     attempt_id: int | None = field(default=None, compare=False)  # the tested result's
 
     @property
@@ -150,7 +159,7 @@ def standings(
     for skill in snapshot.skills:
         self_rated = rated[skill.id].level_id if skill.id in rated else None
         current = current_level(skill.id, tested.get(skill.id), self_rated, levels[0].id)
-        target_id = targets.get(skill.id)
+        target_id = targets.get(skill.id) or default_target([level.id for level in levels])
         result.append(
             SkillStanding(
                 skill=skill,

@@ -39,13 +39,16 @@ def targets_form(
 
     for standing in standings:
         skill = standing.skill
-        role_level = role_targets.get(skill.id, "none")
+        # No role-profile target: the default (entry level) applies, and says so.
+        default = levels[1][1] if len(levels) > 1 else ""
+        role_level = role_targets.get(skill.id)
+        label = f"Role target ({role_level})" if role_level else f"Default target ({default})"
         setattr(
             TargetsForm,
             f"target-{skill.id}",
             SelectField(
                 skill.name,
-                choices=choices([(ROLE_TARGET, f"Role target ({role_level})"), *levels]),
+                choices=choices([(ROLE_TARGET, label), *levels]),
                 default=standing.target.id if standing.target_source == "manager" else ROLE_TARGET,
             ),
         )
