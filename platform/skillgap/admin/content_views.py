@@ -37,6 +37,12 @@ def _item_or_404(kind: str, item_id: str) -> authoring.Item:
 @bp.get("/content")
 @requires(Role.ADMIN)
 def content():
+    return _render_listing()
+
+
+def _render_listing(typed: dict[str, str] | None = None, errors=(), status: int = 200):
+    """The content list; ``typed``: the new-module form as sent, shown again with
+    ``errors`` when it was refused (nothing typed is lost)."""
     listing = new_content.content_listing(get_session())
     return render_template(
         "admin/content.html",
@@ -45,7 +51,9 @@ def content():
         quizzes=listing.quizzes,
         drafts=listing.drafts,
         metric_files=listing.metric_files,
-    )
+        typed=typed or {},
+        new_errors=errors,
+    ), status
 
 
 def _render_editor(
@@ -277,18 +285,14 @@ def new_module():
     db = get_session()
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    typed = {key: request.form.get(key, "")[:300] for key in ("course", "module_id", "title")}
     try:
         item = new_content.new_module(
-            db,
-            request.form.get("course", ""),
-            request.form.get("module_id", "").strip(),
-            request.form.get("title", "")[:300],
-            current_user,
+            db, typed["course"], typed["module_id"].strip(), typed["title"], current_user
         )
     except InvalidError as invalid:
         db.rollback()
-        flash("Not created: " + "; ".join(e.reason for e in invalid.errors), "error")
-        return redirect(url_for("admin.content"))
+        return _render_listing(typed, [e.reason for e in invalid.errors], status=422)
     db.commit()
     flash(
         "Created as an unpublished draft: only admins can see it until you publish it.", "success"

@@ -3,7 +3,7 @@ date). The matrix and its exports are in views_matrix."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from skillgap import clock
@@ -70,8 +70,15 @@ def set_targets(user_id: int):
         abort(403)
     standings = paths.standings_for(db, person)
     form = targets_form(standings, _level_choices(), _role_target_names(person), formdata=None)
-    if not form.validate_on_submit():
-        return _render_person(person, targets=form, status=422)
+    # The page sends the due date in the same form, so saving one never drops the
+    # other; an error in either shows both again as typed, and saves nothing.
+    with_due = "due_date" in request.form
+    due = DueDateForm() if with_due else None
+    targets_ok = form.validate_on_submit()
+    if not targets_ok or (due is not None and not due.validate()):
+        return _render_person(person, targets=form, due=due, status=422)
+    if due is not None:
+        _save_due_date(db, person, due.due_date.data)
     # The empty choice (ROLE_TARGET) means "back to the role profile's target".
     overrides = {s.skill.id: form[f"target-{s.skill.id}"].data or None for s in standings}
     changed = paths.set_target_overrides(db, person.id, overrides, current_user)
@@ -84,7 +91,10 @@ def set_targets(user_id: int):
     )
     db.commit()
     flash(
-        f"Targets saved for {person.name} ({changed} changed). Their path follows them.", "success"
+        f"Targets saved for {person.name} ({changed} changed)"
+        + (f", due date {_when(due.due_date.data)}" if due is not None else "")
+        + ". Their path follows them.",
+        "success",
     )
     return redirect(url_for("team.person", user_id=person.id))
 
@@ -99,9 +109,16 @@ def set_due_date(user_id: int):
     form = DueDateForm()
     if not form.validate_on_submit():
         return _render_person(person, due=form, status=422)
-    paths.set_due_date(db, person.id, form.due_date.data, current_user)
-    revisions.record(db, current_user, "path.due_date", person.email, str(form.due_date.data))
+    _save_due_date(db, person, form.due_date.data)
     db.commit()
-    when = form.due_date.data.strftime("%d %b %Y") if form.due_date.data else "none"
-    flash(f"Due date for {person.name}: {when}.", "success")
+    flash(f"Due date for {person.name}: {_when(form.due_date.data)}.", "success")
     return redirect(url_for("team.person", user_id=person.id))
+
+
+def _save_due_date(db, person: User, due_date) -> None:
+    paths.set_due_date(db, person.id, due_date, current_user)
+    revisions.record(db, current_user, "path.due_date", person.email, str(due_date))
+
+
+def _when(due_date) -> str:
+    return due_date.strftime("%d %b %Y") if due_date else "none"
