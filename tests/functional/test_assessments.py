@@ -425,3 +425,18 @@ def test_passing_a_module_check_completes_the_module(client, db, learner):
     )
     reread(db)
     assert db.scalar(select(ModuleCompletion)) is None  # done by the check, not by a click
+
+
+def test_a_near_blank_submission_reveals_only_the_answered_questions_key(client, db, learner):
+    """Issue 16, finding 1: a blank result page was an answer key."""
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    questions = questions_of(db, attempt)
+    answered = questions[0]
+    post_answers(client, "diagnostic", attempt, {answered.id: wrong_choice(answered)}, "submit")
+    page = html_lib.unescape(client.get(f"/results/{attempt.id}").get_data(as_text=True))
+    assert page.count("(correct answer)") == len(answered.correct_indexes)
+    assert page.count("You did not answer this question") == len(questions) - 1
+    for question in questions[1:]:
+        if question.explanation:
+            assert question.explanation[:60] not in page
