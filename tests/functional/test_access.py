@@ -21,6 +21,7 @@ PERSONAL = {"assess.result"}
 # What an allowed viewer gets when the probe is not a page or a redirecting POST.
 ALLOWED_OUTCOME = {
     "admin.preview_content": "422",  # an empty text does not validate
+    "admin.new_module": "422",  # an empty form: shown again with its errors
     # The probe deactivated the member just before (sorted order), and a
     # deactivated person gets no link: back to their page with a message.
     "admin.new_invitation": "redirect",

@@ -4,9 +4,11 @@ nothing, so it needs no CSRF token and works without JavaScript."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
 from skillgap.access import requires
 from skillgap.content.metrics import FormulaSpec
+from skillgap.curriculum.snapshot import Snapshot, snapshot_of
 from skillgap.db import get_session
 from skillgap.roles import Role
 from skillgap.services import metric_dictionary
@@ -21,9 +23,36 @@ def index():
     platform = (request.args.get("platform") or "").strip()[:80]
     db = get_session()
     result = metric_dictionary.search(db, query, platform)
+    platforms = metric_dictionary.files(db)
     return render_template(
-        "dictionary/index.html", result=result, platforms=metric_dictionary.files(db)
+        "dictionary/index.html",
+        result=result,
+        platforms=platforms,
+        listing=_listing(db, result, platforms),
     )
+
+
+_LISTINGS: dict[tuple[Snapshot, str], Markup] = {}
+
+
+def _listing(db, result, platforms) -> Markup:
+    """The entries, as HTML. Without a search the page is one of a few (all, or one
+    platform) that change only with the curriculum, so each is rendered once per
+    snapshot; that keeps /metrics as fast as a module page."""
+    if result.query:
+        return _rendered(result, platforms)
+    key = (snapshot_of(db), result.platform)
+    if key not in _LISTINGS:
+        if len(_LISTINGS) > 64 or any(k[0] is not key[0] for k in _LISTINGS):
+            _LISTINGS.clear()  # only the current snapshot's
+        _LISTINGS[key] = _rendered(result, platforms)
+    return _LISTINGS[key]
+
+
+def _rendered(result, platforms) -> Markup:
+    # render_template autoescapes: its output is HTML to include as it is.
+    html = render_template("dictionary/_listing.html", result=result, platforms=platforms)
+    return Markup(html)  # noqa: S704  # nosec B704
 
 
 @bp.get("/<entry_id>")
