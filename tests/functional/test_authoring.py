@@ -204,6 +204,8 @@ def test_gift_upload_becomes_a_draft_quiz(admin, db):
     parsed = admin.post("/admin/gift", data=data, content_type="multipart/form-data")
     page = parsed.get_data(as_text=True)
     assert "1 questions understood, 1 left out" in page and "Line 3: essay" in page
+    # The preview shows each option with its key (issue 15), not only the stems.
+    assert "<li>Reach <strong>(correct)</strong></li>" in page and "<li>Impressions</li>" in page
     data = {
         "csrf_token": csrf_token(admin, "/admin/gift"),
         "quiz_id": "bank",
@@ -270,7 +272,9 @@ def test_audit_log_records_and_filters_admin_actions(admin, db):
     page = admin.get("/admin/audit?action=content.publish").get_data(as_text=True)
     assert "module first-steps" in page and "content.save" not in page.split("<tbody>")[1]
     everything = admin.get("/admin/audit").get_data(as_text=True)
-    assert "content.save" in everything and "content.import" in everything
+    assert "content.save" in everything and "content.import" in everything  # the filter
+    rows = everything.split("<tbody>")[1]
+    assert "Saved a draft" in rows and "Published" in rows and "content.save" not in rows
 
 
 def test_every_admin_post_route_needs_a_csrf_token(app, admin):

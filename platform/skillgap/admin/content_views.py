@@ -276,7 +276,29 @@ def audit():
         action=action,
         actor=actor,
         search=search,
+        words=AUDIT_WORDS,
     )
+
+
+# What each audit action means, in words (the code stays the stored value and filter).
+AUDIT_WORDS = {
+    "content.import": "Imported from the files",
+    "content.create": "Created content",
+    "content.save": "Saved a draft",
+    "content.publish": "Published",
+    "content.unpublish": "Unpublished",
+    "content.restore": "Restored a revision",
+    "path.targets": "Set targets",
+    "path.due_date": "Set a due date",
+    "team.create": "Created a team",
+    "team.change": "Changed a team",
+    "user.create": "Created a user",
+    "user.change": "Changed a user",
+    "user.deactivate": "Deactivated a user",
+    "user.reactivate": "Reactivated a user",
+    "user.invitation": "Sent an invitation link",
+    "users.import": "Imported users",
+}
 
 
 @bp.post("/content/modules/new")
