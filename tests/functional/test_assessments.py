@@ -160,7 +160,7 @@ def test_submit_scores_per_skill_and_shows_the_result(client, db, learner):
     assert results["platform-metrics"].low_evidence is True
     page = client.get(f"/results/{attempt.id}").get_data(as_text=True)
     assert "3 of 5 (60%)" in page and "low evidence: fewer than 5 questions" in page
-    assert "1 of 2 certain" in page
+    assert "1 of the 2 answers you were certain of" in page
     assert "(correct answer)" in page and "(your answer)" in page
     assert "SMART goals need a number and a date." in page  # explanations after submission
 

@@ -31,8 +31,17 @@ from skillgap.extensions import csrf
 from skillgap.kinds import QuizKind
 from skillgap.models import Attempt
 from skillgap.roles import Role
-from skillgap.rules import scoring
-from skillgap.services import assessments, attempt_flow, attempt_forms, attempt_pages, visibility
+from skillgap.rules import scoring, time_estimate
+from skillgap.services import (
+    assessments,
+    attempt_flow,
+    attempt_forms,
+    attempt_pages,
+    getting_started,
+    paths,
+    result_summary,
+    visibility,
+)
 from skillgap.services.attempt_flow import Go, Outcome
 
 bp = Blueprint("assess", __name__)
@@ -59,10 +68,13 @@ def index():
         key=lambda q: q.kind,
         reverse=True,
     )
+    view = paths.person_path(db, current_user, clock.now().date(), with_history=True)
+    state = getting_started.assessment_state(db, current_user, view)
     return render_template(
         "assess/index.html",
         quizzes=quizzes,
-        open_ids=assessments.open_attempt_keys(db, current_user.id),
+        state=state,
+        progress={(r.quiz.id, r.skill.id if r.skill else None): r for r in state.resumable},
         skills=snapshot.skills,
         levels=snapshot.level_by_id,
         quiz_titles={q.id: q.title for q in snapshot.quizzes.values()},
@@ -129,6 +141,10 @@ def _start_page(quiz: QuizInfo, skill_id: str | None, now):
         quiz=quiz,
         skill_id=skill_id,
         questions=count - sum(quiz.questions_per_skill.get(s, 0) for s in opens if not skill_id),
+        minutes=time_estimate.minutes(
+            quiz.seconds(skill_id) - sum(quiz.seconds(s) for s in opens if not skill_id)
+        ),
+        skill_name=names.get(skill_id or ""),
         opens=[(names.get(skill, skill), when) for skill, when in opens.items()],
     )
 
@@ -221,5 +237,9 @@ def result(attempt_id: int):
             current_app.config["CHECK_RETAKE_INTERVAL"],
         )
     return render_template(
-        "assess/result.html", page=page, pass_percent=scoring.PASS_PERCENT, check_opens=opens
+        "assess/result.html",
+        page=page,
+        summary=result_summary.summary(db, page, current_user, clock.now().date()),
+        pass_percent=scoring.PASS_PERCENT,
+        check_opens=opens,
     )

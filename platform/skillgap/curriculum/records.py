@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from skillgap.rules import time_estimate
+
 
 @dataclass(frozen=True)
 class LevelInfo:
@@ -43,10 +45,22 @@ class QuizInfo:
     # drawn from the banks, what its blueprint draws from each skill's bank.
     questions_per_skill: dict[str, int] = field(default_factory=dict)
     blueprint: dict[str, dict[str, int]] | None = None
+    # Estimated seconds per skill's section, from its questions' length
+    # (rules/time_estimate.py); a drawn diagnostic's from its banks' mean item.
+    seconds_per_skill: dict[str, float] = field(default_factory=dict)
 
     @property
     def question_count(self) -> int:
         return sum(self.questions_per_skill.values())
+
+    def seconds(self, skill_id: str | None = None) -> float:
+        if skill_id is not None:
+            return self.seconds_per_skill.get(skill_id, 0.0)
+        return sum(self.seconds_per_skill.values())
+
+    def minutes(self, skill_id: str | None = None) -> int:
+        """About how long the whole quiz (or one skill's section) takes."""
+        return time_estimate.minutes(self.seconds(skill_id))
 
     def measures(self, skill_id: str) -> bool:
         return self.questions_per_skill.get(skill_id, 0) > 0

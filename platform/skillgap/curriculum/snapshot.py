@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from skillgap.content import citations, metrics
-from skillgap.curriculum import versions
+from skillgap.curriculum import quiz_times, versions
 from skillgap.curriculum.dictionary import MetricFileInfo, load_metric_files
 from skillgap.curriculum.records import (
     CourseInfo,
@@ -286,14 +286,16 @@ def _load_quizzes(session: Session) -> dict[str, QuizInfo]:
         if r.kind == QuizKind.BANK and r.published
         for skill in per_skill.get(r.id, {})
     }
+    seconds = quiz_times.question_seconds(session)
     quizzes = {}
     for r in rows:
         counts = per_skill.get(r.id, {})
         if r.blueprint is not None:  # drawn from the banks: what each skill's section asks
             default = r.blueprint.get("default", {})
             counts = {skill: sum(r.blueprint.get(skill, default).values()) for skill in banked}
+        timed = quiz_times.section_seconds(r.id, r.kind, counts, r.blueprint is not None, seconds)
         quizzes[r.id] = QuizInfo(
-            r.id, r.title, r.kind, r.time_limit_minutes, r.published, counts, r.blueprint
+            r.id, r.title, r.kind, r.time_limit_minutes, r.published, counts, r.blueprint, timed
         )
     return quizzes
 

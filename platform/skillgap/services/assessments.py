@@ -77,16 +77,6 @@ def open_attempt_for(
     )
 
 
-def open_attempt_keys(session: Session, user_id: int) -> set[tuple[str, str | None]]:
-    """(quiz, skill section) of each attempt this person has open."""
-    rows = session.execute(
-        select(Attempt.quiz_id, Attempt.skill_id).where(
-            Attempt.user_id == user_id, Attempt.state == AttemptState.OPEN.value
-        )
-    )
-    return {(quiz_id, skill_id) for quiz_id, skill_id in rows}
-
-
 def start_attempt(
     session: Session,
     user: User,

@@ -149,11 +149,6 @@ def _next_page(request: Posted) -> int:
     return page
 
 
-def open_attempt_keys(session: Session, user_id: int) -> set[tuple[str, str | None]]:
-    """(quiz, skill section) of each attempt this person has open."""
-    return assessments.open_attempt_keys(session, user_id)
-
-
 def skill_section(quiz: QuizInfo, skill_id: str | None) -> str | None:
     """The one-skill section asked for, if the quiz has it (diagnostics only).
     Raises LookupError for a section that does not exist."""

@@ -21,7 +21,7 @@ from skillgap.curriculum.snapshot import (
 from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
-from skillgap.services import shown_questions
+from skillgap.services import grading, shown_questions
 from skillgap.services.assessments import AnswerInput, passed_quiz_ids_query
 from skillgap.services.paths import standings_for
 
@@ -39,6 +39,8 @@ class TakePage:
     total: int
     ratings: tuple[SelfRatingInfo, ...]
     skill: SkillInfo | None
+    # A whole diagnostic's sections answered in full, scored so far (not yet counted).
+    finished: list[tuple[SkillInfo, scoring.SkillScore]] = field(default_factory=list)
 
     def shown_options(self, question: Question) -> list[tuple[int, int, dict]]:
         """(position shown, index in the file, option), in the attempt's order."""
@@ -112,9 +114,18 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
     page_ids = attempt.question_ids[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE]
     by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(page_ids)))}
     snapshot = snapshot_of(session)
+    quiz = snapshot.quizzes[attempt.quiz_id]
+    finished = []
+    if quiz.kind == QuizKind.DIAGNOSTIC and attempt.skill_id is None:
+        finished = [
+            (snapshot.skill_by_id[score.skill_id], score)
+            for score in grading.finished_sections(session, attempt, answers)
+            if score.skill_id in snapshot.skill_by_id
+        ]
+        finished.sort(key=lambda pair: pair[0].position)
     return TakePage(
         attempt,
-        snapshot.quizzes[attempt.quiz_id],
+        quiz,
         [by_id[q] for q in page_ids],
         answers,
         page,
@@ -122,6 +133,7 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
         total,
         snapshot.self_ratings,
         snapshot.skill_by_id.get(attempt.skill_id or ""),
+        finished,
     )
 
 

@@ -80,6 +80,32 @@ def grade(session: Session, attempt: Attempt) -> None:
     session.flush()
 
 
+def finished_sections(
+    session: Session, attempt: Attempt, answers: Mapping[int, Answer]
+) -> list[scoring.SkillScore]:
+    """Interim results of a whole diagnostic still being taken: each skill whose
+    questions are all answered, scored as submitting would score it. Nothing is
+    recorded: the attempt's results count only once it is submitted."""
+    skill_of = dict(
+        session.execute(
+            select(Question.id, Question.skill_id).where(Question.id.in_(attempt.question_ids))
+        ).all()
+    )
+    blocks: dict[str, list[int]] = {}
+    for question_id in attempt.question_ids:
+        blocks.setdefault(skill_of[question_id], []).append(question_id)
+    done = [ids for ids in blocks.values() if all(q in answers for q in ids)]
+    if not done:
+        return []
+    ids = [q for block in done for q in block]
+    questions = session.scalars(select(Question).where(Question.id.in_(ids)))
+    graded = [
+        GradedAnswer(q.skill_id, _score(attempt, q, answers[q.id]), answers[q.id].confidence)
+        for q in questions
+    ]
+    return scoring.score_skills(graded, level_rules(snapshot_of(session)))
+
+
 def _score(attempt: Attempt, question: Question, answer: Answer | None) -> float:
     if answer is None:
         return 0.0

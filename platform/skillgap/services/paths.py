@@ -18,7 +18,7 @@ from skillgap.models import LearningPlan, TargetOverride, User
 from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.rules import path_engine
 from skillgap.rules.path_engine import LearningPath, Standing, Step
-from skillgap.services.person_record import PersonRecord, person_record
+from skillgap.services.person_record import OpenAttempt, PersonRecord, person_record
 from skillgap.services.standing import SkillStanding
 from skillgap.services.standing import standings as standings_of
 
@@ -55,6 +55,9 @@ class PathView:
     skill_names: dict[str, str]
     progress: list[SkillProgress] = field(default_factory=list)
     diagnostic_history: list[tuple[str, str]] = field(default_factory=list)  # with_history
+    open_attempts: list[OpenAttempt] = field(default_factory=list)  # with_history
+    done_ids: frozenset[str] = frozenset()  # modules done, on the path or not
+    passed_checks: int = 0
 
     @property
     def next_step(self) -> Step | None:
@@ -122,17 +125,16 @@ def person_path(session: Session, user: User, today: date, with_history: bool = 
         Standing(s.skill.id, s.skill.name, s.current.position, s.target.position, s.verified)
         for s in standings
     ]
-    path = _planned(
-        snapshot,
-        tuple(engine_standings),
-        frozenset(record.progress.done_ids(snapshot)),
-        plan.weekly_minutes,
-    )
+    done_ids = frozenset(record.progress.done_ids(snapshot))
+    path = _planned(snapshot, tuple(engine_standings), done_ids, plan.weekly_minutes)
     course_titles = {course.id: course.title for course in snapshot.courses.values()}
     view = PathView(
         path, standings, plan, today, course_titles, {s.skill.id: s.skill.name for s in standings}
     )
     view.diagnostic_history = record.diagnostic_history
+    view.open_attempts = record.open_attempts
+    view.done_ids = done_ids
+    view.passed_checks = len(record.progress.passed_checks & snapshot.quizzes.keys())
     for standing in standings:
         if standing.gap == 0:
             continue

@@ -11,7 +11,7 @@ gives every column its type, so dates and times come back converted.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     bindparam,
     cast,
+    func,
     literal_column,
     null,
     select,
@@ -28,7 +29,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from skillgap.models import LearningPlan, ModuleCompletion, QuizKind, SkillResult, TargetOverride
+from skillgap.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    LearningPlan,
+    ModuleCompletion,
+    QuizKind,
+    SkillResult,
+    TargetOverride,
+)
 from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.services.assessments import passed_quiz_ids_query
 from skillgap.services.catalogue import Progress
@@ -53,6 +63,16 @@ class PersonRecord:
     plan: LearningPlan  # an unsaved default when they never changed it
     progress: Progress
     diagnostic_history: list[tuple[str, str]]  # (skill, level), oldest first; [] if not asked
+    open_attempts: list[OpenAttempt] = field(default_factory=list)  # asked with the history
+
+
+@dataclass(frozen=True)
+class OpenAttempt:
+    attempt_id: int
+    quiz_id: str
+    skill_id: str | None  # a one-skill section
+    questions: int
+    answered: int
 
 
 def _part(name: str, **columns: Any):
@@ -116,6 +136,19 @@ def _statement(with_history: bool):
                 )
             ).where(SkillResult.user_id == USER, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
         )
+        answered = select(func.count()).where(Answer.attempt_id == Attempt.id).scalar_subquery()
+        parts.append(
+            select(
+                *_part(
+                    "open",
+                    key=Attempt.quiz_id,
+                    level=Attempt.skill_id,
+                    attempt=Attempt.id,
+                    row=answered,
+                    minutes=func.json_array_length(Attempt.question_ids),
+                )
+            ).where(Attempt.user_id == USER, Attempt.state == AttemptState.OPEN.value)
+        )
     return union_all(*parts)
 
 
@@ -125,6 +158,7 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
     history: list[tuple[datetime, int, str, str]] = []
     completed: dict[str, datetime] = {}
     passed: set[str] = set()
+    attempts: list[OpenAttempt] = []
     plan = LearningPlan(user_id=user_id, weekly_minutes=DEFAULT_WEEKLY_MINUTES)
     for row in session.execute(_statement(with_history), {"user_id": user_id}):
         part = row.part
@@ -146,6 +180,8 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
             completed[row.key] = row.at
         elif part == "passed":
             passed.add(row.key)
+        elif part == "open":
+            attempts.append(OpenAttempt(row.attempt, row.key, row.level, row.minutes, row.row))
         else:
             history.append((row.at, row.row, row.key, row.level))
     latest: dict[str, dict[str, LatestResult]] = {kind.value: {} for kind in QuizKind}
@@ -158,4 +194,5 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         plan,
         Progress(completed, passed),
         [(skill, level) for _at, _id, skill, level in sorted(history)],
+        sorted(attempts, key=lambda a: a.attempt_id),
     )
