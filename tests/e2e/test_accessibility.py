@@ -19,7 +19,16 @@ LABELLED_FOCUS = (
 )
 
 WIDTHS = (1280, 375)
-README_SHOTS = {"dashboard", "path", "team", "module"}  # viewport-sized, for the README
+# Viewport-sized, for the README: (name, width).
+README_SHOTS = {
+    ("dashboard", 1280),
+    ("path", 1280),
+    ("team", 1280),
+    ("module", 1280),
+    ("results", 1280),
+    ("dashboard-progress", 1280),
+    ("team", 375),
+}
 # (who, name, path); paths needing an id are filled in by the test.
 PAGES = [
     (None, "login", "/login"),
@@ -30,6 +39,8 @@ PAGES = [
     ("learner2@example.com", "take-quiz", "/assessments/kpi-tree-check/take"),
     ("learner2@example.com", "results", "RESULT"),
     ("learner2@example.com", "path", "/path"),
+    ("learner5@example.com", "dashboard-progress", "PROGRESS"),
+    ("learner5@example.com", "one-skill-start", "/assessments/diagnostic/take?skill=paid-social"),
     ("learner2@example.com", "assessments", "/assessments"),
     ("learner2@example.com", "metrics", "/metrics"),
     ("learner2@example.com", "metric", "/metrics/instagram.views"),
@@ -68,6 +79,13 @@ def test_no_serious_or_critical_violations_on_the_main_pages(new_page, capsys):
             if path == "RESULT":
                 page.goto("/assessments")
                 path = page.locator("a:has-text('View result')").first.get_attribute("href")
+            if path == "PROGRESS":  # a diagnostic under way: one page answered and saved
+                page.goto("/assessments/diagnostic/take")
+                if page.locator("button[value=start]").count():
+                    page.click("button[value=start]")
+                page.locator("fieldset.question input[name^=q-]").first.check()
+                page.click("button[value=save]")
+                path = "/"
             if path == "PERSON":
                 page.goto("/team")
                 path = page.locator("table.matrix tbody th a").first.get_attribute("href")
@@ -86,8 +104,9 @@ def test_no_serious_or_critical_violations_on_the_main_pages(new_page, capsys):
                 }
             )
             screenshot(page, f"{name}-{width}")
-            if width == 1280 and name in README_SHOTS:
-                page.screenshot(path=str(ARTIFACTS / "screenshots" / f"readme-{name}.png"))
+            if (name, width) in README_SHOTS:
+                suffix = "" if width == 1280 else "-phone"
+                page.screenshot(path=str(ARTIFACTS / "screenshots" / f"readme-{name}{suffix}.png"))
     write_report("axe-report.json", report)
     with capsys.disabled():
         print()

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
-from tests.e2e.conftest import answer_question, correct_choices, screenshot, sign_in, sign_out
+from tests.e2e.conftest import (
+    PASSWORD,
+    ROOT,
+    answer_question,
+    correct_choices,
+    screenshot,
+    sign_in,
+    sign_out,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -32,6 +43,32 @@ def pass_check(page, server, quiz_id: str) -> None:  # type: ignore[no-untyped-d
         qid = question.get_attribute("id").removeprefix("question-")
         answer_question(question, keys[qid])
     page.click("button[value=submit]")
+
+
+def take_and_pass_the_check(page, server) -> None:  # type: ignore[no-untyped-def]
+    """From a module page: its check, passed (a module with a check is done then)."""
+    assert "This module is done when you pass its short check" in page.content()
+    page.click("a:has-text('Take the module check')")
+    page.wait_for_url(re.compile(r"/assessments/.+-check/take"))
+    quiz_id = re.search(r"/assessments/(.+-check)/take", page.url)[1]
+    page.click("button[value=start]")
+    pass_check(page, server, quiz_id)
+    assert "Passed: 100%" in page.content()
+
+
+def create_learner(server, email: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A learner as an admin's CLI creates one: no team, no role profile, no results."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{server.database}", "SECRET_KEY": "e2e"}
+    command = ["create-user", email, "--name", name, "--password-stdin", "--keep-password"]
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "run", *command],
+        input=PASSWORD,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def start(page, quiz_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -81,15 +118,52 @@ def test_learner_journey(new_page, server):
     module_title = next_link.inner_text()
     next_link.click()
     assert page.locator("h1").inner_text() == module_title
-    page.click("button:has-text('Mark as complete')")
-    page.wait_for_url(re.compile(r"/assessments/.+-check/take"))
-    quiz_id = re.search(r"/assessments/(.+-check)/take", page.url)[1]
-    page.click("button[value=start]")
-    pass_check(page, server, quiz_id)
-    assert "Passed: 100%" in page.content()
+    take_and_pass_the_check(page, server)
     page.goto("/")
     done_after = int(page.locator("text=path steps done").inner_text().split()[0])
     assert done_after == done_before + 1  # the dashboard shows the progress
+
+
+def test_a_fresh_learner_gets_a_first_result_and_a_path_within_one_skill(new_page, server):
+    """No role profile -> choose one -> one skill's section -> its interim result
+    -> the path -> its first module -> the module's check -> the next module."""
+    create_learner(server, "fresh.learner@example.com", "Fresh Learner")
+    page = new_page()
+    sign_in(page, "fresh.learner@example.com")
+    assert "No role chosen" in page.content()
+    page.click("a:has-text('choose your role')")
+    page.select_option("#role_profile", label="Social media manager")
+    page.click("button:has-text('Save my role')")
+    page.goto("/")
+    assert "No role chosen" not in page.content()
+    offer = page.locator("a:has-text('Start with one skill')")
+    label = offer.inner_text()
+    minutes = int(re.search(r"about (\d+) minutes?", label)[1])
+    assert 3 <= minutes <= 20, label  # a first result well within 20 minutes
+    offer.click()
+    page.click("button[value=start]")
+    while not page.locator("button[value=submit]").count():
+        answer_page(page)
+        page.click("button[value=next]")
+    answer_page(page)
+    page.click("button[value=submit]")
+    page.wait_for_url(re.compile(r"/results/\d+"))
+    assert "What this means" in page.content()
+    assert "An interim result: 1 of 12 skills measured so far" in page.content()
+    screenshot(page, "journey-fresh-interim-result")
+    start_path = page.locator("a:has-text('Start your path:')")
+    module_title = re.search(r"Start your path: (.+), \d+ min", start_path.inner_text())[1]
+    start_path.click()
+    assert page.locator("h1").inner_text() == module_title
+    take_and_pass_the_check(page, server)
+    onward = page.locator("a:has-text('Next on your path:')")
+    next_title = re.search(r"Next on your path: (.+) \(\d+ min\)", onward.inner_text())[1]
+    assert next_title != module_title
+    onward.click()
+    assert page.locator("h1").inner_text() == next_title
+    page.goto("/")
+    assert "1 module done, 1 module check passed." in page.content()
+    assert "Measure your next skill" in page.content()
 
 
 def test_a_learner_reads_a_round_two_module_and_passes_its_check(new_page, server):
