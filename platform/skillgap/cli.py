@@ -74,6 +74,11 @@ def require_current_schema() -> None:
 @click.option("--manages", multiple=True, help="Team this manager manages; repeatable.")
 @click.option("--role-profile", help="Role profile id from courses/framework.yml.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--keep-password",
+    is_flag=True,
+    help="The person chose this password themselves: no change at first sign-in.",
+)
 def create_user(
     email: str,
     name: str,
@@ -82,8 +87,12 @@ def create_user(
     manages: tuple[str, ...],
     role_profile: str | None,
     password_stdin: bool,
+    keep_password: bool,
 ) -> None:
-    """Create a user account. Prompts for the password unless --password-stdin."""
+    """Create a user account. Prompts for the password unless --password-stdin.
+
+    Whoever runs the command knows the password, so the person must choose a
+    new one at first sign-in, unless --keep-password (creating your own account)."""
     require_current_schema()
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -108,6 +117,7 @@ def create_user(
             role=Role(role),
             team=member_of,
             role_profile=role_profile,
+            must_change_password=not keep_password,
         )
         for team_name in manages:
             # Held in a name: the session keeps only weak references to clean
@@ -120,6 +130,8 @@ def create_user(
         raise click.ClickException(f"{field}{error}") from error
     session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    if not keep_password:
+        click.echo("They choose a new password when they first sign in.")
     if not role_profile:
         click.echo(
             "Note: no --role-profile, so the default target (entry level in every skill) "

@@ -26,6 +26,7 @@ ALLOWED_OUTCOME = {
     # deactivated person gets no link: back to their page with a message.
     "admin.new_invitation": "redirect",
     "auth.invitation": "404",  # the probe's token is made up
+    "team.set_gap_targets": "422",  # an empty top-gap form: the matrix again, with its errors
 }
 # endpoint -> (least role allowed, HTTP method used to probe it)
 EXPECTED: dict[str, tuple[Role | None, str]] = {
@@ -57,6 +58,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "team.person": (Role.MANAGER, "GET"),
     "team.set_targets": (Role.MANAGER, "POST"),
     "team.set_due_date": (Role.MANAGER, "POST"),
+    "team.set_gap_targets": (Role.MANAGER, "POST"),
     "admin.index": (Role.ADMIN, "GET"),
     "admin.users": (Role.ADMIN, "GET"),
     "admin.new_user": (Role.ADMIN, "GET"),
@@ -81,6 +83,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.new_module": (Role.ADMIN, "POST"),
     "admin.gift_import": (Role.ADMIN, "GET"),
     "admin.import_users": (Role.ADMIN, "GET"),
+    "admin.users_import_template": (Role.ADMIN, "GET"),
 }
 
 
@@ -187,6 +190,7 @@ EXCEPTIONS = {
     ("team.person", "manager of another team"): "404",
     ("team.set_targets", "manager of another team"): "404",
     ("team.set_due_date", "manager of another team"): "404",
+    ("team.set_gap_targets", "manager of another team"): "404",
 }
 CASES: list[tuple[str, str]] = []
 

@@ -54,7 +54,11 @@ def squad(db, content):
 def test_matrix_page_shows_levels_in_words_gaps_and_summary(client, squad):
     login(client, "m@example.org")
     page = client.get("/team?sort=gap").get_data(as_text=True)
-    assert '<span class="cell-level">Intermediate</span>' in page
+    # The level abbreviated on screen, in full for screen readers (issue 15, part 5).
+    assert (
+        '<span class="cell-level"><span aria-hidden="true">Int</span>'
+        '<span class="visually-hidden">Intermediate</span></span>'
+    ) in page
     assert '<span class="cell-flag">self-rated</span>' in page
     assert '<span class="cell-gap">gap 2</span>' in page
     assert "1 of 1 (100%)" in page  # Ava over-confident in strategy (self Advanced > tested)

@@ -67,7 +67,10 @@ def test_summary_counts():
 def test_sorting():
     assert [r.name for r in sort_rows(rows(), "name")] == ["Ann", "bob", "Cy"]
     assert [r.name for r in sort_rows(rows(), "gap")] == ["bob", "Ann", "Cy"]
-    assert [r.name for r in sort_rows(rows(), "kpi")] == ["bob", "Cy", "Ann"]  # weakest first
+    # A skill: lowest tested score first (Cy 40%, Ann 80%), the untested last (bob).
+    assert [r.name for r in sort_rows(rows(), "kpi")] == ["Cy", "Ann", "bob"]
+    # Overall: lowest mean tested score first (Cy 40, Ann 72), then the untested.
+    assert [r.name for r in sort_rows(rows(), "weakest")] == ["Cy", "Ann", "bob"]
     assert [r.name for r in sort_rows(rows(), "nonsense")] == ["Ann", "bob", "Cy"]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from skillgap import clock
 from skillgap.access import requires
+from skillgap.admin.audit_links import audit_links
 from skillgap.admin.forms import GiftImportForm
 from skillgap.admin.views import bp
 from skillgap.curriculum import authoring, new_content, revisions
@@ -277,6 +278,7 @@ def audit():
         actor=actor,
         search=search,
         words=AUDIT_WORDS,
+        links=audit_links(db, events),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import abort, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,9 +20,9 @@ from skillgap.admin.views import bp
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
-from skillgap.models import User
+from skillgap.models import Team, User
 from skillgap.roles import Role
-from skillgap.rules.user_csv import UserRow, parse_user_csv
+from skillgap.rules.user_csv import TEMPLATE_DOMAIN, UserRow, parse_user_csv, template_csv
 from skillgap.services import user_import
 from skillgap.services.exports import safe_cell
 
@@ -83,6 +83,29 @@ def import_users():
         skipped=report.skipped,
         links_csv=invitation_csv(links),
         confirm=ConfirmForm(),
+    )
+
+
+@bp.get("/users/import/template.csv")
+@requires(Role.ADMIN)
+def users_import_template():
+    """A CSV file to fill in: every column the import reads, and two example rows
+    (a real team and role profile of this site) that import as they are."""
+    db = get_session()
+    body = template_csv(
+        role_profile_names=[name for _id, name in snapshot_of(db).role_profiles],
+        team_names=list(db.scalars(select(Team.name).order_by(Team.name).limit(50))),
+        taken_emails=list(
+            db.scalars(select(User.email).where(User.email.endswith(TEMPLATE_DOMAIN)))
+        ),
+    )
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="skillgap-users-template.csv"',
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

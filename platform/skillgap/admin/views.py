@@ -92,6 +92,7 @@ def new_user():
                 role=Role(form.role.data),
                 team=_team_or_none(form.team.data),
                 role_profile=form.role_profile.data,
+                must_change_password=True,  # the admin knows it: changed at first sign-in
             )
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
@@ -107,6 +108,7 @@ def new_user():
             message = f"Created {user.name}."
             if generated:
                 message += f" Their initial password is {password} — share it privately."
+            message += " They choose their own password when they first sign in."
             flash(message, "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, person=None), (

@@ -13,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -55,6 +56,38 @@ def load_user(cookie_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+# What a person whose password someone else set may still open (public pages,
+# static files and /healthz need no sign-in and are never held back).
+OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout"})
+CHANGE_FIRST = (
+    "Choose your own password before you go on: the one you signed in with was set by someone else."
+)
+
+
+@bp.before_app_request
+def require_own_password():
+    """The one place ``User.must_change_password`` is enforced: every page that
+    needs a sign-in (``@requires``) sends such a person to the password change.
+
+    A script's request (autosave.js sends ``X-Requested-With``) gets a 403 with
+    JSON instead of a redirect: ``fetch`` would follow the redirect silently and
+    take the password page for a saved answer. (Such a person cannot have opened
+    a quiz yet, so this is a safeguard, not a path anyone is expected to take.)"""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in OPEN_BEFORE_PASSWORD_CHANGE:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    if getattr(view, "required_role", None) is None:
+        return None  # public, or static: checked before loading the user
+    if not (current_user.is_authenticated and current_user.must_change_password):
+        return None
+    target = url_for("auth.change_password")
+    if request.headers.get("X-Requested-With"):
+        return jsonify(error=CHANGE_FIRST, redirect=target), 403
+    flash(CHANGE_FIRST, "info")
+    return redirect(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])

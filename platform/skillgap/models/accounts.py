@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Integer, Select, String, Table, select
+from sqlalchemy import Column, ForeignKey, Integer, Select, String, Table, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from skillgap.models.base import Base, created_at, enum_column, intpk, str100, str254
@@ -58,6 +58,10 @@ class User(UserMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Set when someone else chose or saw the password (an admin creating the
+    # account, the create-user command): every page but the password change
+    # sends the person there until they choose their own (auth.views).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[created_at]
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])

@@ -221,5 +221,57 @@ def _email_errors(
     return errors
 
 
+# The downloadable template's example people. They import as they are (on an
+# example.org address nobody receives mail at), so the template proves its own
+# format; an address already taken gets a number, so the rows stay importable.
+TEMPLATE_PEOPLE = (
+    ("ann.example", "Ann Example", Role.LEARNER),
+    ("ben.example", "Ben Example", Role.MANAGER),
+)
+TEMPLATE_DOMAIN = "example.org"
+# Cells a spreadsheet would run as a formula (as services/exports.py): such a
+# team or profile name is left out of the template rather than escaped, since an
+# escaped name would no longer match on import.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def template_csv(
+    role_profile_names: Collection[str], team_names: Collection[str], taken_emails: Collection[str]
+) -> str:
+    """The import template: a header with every column the importer reads, and
+    example rows that import cleanly (a real team and role profile, where any
+    name is safe to write; blank otherwise)."""
+    team = next((name for name in team_names if _plain(name)), "")
+    profiles = [name for name in role_profile_names if _plain(name)]
+    taken = {email.strip().lower() for email in taken_emails}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(KNOWN_COLUMNS)
+    for index, (local, name, role) in enumerate(TEMPLATE_PEOPLE):
+        email = _free_email(local, taken)
+        profile = profiles[index % len(profiles)] if profiles else ""
+        row = {
+            "email": email,
+            "name": name,
+            "role": role.value,
+            "team": team,
+            "role_profile": profile,
+        }
+        writer.writerow([row[column] for column in KNOWN_COLUMNS])
+    return out.getvalue()
+
+
+def _plain(value: str) -> bool:
+    return bool(value) and not value.startswith(_FORMULA_STARTS) and not _has_control(value)
+
+
+def _free_email(local: str, taken: set[str]) -> str:
+    email, number = f"{local}@{TEMPLATE_DOMAIN}", 1
+    while email in taken:
+        number += 1
+        email = f"{local}{number}@{TEMPLATE_DOMAIN}"
+    return email
+
+
 def _has_control(value: str) -> bool:
     return any(char != "\t" and unicodedata.category(char) == "Cc" for char in value)

@@ -55,7 +55,10 @@ def create_user(
     role: Role = Role.LEARNER,
     team: Team | None = None,
     role_profile: str | None = None,
+    must_change_password: bool = False,
 ) -> User:
+    """``must_change_password``: someone other than the person chose or saw the
+    password, so they must choose their own at first sign-in."""
     if email_taken(session, email):
         raise AccountError("A user with this email already exists.", field="email")
     _check_name(name)
@@ -69,6 +72,7 @@ def create_user(
         role=Role(role).value,
         team=team,
         role_profile=role_profile or None,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
@@ -195,6 +199,7 @@ def set_password(hasher: PasswordHasher, user: User, new_password: str) -> None:
     if problem:
         raise AccountError(problem, field="new_password")
     user.password_hash = hasher.hash(new_password)
+    user.must_change_password = False  # the person's own choice now
     end_all_sessions(user)
 
 

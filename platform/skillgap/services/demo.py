@@ -103,6 +103,9 @@ def create_demo_organisation(
             role=role,
             team=team if role == Role.LEARNER else None,
             role_profile=profile,
+            # Printed once for whoever tries the demo, and the e2e suite signs in
+            # with them: no forced change.
+            must_change_password=False,
         )
         if role == Role.MANAGER:
             team.managers.append(user)

@@ -16,7 +16,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 
 from sqlalchemy import (
     DateTime,
@@ -32,8 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import LevelInfo, SkillInfo, snapshot_of
 from skillgap.models import (
+    LearningPlan,
     Level,
     QuizKind,
     RoleTarget,
@@ -47,11 +49,13 @@ from skillgap.rules.matrix_cells import (
     Cell,
     Row,
     SkillSummary,
+    level_abbreviation,
+    skill_labels,
     sort_rows,
     summarise,
     trend_series,
 )
-from skillgap.services import people_cache
+from skillgap.services import paths, people_cache
 from skillgap.services.standing import (
     current_level_id,
     default_target,
@@ -70,6 +74,16 @@ class Matrix:
     top_gaps: list[tuple[SkillSummary, list[tuple[str, str]]]] = field(default_factory=list)
     role_profiles: list[tuple[str, str]] = field(default_factory=list)
     trend: tuple[list[str], dict[str, list[float | None]]] = ([], {})
+    labels: dict[str, str] = field(default_factory=dict)  # skill id -> short column label
+
+    @property
+    def level_abbreviations(self) -> list[tuple[str, str]]:
+        """(abbreviation, full name) per level, for the page's key to the cells."""
+        return [(level_abbreviation(level.name), level.name) for level in self.levels]
+
+    def below_target(self, skill_id: str) -> list[Row]:
+        """The people (in the matrix's order) below their target in the skill."""
+        return [row for row in self.rows if skill_id in row.cells and row.cells[skill_id].gap]
 
 
 # --- loading ---------------------------------------------------------------------
@@ -239,7 +253,7 @@ def team_matrix(
         if skill_id is not None:
             cell_rows.append(row[:8])
     rows = build_rows(list(members.values()), skills, levels, cell_rows)
-    matrix = Matrix(team, skills, levels, sort_rows(rows, sort))
+    matrix = Matrix(team, skills, levels, sort_rows(rows, sort), labels=skill_labels(skills))
     matrix.summaries = summarise(rows, skills)
     matrix.top_gaps = _top_gaps(session, matrix)
     snapshot = snapshot_of(session)
@@ -250,8 +264,9 @@ def team_matrix(
 
 
 def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list[tuple[str, str]]]]:
-    """The three skills with the largest total gap, each with up to three modules that
-    teach it at levels the team is missing (one query for all three)."""
+    """The three skills with the largest total gap, each with up to three published
+    modules at levels the team is missing: the skill's own modules first, then
+    those that only touch it (from the curriculum snapshot: no query)."""
     top = [
         s
         for s in sorted(matrix.summaries, key=lambda s: (-s.total_gap, s.skill.name))
@@ -268,13 +283,47 @@ def _top_gaps(session: Session, matrix: Matrix) -> list[tuple[SkillSummary, list
                     range(cell.level.position + 1, cell.target.position + 1)
                 )
     level_position = {level.id: level.position for level in matrix.levels}
-    modules: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    modules: dict[str, list[tuple[tuple, str, str]]] = defaultdict(list)
     wanted_skills = {s.skill.id for s in top}
     for module in snapshot_of(session).visible_modules(sees_drafts=False):
         for skill in module.skills:
-            if (
-                skill.id in wanted_skills
-                and level_position[module.level.id] in wanted_levels[skill.id]
-            ):
-                modules[skill.id].append((level_position[module.level.id], module.id, module.title))
+            position = level_position[module.level.id]
+            if skill.id in wanted_skills and position in wanted_levels[skill.id]:
+                # The skill's own modules first (a module's first skill is the one
+                # it teaches; the others it touches): for a Strategy gap, not a
+                # Content & creative module that mentions strategy. Then the lowest
+                # missing level first, in course order.
+                own = module.skills[0].id == skill.id
+                order = (not own, position, module.course.position, module.position)
+                modules[skill.id].append((order, module.id, module.title))
     return [(s, [(m, t) for _, m, t in sorted(modules[s.skill.id])[:3]]) for s in top]
+
+
+# --- acting on a gap ---------------------------------------------------------------
+
+
+def set_gap_targets(
+    session: Session,
+    matrix: Matrix,
+    skill_id: str,
+    target_id: str | None,
+    due_date: date | None,
+    set_by: User,
+) -> list[Row]:
+    """From a top gap, in one step: for everyone in ``matrix`` below target in the
+    skill, the target in that skill (``target_id``; None keeps each person's) and
+    the due date of their path (None keeps each person's). The person page's own
+    functions do the writing, with the same audit entries, so a target set here
+    is the same as one set there. Returns the people changed."""
+    people = matrix.below_target(skill_id)
+    # Their plans in one query: set_due_date then finds each one in the session.
+    ids = [row.user_id for row in people]
+    session.scalars(select(LearningPlan).where(LearningPlan.user_id.in_(ids))).all()
+    for row in people:
+        if target_id is not None:
+            paths.set_target_overrides(session, row.user_id, {skill_id: target_id}, set_by)
+            revisions.record(session, set_by, "path.targets", row.email, f"{skill_id}: {target_id}")
+        if due_date is not None:
+            paths.set_due_date(session, row.user_id, due_date, set_by)
+            revisions.record(session, set_by, "path.due_date", row.email, str(due_date))
+    return people

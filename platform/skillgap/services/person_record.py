@@ -136,20 +136,24 @@ def _statement(with_history: bool):
                 )
             ).where(SkillResult.user_id == USER, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
         )
-        answered = select(func.count()).where(Answer.attempt_id == Attempt.id).scalar_subquery()
-        parts.append(
-            select(
-                *_part(
-                    "open",
-                    key=Attempt.quiz_id,
-                    level=Attempt.skill_id,
-                    attempt=Attempt.id,
-                    row=answered,
-                    minutes=func.json_array_length(Attempt.question_ids),
-                )
-            ).where(Attempt.user_id == USER, Attempt.state == AttemptState.OPEN.value)
-        )
+        parts.append(_open_attempts())
     return union_all(*parts)
+
+
+def _open_attempts():
+    """Open attempts, with their questions and answers counted (for "Resume
+    diagnostic: 35 of 73 answered"): the form's length is its JSON array's."""
+    answered = select(func.count()).where(Answer.attempt_id == Attempt.id).scalar_subquery()
+    return select(
+        *_part(
+            "open",
+            key=Attempt.quiz_id,
+            level=Attempt.skill_id,
+            attempt=Attempt.id,
+            row=answered,
+            minutes=func.json_array_length(Attempt.question_ids),
+        )
+    ).where(Attempt.user_id == USER, Attempt.state == AttemptState.OPEN.value)
 
 
 def person_record(session: Session, user_id: int, with_history: bool = False) -> PersonRecord:

@@ -60,11 +60,15 @@ def _diagnostic_sentences(rows: list, entry_percent: float) -> list[str]:
 
         largest = max(gaps, key=lambda r: (size_of(r), -r.result.percent))
         size = size_of(largest)
-        lead = "Your largest gap" if len(rows) > 1 else "The gap to your target"
-        sentences.append(
-            f"{lead}: {largest.skill.name}, tested {largest.tested.name} against a target "
-            f"of {largest.target.name} ({_plural(size, 'level')})."
-        )
+        if len(rows) > 1:
+            sentences.append(
+                f"Your largest gap: {largest.skill.name}, tested {largest.tested.name} against "
+                f"a target of {largest.target.name} ({_plural(size, 'level')})."
+            )
+        else:
+            sentences.append(
+                f"Your target is {largest.target.name}: a gap of {_plural(size, 'level')}."
+            )
     elif any(r.target for r in rows):
         sentences.append("You are at or above your target in every skill measured.")
     over = [r.skill.name for r in rows if r.calibration and r.calibration.value == "over-confident"]

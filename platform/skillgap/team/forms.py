@@ -1,17 +1,20 @@
-"""Manager forms: target overrides and a due date for one person."""
+"""Manager forms: target overrides and a due date for one person, and one
+target and due date for everyone below target in a top gap."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from skillgap.forms import choices
 from skillgap.services.standing import SkillStanding
 
 ROLE_TARGET = ""
+KEEP_TARGETS = ""  # a top gap's form: leave each person's target as it is
 
 
 class DueDateForm(FlaskForm):
@@ -53,3 +56,40 @@ def targets_form(
             ),
         )
     return TargetsForm() if formdata is None else TargetsForm(formdata=formdata)
+
+
+class GapTargetsForm(DueDateForm):
+    """From a top gap: one target level and a due date for everyone below target
+    in the skill. Each field left empty keeps what each person has; an empty
+    due date here does not clear anyone's (several people's dates at once is
+    too much to lose by leaving a field blank)."""
+
+    skill = HiddenField()
+    profile = HiddenField()  # the matrix's filter: the people the gap counted
+    sort = HiddenField()
+    target = SelectField("Target level", default=KEEP_TARGETS)
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.target.data and self.due_date.data is None:
+            self.form_errors.append("Choose a target level or a due date: nothing to set.")
+            return False
+        return True
+
+
+def gap_targets_form(levels: list[tuple[str, str]], skill_ids: set[str]) -> GapTargetsForm:
+    """The form with its level choices (above the lowest: a target of the lowest
+    level is no target) and the skills a gap may name."""
+    form = GapTargetsForm()
+    form.target.choices = choices([(KEEP_TARGETS, "Keep each person's target"), *levels[1:]])
+    form.skill.validators = [_one_of(skill_ids)]
+    return form
+
+
+def _one_of(skill_ids: set[str]) -> Callable[[FlaskForm, HiddenField], None]:
+    def check(_form: FlaskForm, field: HiddenField) -> None:
+        if field.data not in skill_ids:
+            raise ValidationError("That skill is not in the framework.")
+
+    return check

@@ -1,17 +1,21 @@
-"""/team (the matrix of the chosen team) and its CSV / XLSX exports."""
+"""/team (the matrix of the chosen team), its CSV / XLSX exports, and the
+top gaps' one-step action (a target and due date for everyone below target)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from skillgap import clock
 from skillgap.access import requires
+from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import number_arg
 from skillgap.models import Team
 from skillgap.roles import Role
+from skillgap.rules.matrix_cells import SORTS
 from skillgap.services import exports, matrix, visibility
+from skillgap.team.forms import GapTargetsForm, gap_targets_form
 from skillgap.team.views import bp
 
 
@@ -40,10 +44,69 @@ def _matrix_for_request(with_history: bool = False):
 @requires(Role.MANAGER)
 def index():
     visible, built, sort, profile = _matrix_for_request(with_history=True)
+    return _render_index(visible, built, sort, profile)
+
+
+def _render_index(visible, built, sort, profile, gap_form: GapTargetsForm | None = None):
     trend = built.trend if built else ([], {})
     return render_template(
-        "team/index.html", teams=visible, matrix=built, sort=sort, profile=profile, trend=trend
+        "team/index.html",
+        teams=visible,
+        matrix=built,
+        sort=sort,
+        profile=profile,
+        trend=trend,
+        gap_form=gap_form,
     )
+
+
+@bp.post("/<id:team_id>/gap-targets")
+@requires(Role.MANAGER)
+def set_gap_targets(team_id: int):
+    """One top gap's form: a target and due date for everyone below target in the
+    skill, in the team as the page showed it (its role-profile filter)."""
+    db = get_session()
+    visible = visibility.teams_visible_to(db, current_user, with_members=False)
+    team = next((t for t in visible if t.id == team_id), None)
+    if team is None:
+        abort(404)  # not one of theirs: as for a person outside their teams
+    snapshot = snapshot_of(db)
+    levels = [(level.id, level.name) for level in snapshot.levels]
+    form = gap_targets_form(levels, set(snapshot.skill_by_id))
+    # The page's filter and sort come back as typed; only known values are used:
+    # they choose the people counted, and reach SQL (where a NUL would fail).
+    profile = _known(form.profile.data, {profile_id for profile_id, _ in snapshot.role_profiles})
+    sort = _known(form.sort.data, {*SORTS, *snapshot.skill_by_id}) or "name"
+    built = matrix.team_matrix(db, team, sort, profile, with_history=True)
+    if not form.validate_on_submit():
+        return _render_index(visible, built, sort, profile, gap_form=form), 422
+    target_id, due_date = form.target.data or None, form.due_date.data
+    changed = matrix.set_gap_targets(db, built, form.skill.data, target_id, due_date, current_user)
+    db.commit()
+    skill_name = snapshot.skill_by_id[form.skill.data].name
+    flash(
+        _gap_summary(skill_name, dict(levels).get(target_id or ""), due_date, len(changed)),
+        "success" if changed else "info",
+    )
+    return redirect(url_for("team.index", team=team.id, sort=sort, profile=profile) + "#gaps-h")
+
+
+def _known(value: str | None, allowed: set[str]) -> str | None:
+    return value if value in allowed else None
+
+
+def _gap_summary(skill: str, target: str | None, due_date, people: int) -> str:
+    """The message after a gap's form, such as 'Target Intermediate in Strategy &
+    planning and due date 31 Mar 2027 set for 4 people.'"""
+    if not people:
+        return f"No one is below target in {skill} now: nothing was changed."
+    who = "1 person" if people == 1 else f"{people} people"
+    due = due_date.strftime("%d %b %Y") if due_date else None
+    if target and due:
+        return f"Target {target} in {skill} and due date {due} set for {who}."
+    if target:
+        return f"Target {target} in {skill} set for {who}; their due dates are unchanged."
+    return f"Due date {due} set for the {who} below target in {skill}; their targets are unchanged."
 
 
 def _export(extension: str) -> Response:
