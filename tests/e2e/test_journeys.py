@@ -215,6 +215,42 @@ def test_manager_journey(new_page, server):
         )
 
 
+def test_manager_journey_on_a_phone(new_page, server):
+    """390 x 844: the menu, the matrix as cards, weakest first, and a top gap's
+    target and due date set for everyone below target in one step."""
+    page = new_page(width=390, height=844)
+    sign_in(page, "manager@example.com")
+    page.locator("summary.nav-menu-toggle").click()
+    page.click("nav a:has-text('Team')")
+    page.wait_for_url("**/team")
+
+    def fits() -> bool:
+        return page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    assert fits()
+    page.select_option("#sort", "weakest")
+    page.click("button:has-text('Show')")
+    assert fits()
+    averages = page.locator("table.matrix tbody th .small:has-text('Tested:')").all_inner_texts()
+    tested = [float(re.search(r"(\d+)% on average", a)[1]) for a in averages if "%" in a]
+    untested_at = [i for i, a in enumerate(averages) if "nothing yet" in a]
+    assert tested == sorted(tested) and tested  # lowest tested score first
+    assert all(i >= len(tested) for i in untested_at)  # the untested last
+    first_card = page.locator("table.matrix tbody tr").first.bounding_box()
+    assert first_card["width"] <= 390  # a card, not a row running off the screen
+    screenshot(page, "journey-manager-phone")
+    form = page.locator("form.gap-action").first
+    button = form.locator("button").inner_text()
+    people = re.search(r"Set for (\d+) (person|people)", button)
+    form.locator("select[name=target]").select_option("intermediate")
+    form.locator("input[name=due_date]").fill("2031-03-31")
+    form.locator("button").click()
+    assert f"due date 31 Mar 2031 set for {people[1]} {people[2]}" in page.content()
+    assert fits()
+    page.click("table.matrix tbody th a >> nth=0")
+    assert fits() and page.locator("h1").count() == 1
+
+
 def test_admin_journey(new_page, server, tmp_path):
     editor = "/admin/content/module/metrics-vs-kpis"
     admin = new_page()
