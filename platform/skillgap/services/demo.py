@@ -178,26 +178,35 @@ SKILL_ORDER = [
     "customer-care",
     "content-creative",
     "social-listening",
+    # Round 2's skills: tested only (the self-assessment rates the first seven).
+    "social-commerce",
+    "paid-social",
+    "community-management",
+    "team-wellbeing",
+    "governance",
 ]
 DEMO_ASSESSMENTS: dict[str, dict] = {
     "learner1@example.com": {
         "self": ["fairly", "fairly", "fairly", "very", "fairly", "very", "fairly"],
-        "tested": [(30, [38, 45, 50, 62, 70, 65, 40])],
+        "tested": [(30, [38, 45, 50, 62, 70, 65, 40, 55, 48, 62, 40, 58])],
         "sure": "certain",
     },
     "learner2@example.com": {
         "self": ["very", "very", "very", "very", "fairly", "very", "fairly"],
-        "tested": [(95, [31, 42, 50, 58, 50, 63, 38]), (12, [54, 58, 67, 75, 62, 75, 50])],
+        "tested": [
+            (95, [31, 42, 50, 58, 50, 63, 38, 25, 33, 42, 30, 50]),
+            (12, [54, 58, 67, 75, 62, 75, 50, 46, 50, 58, 44, 62]),
+        ],
         "sure": "certain",
     },
     "learner3@example.com": {
         "self": ["fairly", "fairly", "fairly", "very", "fairly", "fairly", "not-very"],
-        "tested": [(20, [77, 83, 67, 92, 75, 75, 62])],
+        "tested": [(20, [77, 83, 67, 92, 75, 75, 62, 67, 70, 75, 58, 80])],
         "sure": "mixed",
     },
     "learner4@example.com": {
         "self": ["not-very", "not-very", "not-very", "not-very", "fairly", "not-very", "not-very"],
-        "tested": [(15, [54, 58, 67, 58, 88, 63, 75])],
+        "tested": [(15, [54, 58, 67, 58, 88, 63, 75, 58, 62, 71, 54, 75])],
         "sure": "mixed",
     },
     "learner5@example.com": {
@@ -219,7 +228,7 @@ def add_demo_assessments(session: Session) -> int:
         user = session.scalar(User.by_email(email))
         if user is None:
             continue
-        ratings = dict(zip(SKILL_ORDER, plan["self"], strict=True))
+        ratings = dict(zip(SKILL_ORDER[: len(plan["self"])], plan["self"], strict=True))
         rated_days_ago = plan["tested"][0][0] + 2 if plan["tested"] else 10
         _take(
             session,
