@@ -12,11 +12,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from skillgap import clock, create_app
 from skillgap.curriculum.importer import import_content
-from skillgap.models import Attempt, Question, SkillResult
+from skillgap.models import Attempt, Question, Quiz, SkillResult
 from skillgap.roles import Role
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, app_config, login, reread
@@ -46,8 +46,16 @@ def items_by_skill(db, attempt: Attempt) -> dict[str, list[str]]:
     return found
 
 
+def use_fixed_forms(db) -> None:
+    """These tests hold the fixed forms (``mode: fixed``); the shipped diagnostic
+    is adaptive (tests/functional/test_adaptive.py)."""
+    db.execute(update(Quiz).where(Quiz.id == "diagnostic").values(mode="fixed"))
+    db.commit()
+
+
 @pytest.fixture
 def learner(db, bundled_content, client):
+    use_fixed_forms(db)
     user = factories.make_user(db, email="lee@example.org", role_profile="social-media-manager")
     db.commit()
     login(client, "lee@example.org")
@@ -136,6 +144,7 @@ def test_resume_and_result_show_the_attempts_own_questions_and_option_order(
 
 
 def test_the_retake_interval_holds_back_a_skill_just_measured(database_url, db, bundled_content):
+    use_fixed_forms(db)
     app = create_app(app_config(database_url, RETAKE_INTERVAL=timedelta(days=7)))
     ria = factories.make_user(db, email="ria@example.org")
     db.commit()
@@ -204,6 +213,7 @@ def test_an_old_attempt_shows_its_own_questions_as_they_were(app, client, db, co
 
 
 def test_item_statistics_follow_a_bank_item_across_forms(app, db, bundled_content):
+    use_fixed_forms(db)
     factories.make_user(db, Role.ADMIN, email="admin@example.org")
     people = [factories.make_user(db, email=f"p{n}@example.org") for n in range(3)]
     db.commit()

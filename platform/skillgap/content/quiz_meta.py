@@ -1,5 +1,6 @@
 """A quiz file's front-matter settings: its time limit, and a diagnostic's
-blueprint (how many bank items of each level a form draws per skill)."""
+blueprint (how many bank items of each level a form draws per skill), the
+mode (fixed forms or adaptive) and the adaptive stopping rule."""
 
 from __future__ import annotations
 
@@ -59,3 +60,46 @@ def read_blueprint(
             continue
         blueprint[str(skill)] = dict(counts)
     return blueprint
+
+
+MODES = ("fixed", "adaptive")
+STOPPING_KEYS = {"min_items": (1, 40), "max_items": (1, 40)}
+STOPPING_NAMES = ("min_items", "max_items", "certainty")
+
+
+def read_mode(meta, shown: str, blueprint, errors: ErrorList) -> tuple[str, dict | None]:
+    """``mode: adaptive`` (items chosen by the IRT engine; needs the banks, so a
+    blueprint) or ``mode: fixed`` (the default); ``stopping`` overrides the
+    adaptive stopping rule: ``{min_items: 5, max_items: 20, certainty: 0.95}``."""
+    mode = meta.data.get("mode", "fixed")
+    if mode not in MODES:
+        errors.add(shown, meta.line_of("mode"), f"mode must be fixed or adaptive, got {mode!r}")
+        return "fixed", None
+    if mode == "adaptive" and blueprint is None:
+        errors.add(shown, meta.line_of("mode"), "adaptive draws from the banks: add a blueprint")
+    if "stopping" not in meta.data:
+        return str(mode), None
+    line = meta.line_of("stopping")
+    value = meta.data["stopping"]
+    if mode != "adaptive" or not isinstance(value, dict):
+        errors.add(shown, line, "stopping is a mapping, for an adaptive diagnostic only")
+        return str(mode), None
+    stopping: dict = {}
+    for key, given in value.items():
+        if key in STOPPING_KEYS:
+            low, high = STOPPING_KEYS[key]
+            ok = isinstance(given, int) and not isinstance(given, bool) and low <= given <= high
+            if not ok:
+                errors.add(shown, line, f"stopping.{key}: a whole number from {low} to {high}")
+        elif key == "certainty":
+            ok = isinstance(given, float) and 0.5 <= given < 1
+            if not ok:
+                errors.add(shown, line, "stopping.certainty must be a number from 0.5 to below 1")
+        else:
+            names = ", ".join(STOPPING_NAMES)
+            errors.add(shown, line, f"unknown stopping setting {key!r}: {names}")
+            continue
+        stopping[str(key)] = given
+    if stopping.get("min_items", 5) > stopping.get("max_items", 20):
+        errors.add(shown, line, "stopping.min_items cannot be more than max_items")
+    return str(mode), stopping

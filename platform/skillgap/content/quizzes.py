@@ -18,13 +18,22 @@ from pathlib import Path
 
 from skillgap.content import calculated as calculated_lines
 from skillgap.content.errors import ErrorList
-from skillgap.content.quiz_meta import read_blueprint, time_limit
+from skillgap.content.quiz_meta import read_blueprint, read_mode, time_limit
 from skillgap.content.review_dates import ReviewDates, months_for, read_review_dates
 from skillgap.content.source import YamlProblem, is_id, split_front_matter
 from skillgap.kinds import QuestionKind, QuizKind
 from skillgap.rules import calculated
 
-QUIZ_KEYS = {"title", "kind", "time_limit_minutes", "blueprint", "reviewed", "review_after"}
+QUIZ_KEYS = {
+    "title",
+    "kind",
+    "time_limit_minutes",
+    "blueprint",
+    "mode",
+    "stopping",
+    "reviewed",
+    "review_after",
+}
 OPTION = re.compile(r"^- \[( |x|X)\] (.*)$")
 SKILL_LINE = re.compile(r"^skill:\s*(\S*)\s*$")
 NAME_LINE = re.compile(r"^name:\s*(.*?)\s*$")  # optional: a question's name from GIFT/Moodle
@@ -88,6 +97,8 @@ class QuizSpec:
     # A diagnostic drawn from the item banks: skill id (or "default") -> level -> items.
     blueprint: dict[str, dict[str, int]] | None = None
     review: ReviewDates = field(default_factory=ReviewDates)
+    mode: str = "fixed"  # or "adaptive" (content/quiz_meta.read_mode)
+    stopping: dict | None = None
 
 
 def question_kind(options: list[OptionSpec]) -> str:
@@ -148,16 +159,10 @@ def parse_quiz(
         allowed = ", ".join(sorted(QUIZ_KEYS))
         errors.add(shown, meta.line_of(key), f"unknown key {key!r} (allowed: {allowed})")
     title = _quiz_title(meta, shown, errors)
-    kind = meta.data.get("kind")
-    kinds = [k.value for k in QuizKind if k != QuizKind.BANK]  # banks live in quizzes/bank/
-    if kind not in kinds:
-        errors.add(
-            shown,
-            meta.line_of("kind") if "kind" in meta.data else 1,
-            f"kind must be one of {', '.join(kinds)}, got {kind!r}",
-        )
+    kind = _quiz_kind(meta, shown, errors)
     limit = time_limit(meta, shown, errors)
     blueprint = read_blueprint(meta, shown, str(kind), skill_ids, errors)
+    mode, stopping = read_mode(meta, shown, blueprint, errors)
     questions = _parse_questions(
         parsed.body, parsed.body_first_line, shown, str(kind), skill_ids, errors
     )
@@ -184,7 +189,21 @@ def parse_quiz(
         [replace(question, review=review) for question in questions],
         blueprint,
         review,
+        mode,
+        stopping,
     )
+
+
+def _quiz_kind(meta, shown: str, errors: ErrorList) -> object:
+    kind = meta.data.get("kind")
+    kinds = [k.value for k in QuizKind if k != QuizKind.BANK]  # banks live in quizzes/bank/
+    if kind not in kinds:
+        errors.add(
+            shown,
+            meta.line_of("kind") if "kind" in meta.data else 1,
+            f"kind must be one of {', '.join(kinds)}, got {kind!r}",
+        )
+    return kind
 
 
 def _quiz_title(meta, shown: str, errors: ErrorList) -> str:

@@ -48,6 +48,12 @@ class QuizInfo:
     # Estimated seconds per skill's section, from its questions' length
     # (rules/time_estimate.py); a drawn diagnostic's from its banks' mean item.
     seconds_per_skill: dict[str, float] = field(default_factory=dict)
+    mode: str = "fixed"  # "adaptive": the IRT engine chooses each item
+    stopping: dict | None = None  # the adaptive stopping rule's overrides
+
+    @property
+    def adaptive(self) -> bool:
+        return self.mode == "adaptive"
 
     @property
     def question_count(self) -> int:

@@ -277,7 +277,14 @@ def _load_quizzes(session: Session) -> dict[str, QuizInfo]:
         per_skill.setdefault(quiz_id, {})[skill_id] = count
     rows = session.execute(
         select(
-            Quiz.id, Quiz.title, Quiz.kind, Quiz.time_limit_minutes, Quiz.published, Quiz.blueprint
+            Quiz.id,
+            Quiz.title,
+            Quiz.kind,
+            Quiz.time_limit_minutes,
+            Quiz.published,
+            Quiz.blueprint,
+            Quiz.mode,
+            Quiz.stopping,
         ).order_by(Quiz.id)
     ).all()
     banked = {
@@ -295,7 +302,16 @@ def _load_quizzes(session: Session) -> dict[str, QuizInfo]:
             counts = {skill: sum(r.blueprint.get(skill, default).values()) for skill in banked}
         timed = quiz_times.section_seconds(r.id, r.kind, counts, r.blueprint is not None, seconds)
         quizzes[r.id] = QuizInfo(
-            r.id, r.title, r.kind, r.time_limit_minutes, r.published, counts, r.blueprint, timed
+            r.id,
+            r.title,
+            r.kind,
+            r.time_limit_minutes,
+            r.published,
+            counts,
+            r.blueprint,
+            timed,
+            r.mode or "fixed",
+            r.stopping,
         )
     return quizzes
 

@@ -306,6 +306,8 @@ def write_quiz(session: Session, spec: QuizSpec, counts: Counts, question_counts
             "source": spec.source,
             "published": True,
             "blueprint": spec.blueprint,
+            "mode": spec.mode,
+            "stopping": spec.stopping,
             "reviewed": spec.review.reviewed,
             "review_after": spec.review.review_after,
         },

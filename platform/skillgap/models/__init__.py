@@ -2,7 +2,15 @@
 
 from skillgap.kinds import AttemptState, QuestionKind, QuizKind
 from skillgap.models.accounts import Invitation, Team, User, team_managers
-from skillgap.models.assessments import Answer, Attempt, Question, Quiz, SkillResult
+from skillgap.models.assessments import (
+    Answer,
+    Attempt,
+    ItemCalibration,
+    ItemParameter,
+    Question,
+    Quiz,
+    SkillResult,
+)
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
 from skillgap.models.content import (
@@ -33,6 +41,8 @@ __all__ = [
     "Course",
     "FrameworkSource",
     "Invitation",
+    "ItemCalibration",
+    "ItemParameter",
     "LearningPlan",
     "Level",
     "MetricFile",

@@ -35,6 +35,10 @@ class Quiz(Base):
     # A diagnostic drawn from the item banks: items per skill and per level
     # ({"default": {"entry": 3, ...}, "<skill-id>": {...}}); None for a fixed form.
     blueprint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # "adaptive": items chosen one by one by the IRT engine (services/adaptive.py);
+    # "fixed": the blueprint's form. Stopping rule overrides for adaptive.
+    mode: Mapped[str] = mapped_column(String(20), default="fixed")
+    stopping: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     reviewed: Mapped[date | None]  # the file's dates (content/review_dates.py)
     review_after: Mapped[date | None]
 
@@ -108,6 +112,10 @@ class Attempt(Base):
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     percent: Mapped[float | None]  # over all its questions, once submitted
+    # An adaptive attempt's state and evidence: the skills in order and those
+    # finished, the calibration version per skill, and each asked question's (a, b)
+    # as used, so the result can be explained and scored again (services/adaptive.py).
+    adaptive: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     quiz: Mapped[Quiz] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -187,7 +195,45 @@ class SkillResult(Base):
     # Self-assessment results from before the anchored self-rating scale (migration
     # 0011): the level the old mapping gave; level_id holds the new mapping's.
     claimed_before: Mapped[str | None] = mapped_column(String(80))
+    # An adaptive (IRT) result: percent is the domain score, with the ability
+    # estimate, the 90% interval of the domain score and each level's posterior
+    # probability (lowest first); None for percent-correct results.
+    theta: Mapped[float | None]
+    theta_se: Mapped[float | None]
+    domain_low: Mapped[float | None]
+    domain_high: Mapped[float | None]
+    level_probabilities: Mapped[list[float] | None] = mapped_column(JSON(none_as_null=True))
+    certainty: Mapped[float | None]  # the reported level's probability (pages and matrix)
     latest: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
 
     attempt: Mapped[Attempt] = relationship(back_populates="results")
+
+
+class ItemCalibration(Base):
+    """One calibration of a skill's bank: version 1, 2, ... (version 0, the priors
+    from each item's level tag, is never stored)."""
+
+    __tablename__ = "item_calibrations"
+
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[created_at]
+    calibrated: Mapped[int] = mapped_column(default=0)  # items estimated from answers
+    responses: Mapped[int] = mapped_column(default=0)  # answers the estimation used
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ItemParameter(Base):
+    """An item's 2PL parameters under one calibration version, by its stable bank id."""
+
+    __tablename__ = "item_parameters"
+
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    a: Mapped[float]
+    b: Mapped[float]
+    responses: Mapped[int] = mapped_column(default=0)
+    estimated: Mapped[bool] = mapped_column(default=False)  # False: kept its prior
+    fit_flag: Mapped[str | None] = mapped_column(String(120))  # why to review it

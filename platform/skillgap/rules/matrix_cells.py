@@ -62,6 +62,7 @@ class Cell:
     low_evidence: bool
     target: LevelLike | None
     self_rated: LevelLike | None
+    uncertain: bool = False  # an adaptive level under 80% likely: "not decided yet"
     # Worked out once here: summaries, sorting and the page ask for it often.
     gap: int = field(init=False, compare=False)
 
@@ -80,6 +81,7 @@ class Cell:
             self.low_evidence,
             self.self_rated is not None,
             self.gap,
+            self.uncertain,
         )
 
     @property

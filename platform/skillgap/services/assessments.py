@@ -10,6 +10,7 @@ end with one result.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +32,7 @@ from skillgap.models import (
 )
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
-from skillgap.services import attempt_forms, grading, shown_questions
+from skillgap.services import adaptive_flow, attempt_forms, grading, shown_questions
 
 
 class AttemptError(ValueError):
@@ -114,28 +115,40 @@ def start(
                 f"{opens:%H:%M} UTC on {opens:%d %b %Y}."
             )
     info = snapshot_of(session).quizzes[quiz.id]
-    plan = attempt_forms.plan_form(session, user.id, info, skill_id, now, retake_interval)
-    if not plan.question_ids:
-        if plan.skipped:
-            raise AttemptError(not_yet_message(session, plan.skipped))
+    if info.adaptive:
+        seed = random.SystemRandom().randrange(2**31)
+        engine = adaptive_flow.plan(session, user.id, info, skill_id, now, retake_interval, seed)
+        question_ids, state, skipped, share = (
+            engine.question_ids,
+            engine.state,
+            engine.skipped,
+            engine.share,
+        )
+    else:
+        plan = attempt_forms.plan_form(session, user.id, info, skill_id, now, retake_interval)
+        question_ids, state, skipped, seed = plan.question_ids, None, plan.skipped, plan.seed
+        share = len(plan.question_ids) / max(plan.full_size, 1)
+    if not question_ids:
+        if skipped:
+            raise AttemptError(not_yet_message(session, skipped))
         raise AttemptError("This assessment has no questions for that skill.")
     limit = quiz.time_limit_minutes
     if limit and skill_id is not None:
         # A section gets its share of the time, never less than five minutes.
-        share = limit * len(plan.question_ids) / max(plan.full_size, 1)
-        limit = max(5, round(share))
+        limit = max(5, round(limit * share))
     attempt = Attempt(
         user_id=user.id,
         quiz_id=quiz.id,
         skill_id=skill_id,
-        question_ids=plan.question_ids,
-        seed=plan.seed,
+        question_ids=question_ids,
+        seed=seed,
+        adaptive=state,
         started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,
     )
     session.add(attempt)
     session.flush()
-    return attempt, plan.skipped
+    return attempt, skipped
 
 
 def check_opens_at(
@@ -171,6 +184,10 @@ def not_yet_message(session: Session, opens: Mapping[str, datetime]) -> str:
         "You were measured in this recently. The next attempt, on questions you have "
         "not seen, opens for " + "; ".join(parts) + "."
     )
+
+
+def has_answer(session: Session, attempt_id: int, question_id: int) -> bool:
+    return session.get(Answer, (attempt_id, question_id)) is not None
 
 
 def is_past_deadline(attempt: Attempt, now: datetime) -> bool:

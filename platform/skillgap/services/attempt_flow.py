@@ -21,7 +21,7 @@ from skillgap.curriculum.snapshot import QuizInfo
 from skillgap.inputs import whole_number
 from skillgap.models import Attempt, User
 from skillgap.rules import scoring
-from skillgap.services import assessments
+from skillgap.services import adaptive_flow, assessments
 from skillgap.services.assessments import AnswerInput, AttemptError
 
 
@@ -117,6 +117,8 @@ def handle_post(
             )
         text = "The time limit had passed: the answers you saved in time were scored."
         return Outcome(Go.RESULT, attempt_id=attempt.id, message=(text, "info"))
+    if attempt.adaptive is not None:
+        return _adaptive_post(session, attempt, request, now)
     saved = assessments.save_answers(
         session, attempt, posted_answers(request.form, attempt.question_ids), now, as_shown=True
     )
@@ -126,6 +128,36 @@ def handle_post(
         assessments.submit(session, attempt.id, now)
         return Outcome(Go.RESULT, attempt_id=attempt.id)
     return Outcome(Go.TAKE, page=_next_page(request))
+
+
+def _adaptive_post(session: Session, attempt: Attempt, request: Posted, now: datetime) -> Outcome:
+    """Only the current item can be answered. "Next" makes its answer final and
+    has the engine choose the next item; a replayed "next" for an item already
+    moved past (the form names the item it showed) changes nothing."""
+    session.refresh(attempt, with_for_update=True)  # one advance per item, even concurrently
+    current = adaptive_flow.current_question(attempt)
+    shown = whole_number(request.form.get("question") or "")
+    if current is None or (shown is not None and shown != current):
+        if request.action == "autosave":
+            return Outcome(Go.TAKE, autosave=({"saved": 0, "error": "Already answered."}, 409))
+        text = "That question was already answered; here is the next one."
+        return Outcome(Go.TAKE, message=(text, "info"))
+    saved = assessments.save_answers(
+        session, attempt, posted_answers(request.form, [current]), now, as_shown=True
+    )
+    if request.action == "autosave":
+        return Outcome(Go.TAKE, autosave=({"saved": saved}, 200))
+    if request.action == "submit":
+        assessments.submit(session, attempt.id, now)
+        return Outcome(Go.RESULT, attempt_id=attempt.id)
+    if request.action != "next":
+        return Outcome(Go.TAKE)
+    if not assessments.has_answer(session, attempt.id, current):
+        return Outcome(Go.TAKE, message=("Answer the question to go on.", "error"))
+    if adaptive_flow.advance(session, attempt):
+        assessments.submit(session, attempt.id, now)
+        return Outcome(Go.RESULT, attempt_id=attempt.id)
+    return Outcome(Go.TAKE)
 
 
 def _not_open(session: Session, user: User, request: Posted) -> Outcome:

@@ -73,7 +73,7 @@ def plan_form(
     banked = [s.id for s in snapshot.skills if bank_quiz_id(s.id) in snapshot.quizzes]
     skills = [skill_id] if skill_id is not None else banked
     closed = next_attempts(session, user_id, skills, now, retake_interval)
-    recent = _recently_seen(session, user_id, quiz.id)
+    recent = recently_seen(session, user_id, quiz.id)
     pools = _pools(session, [s for s in skills if s not in closed])
     question_ids: list[int] = []
     for skill in skills:
@@ -114,7 +114,7 @@ def _pools(session: Session, skill_ids: list[str]) -> dict[str, list[PoolItem]]:
     return pools
 
 
-def _recently_seen(session: Session, user_id: int, quiz_id: str) -> dict[str, set[str]]:
+def recently_seen(session: Session, user_id: int, quiz_id: str) -> dict[str, set[str]]:
     """Per skill, the items of the person's previous attempts of that skill."""
     attempts = list(
         session.scalars(

@@ -29,6 +29,16 @@ QUESTIONS_PER_PAGE = 5
 
 
 @dataclass(frozen=True)
+class AdaptiveStep:
+    skill_name: str
+    skill_number: int  # 1 = the first skill of the attempt
+    skills: int
+    item_number: int  # this item's number within its skill
+    min_items: int
+    max_items: int
+
+
+@dataclass(frozen=True)
 class TakePage:
     attempt: Attempt
     quiz: QuizInfo
@@ -41,6 +51,7 @@ class TakePage:
     skill: SkillInfo | None
     # A whole diagnostic's sections answered in full, scored so far (not yet counted).
     finished: list[tuple[SkillInfo, scoring.SkillScore]] = field(default_factory=list)
+    adaptive: AdaptiveStep | None = None  # where an adaptive attempt stands
 
     def shown_options(self, question: Question) -> list[tuple[int, int, dict]]:
         """(position shown, index in the file, option), in the attempt's order."""
@@ -61,6 +72,8 @@ class TakePage:
 
     @property
     def first_number(self) -> int:
+        if self.attempt.adaptive is not None:
+            return self.total
         return (self.page - 1) * QUESTIONS_PER_PAGE + 1
 
     @property
@@ -109,14 +122,18 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
         for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))
     }
     total = len(attempt.question_ids)
-    pages = page_count(total)
-    page = resume_page(attempt, set(answers)) if page is None else min(max(page, 1), pages)
-    page_ids = attempt.question_ids[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE]
+    if attempt.adaptive is not None:  # one item at a time: only the last can be answered
+        page = pages = total
+        page_ids = attempt.question_ids[-1:]
+    else:
+        pages = page_count(total)
+        page = resume_page(attempt, set(answers)) if page is None else min(max(page, 1), pages)
+        page_ids = attempt.question_ids[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE]
     by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(page_ids)))}
     snapshot = snapshot_of(session)
     quiz = snapshot.quizzes[attempt.quiz_id]
     finished = []
-    if quiz.kind == QuizKind.DIAGNOSTIC and attempt.skill_id is None:
+    if quiz.kind == QuizKind.DIAGNOSTIC and attempt.skill_id is None and not attempt.adaptive:
         finished = [
             (snapshot.skill_by_id[score.skill_id], score)
             for score in grading.finished_sections(session, attempt, answers)
@@ -134,7 +151,22 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
         snapshot.self_ratings,
         snapshot.skill_by_id.get(attempt.skill_id or ""),
         finished,
+        adaptive_step(attempt, snapshot, [by_id[q] for q in page_ids]),
     )
+
+
+def adaptive_step(attempt: Attempt, snapshot: Snapshot, shown: list[Question]):
+    """Where an adaptive attempt stands: which skill, which of its items."""
+    state = attempt.adaptive
+    if state is None or not shown:
+        return None
+    skill_id = shown[0].skill_id
+    skills = state["skills"]
+    asked = sum(1 for skill, _a, _b in state["asked"].values() if skill == skill_id)
+    low, high, _certainty = state["stopping"]
+    number = skills.index(skill_id) + 1 if skill_id in skills else 1
+    name = snapshot.skill_by_id[skill_id].name if skill_id in snapshot.skill_by_id else skill_id
+    return AdaptiveStep(name, number, len(skills), asked, low, high)
 
 
 @dataclass(frozen=True)
@@ -205,6 +237,36 @@ class QuestionReview:
         return shown_questions.chosen_misconception(self.question, self.seed, self.answer.chosen)
 
 
+DECIDED = 0.8  # a level this likely is reported as decided (and closes a gap)
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """An adaptive result's level in words: "Entry - 92% sure; could be Intermediate"."""
+
+    level: str
+    percent: int
+    runner_up: str | None  # the next most likely level, if it has 5% or more
+    runner_percent: int
+    decided: bool
+
+
+def certainty_of(result: SkillResult | None, levels: tuple[LevelInfo, ...]) -> Certainty | None:
+    probabilities = result.level_probabilities if result is not None else None
+    if not probabilities or len(probabilities) != len(levels):
+        return None  # a percent-correct (fixed form) result
+    order = sorted(range(len(levels)), key=lambda i: -probabilities[i])
+    best, second = order[0], order[1] if len(order) > 1 else order[0]
+    runner = levels[second].name if second != best and probabilities[second] >= 0.05 else None
+    return Certainty(
+        levels[best].name,
+        round(100 * probabilities[best]),
+        runner,
+        round(100 * probabilities[second]),
+        probabilities[best] >= DECIDED,
+    )
+
+
 @dataclass
 class ResultPage:
     attempt: Attempt
@@ -215,6 +277,9 @@ class ResultPage:
     reviews: list[QuestionReview]
     calibration_counts: dict[str, int] = field(default_factory=dict)
     keys_withheld: bool = False  # a module check not passed yet
+
+    def certainty(self, result: SkillResult | None) -> Certainty | None:
+        return certainty_of(result, self.levels)
 
 
 def result_page(session: Session, attempt: Attempt) -> ResultPage:

@@ -16,7 +16,7 @@ from skillgap.curriculum.snapshot import Snapshot, snapshot_of
 from skillgap.models import Answer, Attempt, Question, QuizKind
 from skillgap.rules import scoring
 from skillgap.rules.scoring import GradedAnswer, LevelRule
-from skillgap.services import shown_questions
+from skillgap.services import adaptive_flow, shown_questions
 from skillgap.services.standing import NewResult, record_results
 
 
@@ -43,6 +43,13 @@ def grade(session: Session, attempt: Attempt) -> None:
     kind = snapshot_of(session).quizzes[attempt.quiz_id].kind
     if kind == QuizKind.SELF_ASSESSMENT:
         _record_self_ratings(session, attempt, questions, answers)
+        return
+    if attempt.adaptive is not None:
+        made = adaptive_flow.results(session, attempt, kind)
+        record_results(session, made)
+        scored = [a.score or 0.0 for a in answers.values()]
+        attempt.percent = scoring.percent_of(sum(scored), len(attempt.question_ids) or 1)
+        session.flush()
         return
     graded = []
     for question_id in attempt.question_ids:
@@ -107,13 +114,7 @@ def finished_sections(
 
 
 def _score(attempt: Attempt, question: Question, answer: Answer | None) -> float:
-    if answer is None:
-        return 0.0
-    if shown_questions.asks_number(question):
-        return shown_questions.number_score(question, attempt.seed, answer.response)
-    options = shown_questions.options_of(question, attempt.seed)
-    correct = {index for index, option in enumerate(options) if option["correct"]}
-    return scoring.question_score(correct, answer.chosen)
+    return shown_questions.answer_score(question, attempt.seed, answer)
 
 
 def _record_self_ratings(

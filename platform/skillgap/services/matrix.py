@@ -22,6 +22,7 @@ from sqlalchemy import (
     DateTime,
     and_,
     bindparam,
+    case,
     extract,
     func,
     null,
@@ -57,6 +58,7 @@ from skillgap.rules.matrix_cells import (
 )
 from skillgap.services import paths, people_cache
 from skillgap.services.standing import (
+    UNCERTAIN_BELOW,
     current_level_id,
     default_target,
     latest_of_kind,
@@ -106,7 +108,11 @@ def _cells_query(member_filter, *member_columns, keep_members=False):
             Skill.id.label("skill_id"),
             tested.level_id.label("tested_level"),
             tested.percent.label("percent"),
-            tested.low_evidence.label("low_evidence"),
+            # 2: an adaptive level not decided yet (under 80% likely); 1: a fixed
+            # form's low evidence; 0: neither (rules/matrix_cells.Cell).
+            case((tested.certainty < UNCERTAIN_BELOW, 2), (tested.low_evidence, 1), else_=0).label(
+                "low_evidence"
+            ),
             rated.level_id.label("rated_level"),
             target_level_sql(override.level_id, role.level_id, bindparam("default_target")).label(
                 "target_level"
@@ -148,7 +154,8 @@ def build_rows(
                 level=level_by_id[current_level_id(tested, rated, lowest.id)],
                 percent=percent if tested else None,
                 verified=tested is not None,
-                low_evidence=bool(low) if tested else False,
+                low_evidence=low == 1 if tested else False,
+                uncertain=low == 2 if tested else False,
                 target=level_by_id.get(target or ""),
                 self_rated=level_by_id.get(rated or ""),
             )

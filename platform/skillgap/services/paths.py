@@ -169,6 +169,8 @@ def closed_gaps(session: Session, view: PathView) -> list[ClosedGap]:
         results = [levels[level_id] for level_id in history.get(standing.skill.id, [])]
         if len(results) < 2 or results[-1].position < standing.target.position:
             continue
+        if standing.uncertain:  # closed only once the target is reached with 80% or more
+            continue
         before = results[-2]
         if before.position < standing.target.position:
             closed.append(ClosedGap(standing.skill, before, results[-1]))

@@ -54,6 +54,7 @@ class LatestResult:
     percent: float | None
     low_evidence: bool
     attempt_id: int
+    certainty: float | None = None  # an adaptive result's probability of its level
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _part(name: str, **columns: Any):
     """The columns of one part, in the union's order, NULL where not given."""
     order = (
         "key", "level", "kind", "percent", "low", "attempt", "at", "row",
-        "minutes", "due", "due_set_by",
+        "minutes", "due", "due_set_by", "sure",
     )  # fmt: skip
     return [literal_column(f"'{name}'").label("part")] + [
         columns.get(column, null()).label(column) for column in order
@@ -106,6 +107,7 @@ def _statement(with_history: bool):
                 minutes=cast(null(), Integer()),
                 due=cast(null(), Date()),
                 due_set_by=cast(null(), Integer()),
+                sure=SkillResult.certainty,
             )
         ).where(SkillResult.user_id == USER, SkillResult.latest),
         select(
@@ -168,7 +170,7 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         part = row.part
         if part == "result":
             result = LatestResult(
-                row.kind, row.key, row.level, row.percent, bool(row.low), row.attempt
+                row.kind, row.key, row.level, row.percent, bool(row.low), row.attempt, row.sure
             )
             results.append((row.at, row.row, result))
         elif part == "override":

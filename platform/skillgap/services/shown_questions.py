@@ -15,8 +15,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from skillgap.models import Question
-from skillgap.rules import calculated
+from skillgap.models import Answer, Question
+from skillgap.rules import calculated, scoring
 
 
 @functools.lru_cache(maxsize=4096)
@@ -126,3 +126,15 @@ def shown_answer(question: Question, seed: int | None) -> str:
 def answer_value(question: Question, seed: int | None) -> Decimal | None:
     made = instance_of(question, seed)
     return None if made is None else made[1].answer
+
+
+def answer_score(question: Question, seed: int | None, answer: Answer | None) -> float:
+    """An answer's score, 0 or 1: a typed number against this attempt's instance,
+    chosen options against the key (multiple response all or nothing)."""
+    if answer is None:
+        return 0.0
+    if asks_number(question):
+        return number_score(question, seed, answer.response)
+    options = options_of(question, seed)
+    correct = {index for index, option in enumerate(options) if option["correct"]}
+    return scoring.question_score(correct, answer.chosen)

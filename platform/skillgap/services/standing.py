@@ -36,6 +36,8 @@ from skillgap.models import SkillResult
 
 # --- the rules, in Python ----------------------------------------------------------
 
+UNCERTAIN_BELOW = 0.8  # an adaptive level less likely than this is "not decided yet"
+
 
 class ResultLike(Protocol):
     @property
@@ -134,6 +136,13 @@ class SkillStanding:
     target: LevelInfo
     target_source: str  # "role", "manager" or "default"
     attempt_id: int | None = field(default=None, compare=False)  # the tested result's
+    # An adaptive result's probability of its level (None: a fixed-form percent).
+    certainty: float | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        """The level is not decided yet (under 80% likely): pages say so."""
+        return self.certainty is not None and self.certainty < UNCERTAIN_BELOW
 
     @property
     def gap(self) -> int:
@@ -160,10 +169,12 @@ def standings(
         self_rated = rated[skill.id].level_id if skill.id in rated else None
         current = current_level(skill.id, tested.get(skill.id), self_rated, levels[0].id)
         target_id = targets.get(skill.id) or default_target([level.id for level in levels])
+        latest_tested = tested.get(skill.id)
         result.append(
             SkillStanding(
                 skill=skill,
                 current=by_id[current.level_id],
+                certainty=getattr(latest_tested, "certainty", None) if current.verified else None,
                 verified=current.verified,
                 low_evidence=current.low_evidence,
                 percent=current.percent,
@@ -197,6 +208,13 @@ class NewResult:
     brier: float | None = None
     certain_count: int = 0
     certain_wrong: int = 0
+    # An adaptive (IRT) result's uncertainty (services/adaptive_flow.results).
+    theta: float | None = None
+    theta_se: float | None = None
+    domain_low: float | None = None
+    domain_high: float | None = None
+    level_probabilities: list[float] | None = None
+    certainty: float | None = None
 
     def row(self) -> dict[str, Any]:
         return {**self.__dict__, "latest": False}

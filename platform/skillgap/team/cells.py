@@ -44,7 +44,7 @@ def _short(shown: str, full: str) -> Markup:
 
 @functools.lru_cache(maxsize=4096)
 def _html_of(look: tuple, skill_name: str) -> Markup:
-    position, level_name, percent, verified, low_evidence, self_rated, gap = look
+    position, level_name, percent, verified, low_evidence, self_rated, gap, uncertain = look
     evidence = "tested" if verified else ("self-rated" if self_rated else "untested")
     if evidence == "untested":
         # No level to show: the word, and the level it counts as for the gap.
@@ -57,6 +57,8 @@ def _html_of(look: tuple, skill_name: str) -> Markup:
         parts = [LINE.format(Markup(" ").join(first))]
     if evidence == "self-rated":
         parts.append(FLAG.format(evidence))
+    elif verified and uncertain:
+        parts.append(FLAG.format(_short("not decided", "level not decided yet")))
     elif verified and low_evidence:
         parts.append(FLAG.format(_short("low ev.", "low evidence")))
     if gap:
