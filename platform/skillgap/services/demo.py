@@ -11,18 +11,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from skillgap import clock
 from skillgap.curriculum.snapshot import snapshot_of
-from skillgap.models import ModuleCompletion, User
+from skillgap.models import ModuleCompletion, Question, User
 from skillgap.roles import Role
-from skillgap.services import accounts, assessments, shown_questions, teams
+from skillgap.rules import irt
+from skillgap.services import accounts, adaptive, adaptive_flow, assessments, shown_questions, teams
 from skillgap.services.assessments import AnswerInput
 
 DEMO_TEAM = "Social"
+DEMO_SEED = 18  # seeds the simulated diagnostic answers: the same demo on every first start
 
 # (email, name, role, role profile); learners get varied profiles on purpose.
 DEMO_PEOPLE = [
@@ -166,7 +169,10 @@ def add_demo_progress(session: Session) -> int:
 
 
 # Self-rating per skill (every statement of a skill gets it) and tested percent per
-# skill, oldest diagnostic first (days ago, percents in SKILL_ORDER). Sam and Lena
+# skill, oldest diagnostic first (days ago, percents in SKILL_ORDER). A percent is
+# a domain score: the learner's true ability θ in that skill is the one expected to
+# score it on the whole bank (demo_abilities), and the diagnostic's answers are
+# simulated from θ through the same 2PL model the engine uses. Sam and Lena
 # are over-confident, as half the marketers in the DMI diagnostic were; Priya is
 # close to calibrated; Tom underrates himself; Grace has only rated herself;
 # Diego has done nothing yet.
@@ -223,6 +229,8 @@ def add_demo_assessments(session: Session) -> int:
     if "diagnostic" not in quizzes or "self-assessment" not in quizzes:
         return 0
     now = clock.now()
+    # One generator for the whole demo: every first start simulates the same answers.
+    rng = np.random.default_rng(DEMO_SEED)
     made = 0
     for email, plan in DEMO_ASSESSMENTS.items():
         user = session.scalar(User.by_email(email))
@@ -240,28 +248,80 @@ def add_demo_assessments(session: Session) -> int:
         )
         made += 1
         for days_ago, percents in plan["tested"]:
-            _take(
-                session,
-                user,
-                "diagnostic",
-                None,
-                now - timedelta(days=days_ago),
-                _percent_right(dict(zip(SKILL_ORDER, percents, strict=True))),
-                sure=plan["sure"],
-            )
+            abilities = demo_abilities(session, dict(zip(SKILL_ORDER, percents, strict=True)))
+            when = now - timedelta(days=days_ago)
+            if quizzes["diagnostic"].adaptive:
+                _take_adaptive(session, user, when, abilities, rng, plan["sure"])
+            else:  # an organisation's `mode: fixed` form: the same model, every item shown
+                _take(session, user, "diagnostic", None, when, _simulated(session, abilities, rng))
             made += 1
     session.flush()
     return made
 
 
-def _percent_right(percents: dict[str, int]):
-    """A ``decide`` that answers about ``percents`` of each skill's questions on the
-    form right (the form is only known once the attempt has drawn it)."""
+def demo_abilities(session: Session, percents: dict[str, int]) -> dict[str, float]:
+    """Each skill's θ whose domain score, under the bank's current parameters, is
+    the planned percent (the inverse of the test characteristic curve)."""
+    abilities = {}
+    for skill, percent in percents.items():
+        items = adaptive.bank_items(session, skill, adaptive.current_version(session, skill))
+        if not items:
+            continue
+        curve = irt.domain_curve([i.a for i in items], [i.b for i in items])
+        # Non-decreasing even if a re-calibration left an item with a < 0.
+        abilities[skill] = float(np.interp(percent, np.maximum.accumulate(curve), irt.GRID))
+    return abilities
+
+
+def _right(rng: np.random.Generator, a: float, b: float, theta: float) -> bool:
+    """A simulated answer: right with the model's probability P(θ)."""
+    return bool(rng.random() < float(irt.p_correct(a, b, theta)))
+
+
+def _confidence(sure: str, index: int, right: bool) -> float:
+    if sure == "certain":
+        return 1.0
+    return (1.0, 0.67, 0.67)[index % 3] if right else (0.33, 0.67, 1.0)[index % 3]
+
+
+def _take_adaptive(session, user, when, abilities, rng, sure):
+    """Sit the adaptive diagnostic through the real engine: answer the current item
+    (right with P(θ) from the parameters the engine asked it with), let the engine
+    choose the next, until every skill has stopped; then submit."""
+    quiz = snapshot_of(session).quizzes["diagnostic"]
+    attempt = assessments.start_attempt(session, user, quiz, None, when)
+    state = attempt.adaptive or {}
+    most = len(state.get("skills", [])) * (state.get("stopping") or [0, 20])[1] + 1
+    # Paced to finish within any time limit (the demo has none; an organisation may).
+    pace = (attempt.deadline_at - when) / most if attempt.deadline_at else timedelta(seconds=30)
+    moment = when
+    for index in range(most):
+        question_id = adaptive_flow.current_question(attempt)
+        if question_id is None:
+            break
+        skill, a, b = (attempt.adaptive or {})["asked"][str(question_id)]
+        right = _right(rng, a, b, abilities.get(skill, 0.0))
+        question = session.get(Question, question_id)
+        moment += pace
+        answer = _answer(attempt, question, right, _confidence(sure, index, right))
+        assessments.save_answers(session, attempt, {question_id: answer}, moment)
+        if adaptive_flow.advance(session, attempt):
+            break
+    assessments.submit(session, attempt.id, moment)
+    return attempt
+
+
+def _simulated(session: Session, abilities: dict[str, float], rng: np.random.Generator):
+    """A ``decide`` for a fixed form: each bank item right with P(θ) under the
+    bank's current parameters (a question outside the banks: right half the time)."""
+    parameters = {}
+    for skill in abilities:
+        for item in adaptive.bank_items(session, skill, adaptive.current_version(session, skill)):
+            parameters[item.question_id] = (item.a, item.b)
 
     def decide(question, index, form):
-        of_skill = [q.id for q in form if q.skill_id == question.skill_id]
-        quota = round(percents.get(question.skill_id, 0) * len(of_skill) / 100)
-        return of_skill.index(question.id) < quota
+        a, b = parameters.get(question.id, (1.0, 0.0))
+        return _right(rng, a, b, abilities.get(question.skill_id, 0.0))
 
     return decide
 
@@ -294,10 +354,7 @@ def _take(session, user, quiz_id, skill_id, when, decide, sure="mixed"):
             if decision:
                 answers[question.id] = AnswerInput(rating_id=decision)
             continue
-        if sure == "certain":
-            confidence = 1.0
-        else:
-            confidence = (1.0, 0.67, 0.67)[index % 3] if decision else (0.33, 0.67, 1.0)[index % 3]
+        confidence = _confidence(sure, index, bool(decision))
         answers[question.id] = _answer(attempt, question, bool(decision), confidence)
     assessments.save_answers(session, attempt, answers, when + timedelta(minutes=20))
     assessments.submit(session, attempt.id, when + timedelta(minutes=25))

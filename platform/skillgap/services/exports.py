@@ -36,7 +36,9 @@ def matrix_table(matrix: Matrix) -> tuple[list[str], list[list[object]]]:
         for skill in matrix.skills:
             cell = row.cells[skill.id]
             evidence = "tested" if cell.verified else ("self-rated" if cell.self_rated else "none")
-            if cell.verified and cell.low_evidence:
+            if cell.verified and cell.uncertain:
+                evidence = "tested, not decided yet (under 80% sure)"
+            elif cell.verified and cell.low_evidence:
                 evidence = "tested, low evidence"
             values += [
                 cell.level.name,

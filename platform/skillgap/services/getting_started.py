@@ -57,9 +57,12 @@ def resumable(quiz: QuizInfo, skill: SkillInfo | None, open_attempt: OpenAttempt
     recently), in proportion to what is unanswered."""
     skill_id = skill.id if skill else None
     full = quiz.questions_per_skill.get(skill_id, 0) if skill_id else quiz.question_count
-    total_seconds = quiz.seconds(skill_id) * open_attempt.questions / full if full else 0.0
-    left = time_estimate.minutes_left(total_seconds, open_attempt.questions, open_attempt.answered)
-    return Resumable(quiz, skill, open_attempt.questions, open_attempt.answered, left)
+    questions = open_attempt.questions
+    if quiz.adaptive:  # the form grows item by item: expect the blueprint's length
+        questions = max(full, open_attempt.answered)
+    total_seconds = quiz.seconds(skill_id) * questions / full if full else 0.0
+    left = time_estimate.minutes_left(total_seconds, questions, open_attempt.answered)
+    return Resumable(quiz, skill, questions, open_attempt.answered, left)
 
 
 def assessment_state(session: Session, user: User, view: PathView) -> AssessmentState:

@@ -19,7 +19,7 @@ from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.rules import path_engine
 from skillgap.rules.path_engine import LearningPath, Standing, Step
 from skillgap.services.person_record import OpenAttempt, PersonRecord, person_record
-from skillgap.services.standing import SkillStanding
+from skillgap.services.standing import UNCERTAIN_BELOW, SkillStanding
 from skillgap.services.standing import standings as standings_of
 
 
@@ -54,7 +54,8 @@ class PathView:
     course_titles: dict[str, str]
     skill_names: dict[str, str]
     progress: list[SkillProgress] = field(default_factory=list)
-    diagnostic_history: list[tuple[str, str]] = field(default_factory=list)  # with_history
+    # (skill, level, certainty): with_history
+    diagnostic_history: list[tuple[str, str, float | None]] = field(default_factory=list)
     open_attempts: list[OpenAttempt] = field(default_factory=list)  # with_history
     done_ids: frozenset[str] = frozenset()  # modules done, on the path or not
     passed_checks: int = 0
@@ -155,25 +156,30 @@ class ClosedGap:
         return self.now.position - self.before.position
 
 
+def _reached(result: tuple[LevelInfo, float | None], target: int) -> bool:
+    """At or above the target; an adaptive level only at 80% or more."""
+    level, sure = result
+    return level.position >= target and (sure is None or sure >= UNCERTAIN_BELOW)
+
+
 def closed_gaps(session: Session, view: PathView) -> list[ClosedGap]:
     """Skills whose latest diagnostic reached the target where the one before had
     not. ``view`` must come from ``person_path(..., with_history=True)``."""
     levels = {lvl.id: lvl for lvl in snapshot_of(session).levels}
-    history: dict[str, list[str]] = {}
-    for skill_id, level_id in view.diagnostic_history:
-        history.setdefault(skill_id, []).append(level_id)
+    history: dict[str, list[tuple[LevelInfo, float | None]]] = {}
+    for skill_id, level_id, sure in view.diagnostic_history:
+        history.setdefault(skill_id, []).append((levels[level_id], sure))
     closed = []
     for standing in view.standings:
         if standing.target_source == "none" or not standing.verified:
             continue
-        results = [levels[level_id] for level_id in history.get(standing.skill.id, [])]
-        if len(results) < 2 or results[-1].position < standing.target.position:
+        target = standing.target.position
+        results = history.get(standing.skill.id, [])
+        if len(results) < 2 or not _reached(results[-1], target) or _reached(results[-2], target):
             continue
-        if standing.uncertain:  # closed only once the target is reached with 80% or more
-            continue
-        before = results[-2]
-        if before.position < standing.target.position:
-            closed.append(ClosedGap(standing.skill, before, results[-1]))
+        # Where they rose from: the last result below the target.
+        before = next((lv for lv, _ in reversed(results[:-1]) if lv.position < target), None)
+        closed.append(ClosedGap(standing.skill, before or results[-2][0], results[-1][0]))
     return closed
 
 

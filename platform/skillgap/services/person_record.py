@@ -63,7 +63,8 @@ class PersonRecord:
     latest: dict[str, dict[str, LatestResult]]  # quiz kind -> skill id -> latest result
     plan: LearningPlan  # an unsaved default when they never changed it
     progress: Progress
-    diagnostic_history: list[tuple[str, str]]  # (skill, level), oldest first; [] if not asked
+    # (skill, level, certainty or None), oldest first; [] if not asked
+    diagnostic_history: list[tuple[str, str, float | None]]
     open_attempts: list[OpenAttempt] = field(default_factory=list)  # asked with the history
 
 
@@ -135,6 +136,7 @@ def _statement(with_history: bool):
                     level=SkillResult.level_id,
                     at=SkillResult.created_at,
                     row=SkillResult.id,
+                    sure=SkillResult.certainty,
                 )
             ).where(SkillResult.user_id == USER, SkillResult.kind == QuizKind.DIAGNOSTIC.value)
         )
@@ -158,10 +160,14 @@ def _open_attempts():
     ).where(Attempt.user_id == USER, Attempt.state == AttemptState.OPEN.value)
 
 
+def _when(entry: tuple) -> tuple:
+    return entry[:2]  # created_at, then id
+
+
 def person_record(session: Session, user_id: int, with_history: bool = False) -> PersonRecord:
     overrides: dict[str, str] = {}
     results: list[tuple[datetime, int, LatestResult]] = []
-    history: list[tuple[datetime, int, str, str]] = []
+    history: list[tuple[datetime, int, str, str, float | None]] = []
     completed: dict[str, datetime] = {}
     passed: set[str] = set()
     attempts: list[OpenAttempt] = []
@@ -189,7 +195,7 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         elif part == "open":
             attempts.append(OpenAttempt(row.attempt, row.key, row.level, row.minutes, row.row))
         else:
-            history.append((row.at, row.row, row.key, row.level))
+            history.append((row.at, row.row, row.key, row.level, row.sure))
     latest: dict[str, dict[str, LatestResult]] = {kind.value: {} for kind in QuizKind}
     # Newest first, so that were two rows marked latest, the newer one counts.
     for _at, _id, result in sorted(results, key=lambda r: (r[0], r[1]), reverse=True):
@@ -199,6 +205,6 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         latest,
         plan,
         Progress(completed, passed),
-        [(skill, level) for _at, _id, skill, level in sorted(history)],
+        [(skill, level, sure) for _at, _id, skill, level, sure in sorted(history, key=_when)],
         sorted(attempts, key=lambda a: a.attempt_id),
     )
