@@ -164,7 +164,14 @@ def import_time(folder: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated page names to measure (e.g. 'take page,autosave POST'); "
+        "skips the import and start-up timings",
+    )
     args = parser.parse_args()
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
     folder = Path(tempfile.mkdtemp(prefix="skillgap-load-"))
     # BENCH_DATABASE_URL: an empty database to fill instead of a fresh SQLite file,
     # e.g. PostgreSQL (`createdb skillgap_bench`, then
@@ -246,6 +253,8 @@ def main() -> None:
             f"{1:>8.2f}"
         )
         for name, page_url, cookie, lua in pages:
+            if only and name not in only:
+                continue
             # A fresh server per page: requests a slow page left queued in
             # gunicorn's backlog must not slow down the next page's figures.
             os.killpg(site.pid, signal.SIGTERM)
@@ -258,6 +267,8 @@ def main() -> None:
     finally:
         for process in (hello, site):
             os.killpg(process.pid, signal.SIGTERM)
+    if only:
+        return
     print(f"import of 1,000 generated modules: {import_time(folder):.1f} s")
     # With bytecode caching on, as in production (some shells set PYTHONDONTWRITEBYTECODE).
     cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}

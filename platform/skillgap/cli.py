@@ -1,4 +1,4 @@
-"""``flask --app run ...`` commands: database, users and the demo organisation."""
+"""``flask --app run ...`` commands: database, users, content, item banks, the demo."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from skillgap.db import database, get_session
 from skillgap.models import Team
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, demo, teams
+from skillgap.services import accounts, calibration_runs, demo, teams
 from skillgap.services.accounts import AccountError
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
@@ -156,16 +156,12 @@ def create_demo() -> None:
         raise click.ClickException("The database already has users; the demo needs an empty one.")
     from flask import current_app
 
+    from skillgap.startup import format_demo_logins
+
     logins = demo.create_demo_organisation(
         session, get_hasher(), current_app.config.get("SKILLGAP_DEMO_PASSWORD") or None
     )
     session.commit()
-    print_demo_logins(logins)
-
-
-def print_demo_logins(logins: list[demo.DemoLogin]) -> None:
-    from skillgap.startup import format_demo_logins
-
     click.echo(format_demo_logins(logins))
 
 
@@ -347,6 +343,25 @@ def gift_export(quiz_id: str, output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+items_cli = AppGroup("items", help="Item banks: calibration of their IRT parameters.")
+
+
+@items_cli.command("calibrate")
+@click.option("--skill", help="Only this skill's bank (default: every bank).")
+@click.option("--min-responses", type=click.IntRange(min=1), default=200, show_default=True)
+def items_calibrate(skill: str | None, min_responses: int) -> None:
+    """A new calibration version per skill from first diagnostic attempts (2PL, linked to
+    the last); items with fewer than --min-responses answers keep their values."""
+    require_current_schema()
+    session = get_session()
+    try:
+        done = calibration_runs.calibrate(session, skill, min_responses, progress=click.echo)
+    except calibration_runs.CalibrationError as error:
+        raise click.ClickException(str(error)) from error
+    session.commit()
+    click.echo("\n".join(run.line() for run in done))
+
+
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -380,5 +395,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(db_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(items_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(create_demo)

@@ -196,6 +196,16 @@ def test_finished_skills_invite_a_retake_and_list_what_was_done():
     assert ids(path) == ["k1"]
 
 
+def test_a_done_prerequisite_counts_as_a_done_step_and_the_total_stays():
+    # Strategy from Entry to Intermediate: s3 (level 2) needs s2 then s1 (level 1).
+    gaps = standings(strategy=(1, 2))
+    before = plan_path(gaps, CATALOGUE, [], 120, LEVELS)
+    after = plan_path(gaps, CATALOGUE, ["s1"], 120, LEVELS)
+    assert ids(before) == ["s1", "s2", "s3"] and ids(after) == ["s2", "s3"]
+    assert [step.module.id for step in after.done] == ["s1"]
+    assert len(after.done) + len(after.steps) == len(before.steps)
+
+
 def test_smallest_budget_that_fits():
     steps = plan_path(standings(strategy=(2, 3)), CATALOGUE, [], 60, LEVELS).steps  # 225 min
     assert len(schedule(steps, 60)) == 5

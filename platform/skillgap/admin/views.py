@@ -21,7 +21,7 @@ from skillgap.security import get_hasher
 from skillgap.services import accounts, invitations, teams
 from skillgap.services import organisation as organisation_view
 from skillgap.services.accounts import AccountError
-from skillgap.services.item_stats import item_statistics
+from skillgap.services.item_stats import current_calibrations, item_statistics
 from skillgap.services.teams import TeamError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -317,12 +317,15 @@ def items():
     quiz_id = request.args.get("quiz") or "diagnostic"
     quiz = snapshot.quizzes.get(quiz_id) or (quizzes[0] if quizzes else None)
     stats = item_statistics(db, quiz.id) if quiz else []
+    banked = {s.question.skill_id for s in stats if s.parameters is not None}
     return render_template(
         "admin/items.html",
         quizzes=quizzes,
         quiz=quiz,
         stats=stats,
         flagged=sum(1 for s in stats if s.flags),
+        banked=banked,
+        calibrations=current_calibrations(db, banked),
     )
 
 

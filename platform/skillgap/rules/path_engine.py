@@ -124,12 +124,12 @@ def plan_path(
     wanted = {module_id for module_id in in_range if module_id not in completed_ids}
     needed = _with_prerequisites(wanted, catalogue, completed_ids)
     steps = _order(needed, catalogue, in_range, level_names)
+    # Done steps: gap modules done, and done prerequisites of any gap module (the
+    # total of done and remaining steps stays the same as the person progresses).
+    done_ids = _with_prerequisites(set(in_range), catalogue, set()) & completed_ids
     done_steps = tuple(
-        _step(catalogue[module_id], in_range[module_id], level_names, done=True)
-        for module_id in sorted(
-            (m for m in in_range if m in completed_ids),
-            key=lambda m: (catalogue[m].course_order, m),
-        )
+        _step(catalogue[module_id], in_range.get(module_id, []), level_names, done=True)
+        for module_id in sorted(done_ids, key=lambda m: (catalogue[m].course_order, m))
     )
     remaining_skills = {skill for step in steps for skill in step.skills}
     ready = tuple(

@@ -105,21 +105,58 @@ def asked_in(state: dict[str, Any], skill_id: str) -> list[int]:
     return [int(q) for q, (skill, _a, _b) in state["asked"].items() if skill == skill_id]
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A skill's bank and what the answers so far say about the person."""
+
+    items: list[BankItem]
+    weights: irt.Array  # the posterior on irt.GRID
+    curve: irt.Array  # the bank's domain-score curve
+    estimate: irt.Estimate
+    used: list[int]  # indexes (in items) of the items asked
+
+
+def evidence(session: Session, attempt: Attempt, state: dict[str, Any], skill_id: str) -> Evidence:
+    """The skill's estimate from its answered items, with the parameters they were
+    asked with, read on the bank's domain-score curve of the same version. Scores
+    of answers made final are kept in the state (graded once); the rest graded now."""
+    items = bank_items(session, skill_id, state["versions"][skill_id])
+    asked = asked_in(state, skill_id)
+    kept = state.get("scores", {})
+    scores = {q: float(kept[str(q)]) for q in asked if str(q) in kept}
+    scores |= scores_of(session, attempt, [q for q in asked if q not in scores])
+    answered = [q for q in asked if q in scores]
+    weights = irt.posterior(
+        [state["asked"][str(q)][1] for q in answered],
+        [state["asked"][str(q)][2] for q in answered],
+        [scores[q] for q in answered],
+    )
+    curve = irt.domain_curve([i.a for i in items], [i.b for i in items])
+    min_percents = [level.min_percent for level in snapshot_of(session).levels]
+    asked_ids = set(asked)
+    used = [i for i, item in enumerate(items) if item.question_id in asked_ids]
+    return Evidence(items, weights, curve, irt.estimate(weights, curve, min_percents), used)
+
+
+def estimate_for(
+    session: Session, attempt: Attempt, state: dict[str, Any], skill_id: str
+) -> irt.Estimate:
+    return evidence(session, attempt, state, skill_id).estimate
+
+
 def choose(
-    session: Session, attempt: Attempt, state: dict[str, Any], skill_id: str, avoid: set[str]
+    attempt: Attempt, state: dict[str, Any], skill_id: str, found: Evidence, avoid: set[str]
 ) -> int | None:
     """The next item of ``skill_id`` at the current estimate, or None if the bank
     is used up. Items in ``avoid`` (seen in recent attempts) are left out while
     enough others remain."""
-    items = bank_items(session, skill_id, state["versions"][skill_id])
-    asked = set(asked_in(state, skill_id))
-    used = [i for i, item in enumerate(items) if item.question_id in asked]
+    items, used = found.items, found.used
     avoided = [i for i, item in enumerate(items) if item.item_id in avoid and i not in used]
     enough = len(items) - len(used) - len(avoided) > 0
     used_or_avoided = used + avoided if enough else used
     a = np.array([item.a for item in items])
     b = np.array([item.b for item in items])
-    theta = estimate_for(session, attempt, state, skill_id, items).theta if used else 0.0
+    theta = found.estimate.theta if used else 0.0
     index = irt.choose_next(
         a, b, [item.level for item in items], used_or_avoided, theta, _rng(attempt)
     )
@@ -144,27 +181,3 @@ def scores_of(session: Session, attempt: Attempt, question_ids: list[int]) -> di
         a.question_id: shown_questions.answer_score(questions[a.question_id], attempt.seed, a)
         for a in answers
     }
-
-
-def estimate_for(
-    session: Session,
-    attempt: Attempt,
-    state: dict[str, Any],
-    skill_id: str,
-    items: list[BankItem] | None = None,
-) -> irt.Estimate:
-    """The skill's estimate from its answered items, with the parameters they were
-    asked with, read on the bank's domain-score curve of the same version."""
-    if items is None:
-        items = bank_items(session, skill_id, state["versions"][skill_id])
-    asked = asked_in(state, skill_id)
-    scores = scores_of(session, attempt, asked)
-    answered = [q for q in asked if q in scores]
-    weights = irt.posterior(
-        [state["asked"][str(q)][1] for q in answered],
-        [state["asked"][str(q)][2] for q in answered],
-        [scores[q] for q in answered],
-    )
-    curve = irt.domain_curve([i.a for i in items], [i.b for i in items])
-    min_percents = [level.min_percent for level in snapshot_of(session).levels]
-    return irt.estimate(weights, curve, min_percents)

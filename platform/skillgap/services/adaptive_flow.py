@@ -52,7 +52,8 @@ def plan(
         return AdaptivePlan([], state, closed)
     probe = Attempt(seed=seed, question_ids=[])
     avoid = set(state["avoid"].get(open_skills[0], []))
-    first = adaptive.choose(session, probe, state, open_skills[0], avoid)
+    found = adaptive.evidence(session, probe, state, open_skills[0])
+    first = adaptive.choose(probe, state, open_skills[0], found, avoid)
     ids = [first] if first is not None else []
     return AdaptivePlan(ids, state, closed, len(open_skills) / max(len(banked), 1))
 
@@ -68,16 +69,19 @@ def advance(session: Session, attempt: Attempt) -> bool:
     state = dict(attempt.adaptive or {})
     state["asked"] = dict(state["asked"])
     state["finished"] = list(state["finished"])
+    current = current_question(attempt)
+    if current is not None:  # final from now on: graded once, kept with the state
+        score = adaptive.scores_of(session, attempt, [current]).get(current)
+        if score is not None:
+            state["scores"] = {**state.get("scores", {}), str(current): score}
     rule = irt.Stopping(*state["stopping"])
     while (skill := adaptive.current_skill(state)) is not None:
-        asked = adaptive.asked_in(state, skill)
-        if asked:
-            estimate = adaptive.estimate_for(session, attempt, state, skill)
-            if irt.should_stop(len(asked), estimate.probability, rule):
-                state["finished"].append(skill)
-                continue
+        found = adaptive.evidence(session, attempt, state, skill)
+        if found.used and _stops(found, rule, snapshot_of(session).levels):
+            state["finished"].append(skill)
+            continue
         avoid = set(state.get("avoid", {}).get(skill, []))
-        chosen = adaptive.choose(session, attempt, state, skill, avoid)
+        chosen = adaptive.choose(attempt, state, skill, found, avoid)
         if chosen is None:  # the bank is used up: the level stands as it is
             state["finished"].append(skill)
             continue
@@ -88,6 +92,19 @@ def advance(session: Session, attempt: Attempt) -> bool:
     attempt.adaptive = state
     session.flush()
     return True
+
+
+def _stops(found: adaptive.Evidence, rule: irt.Stopping, levels) -> bool:
+    """The stopping rule (rules/irt.finished: certainty, bounds, curtailment)."""
+    return irt.finished(
+        found.weights,
+        found.curve,
+        [level.min_percent for level in levels],
+        [item.a for item in found.items],
+        [item.b for item in found.items],
+        found.used,
+        rule,
+    )
 
 
 def results(session: Session, attempt: Attempt, kind: str) -> list[NewResult]:

@@ -6,6 +6,10 @@
   the rest-of-test score (the attempt's other points); below 0 means people who
   do well overall tend to get it wrong, which usually means a flawed key or
   an ambiguous question.
+
+A bank item also shows its 2PL parameters under its skill's current calibration
+version (a, b, the responses they came from, the fit flag), or says it is still
+on the prior from its level tag (services/calibration_runs.py).
 """
 
 from __future__ import annotations
@@ -14,10 +18,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from skillgap.models import Answer, Attempt, AttemptState, Question
+from skillgap.models import (
+    Answer,
+    Attempt,
+    AttemptState,
+    ItemCalibration,
+    ItemParameter,
+    Question,
+)
+from skillgap.rules import irt
 
 TOO_HARD_BELOW = 20.0
 TOO_EASY_ABOVE = 95.0
@@ -45,11 +57,33 @@ def point_biserial(pairs: Sequence[tuple[float, float]]) -> float | None:
 
 
 @dataclass(frozen=True)
+class Parameters:
+    """A bank item's 2PL parameters as the adaptive engine uses them now."""
+
+    version: int  # its skill's current calibration version; 0: none yet
+    a: float
+    b: float
+    responses: int  # answers the calibration had for it
+    estimated: bool  # from answers in this version
+    fit_flag: str | None
+    on_prior: bool  # still the prior from its level tag
+
+    @property
+    def source(self) -> str:
+        if self.estimated:
+            return f"calibrated (version {self.version})"
+        if self.on_prior:
+            return "prior (from level tag)"
+        return f"kept from an earlier version (too few responses in version {self.version})"
+
+
+@dataclass(frozen=True)
 class ItemStat:
     question: Question
     answers: int
     facility: float | None  # percent right among answers
     discrimination: float | None
+    parameters: Parameters | None = None  # bank items only
 
     @property
     def flags(self) -> list[str]:
@@ -93,6 +127,7 @@ def item_statistics(session: Session, quiz_id: str) -> list[ItemStat]:
     for attempt_id, question_id, score in rows:
         rest = totals[attempt_id] - float(score or 0)
         per_item.setdefault(key_of[question_id], []).append((float(score or 0), rest))
+    parameters = bank_parameters(session, questions)
     stats = []
     shown: set[str] = set()
     for question in questions:  # active versions first: each item shown once
@@ -102,5 +137,51 @@ def item_statistics(session: Session, quiz_id: str) -> list[ItemStat]:
             continue
         shown.add(key)
         facility = round(100 * sum(i for i, _ in pairs) / len(pairs), 2) if pairs else None
-        stats.append(ItemStat(question, len(pairs), facility, point_biserial(pairs)))
+        stat = ItemStat(
+            question, len(pairs), facility, point_biserial(pairs), parameters.get(question.id)
+        )
+        stats.append(stat)
     return stats
+
+
+def current_calibrations(session: Session, skill_ids: set[str]) -> dict[str, ItemCalibration]:
+    """Each skill's newest calibration (one query whatever the number of skills)."""
+    latest: dict[str, ItemCalibration] = {}
+    if not skill_ids:
+        return latest
+    for row in session.scalars(
+        select(ItemCalibration)
+        .where(ItemCalibration.skill_id.in_(sorted(skill_ids)))
+        .order_by(ItemCalibration.version)
+    ):
+        latest[row.skill_id] = row
+    return latest
+
+
+def bank_parameters(session: Session, questions: list[Question]) -> dict[int, Parameters]:
+    """Question id -> its item's current parameters, for the bank items among
+    ``questions``: two queries, whatever the number of items."""
+    bank = [q for q in questions if q.item_id is not None]
+    latest = current_calibrations(session, {q.skill_id for q in bank})
+    stored: dict[tuple[str, str], ItemParameter] = {}
+    if latest:
+        keys = [(skill, row.version) for skill, row in latest.items()]
+        for row in session.scalars(
+            select(ItemParameter).where(
+                tuple_(ItemParameter.skill_id, ItemParameter.version).in_(keys)
+            )
+        ):
+            stored[(row.skill_id, row.item_id)] = row
+    found = {}
+    for question in bank:
+        version = latest[question.skill_id].version if question.skill_id in latest else 0
+        prior_a, prior_b = irt.prior_parameters(question.level_id)
+        kept = stored.get((question.skill_id, question.item_id or ""))
+        if kept is None:  # no calibration yet, or an item added since
+            found[question.id] = Parameters(version, prior_a, prior_b, 0, False, None, True)
+            continue
+        on_prior = not kept.estimated and (kept.a, kept.b) == (prior_a, prior_b)
+        found[question.id] = Parameters(
+            version, kept.a, kept.b, kept.responses, kept.estimated, kept.fit_flag, on_prior
+        )
+    return found
