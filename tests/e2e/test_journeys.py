@@ -164,6 +164,7 @@ def test_learner_journey(new_page, server):
     # The path, its next step, marking it complete, and its check.
     page.goto("/")
     modules_before = modules_done(page)
+    steps_before = path_steps(page)
     page.goto("/path")
     next_link = page.locator("li.step-next a").first
     module_title = next_link.inner_text()
@@ -171,12 +172,19 @@ def test_learner_journey(new_page, server):
     assert page.locator("h1").inner_text() == module_title
     take_and_pass_the_check(page, server)
     page.goto("/")
-    # The dashboard shows the progress. (Counted as modules: when the next step is
-    # a prerequisite, as here after a Below-entry first skill, "N of M path steps
-    # done" drops M instead of raising N; see the report of this change.)
+    # The dashboard shows the progress, a done prerequisite counted as a done step.
     assert modules_done(page) == (modules_before[0] + 1, modules_before[1] + 1)
+    done, total = path_steps(page)
+    assert (done, total) == (steps_before[0] + 1, steps_before[1])
     page.goto("/path")
     assert module_title not in page.locator("li.step-next").first.inner_text()
+
+
+def path_steps(page) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The dashboard's "N of M path steps done"."""
+    found = re.search(r"(\d+) of (\d+) path steps done", page.locator("main").inner_text())
+    assert found, "no path progress on the dashboard"
+    return int(found[1]), int(found[2])
 
 
 def modules_done(page) -> tuple[int, int]:  # type: ignore[no-untyped-def]
