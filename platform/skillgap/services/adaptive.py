@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from skillgap.content.bank import bank_quiz_id
+from skillgap.curriculum import versions
 from skillgap.curriculum.snapshot import QuizInfo, snapshot_of
 from skillgap.models import Answer, Attempt, ItemCalibration, ItemParameter, Question
 from skillgap.rules import irt
@@ -55,9 +56,22 @@ def current_version(session: Session, skill_id: str) -> int:
     )
 
 
+BANKS_KEY = "adaptive-banks"  # session.info: (content version, skill, version) -> items
+
+
 def bank_items(session: Session, skill_id: str, version: int) -> list[BankItem]:
     """The skill's active bank items with their parameters under ``version``
-    (an item without a stored value keeps its prior)."""
+    (an item without a stored value keeps its prior). Kept for the session's
+    session, under the content version it read: a step reads the bank more than
+    once, and the demo takes hundreds of steps in one session."""
+    banks = session.info.setdefault(BANKS_KEY, {})
+    key = (versions.read(session).content, skill_id, version)
+    if key not in banks:
+        banks[key] = _load_bank(session, skill_id, version)
+    return banks[key]
+
+
+def _load_bank(session: Session, skill_id: str, version: int) -> list[BankItem]:
     stored = {}
     if version > 0:
         stored = {
