@@ -166,3 +166,21 @@ def test_the_take_page_reveals_no_key_and_no_parameters(client, db, learner):
     for value in (a, b):
         assert f"{value:.2f}" not in page and repr(value) not in page
     assert "theta" not in page.lower()
+
+
+def test_a_whole_diagnostic_shows_each_skill_as_soon_as_its_block_stops(client, db, learner):
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    for _ in range(21):  # at most 20 items in a skill
+        question_id, page = current(client)
+        if "Skill 2 of 12" in page:
+            break
+        answer(client, db, attempt, question_id, True)
+    assert "Skill 2 of 12" in page
+    assert "Sections done: 1" in page
+    shown = re.search(
+        r"<strong>Strategy &amp; planning</strong>: (\d+)%, (\w[\w ]*) \((\d+)% sure\)", page
+    )
+    assert shown, page[:3000]
+    reread(db)
+    assert db.scalar(select(func.count()).select_from(SkillResult)) == 0  # recorded on finishing

@@ -21,11 +21,21 @@ from skillgap.curriculum.snapshot import (
 from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
-from skillgap.services import grading, shown_questions
+from skillgap.services import adaptive, grading, shown_questions
 from skillgap.services.assessments import AnswerInput, passed_quiz_ids_query
 from skillgap.services.paths import standings_for
 
 QUESTIONS_PER_PAGE = 5
+
+
+@dataclass(frozen=True)
+class Interim:
+    """A section done while the whole diagnostic is still open."""
+
+    skill: SkillInfo
+    percent: float
+    level: str
+    sure: int | None = None  # an adaptive level's certainty, in percent
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class TakePage:
     ratings: tuple[SelfRatingInfo, ...]
     skill: SkillInfo | None
     # A whole diagnostic's sections answered in full, scored so far (not yet counted).
-    finished: list[tuple[SkillInfo, scoring.SkillScore]] = field(default_factory=list)
+    finished: list[Interim] = field(default_factory=list)
     adaptive: AdaptiveStep | None = None  # where an adaptive attempt stands
 
     def shown_options(self, question: Question) -> list[tuple[int, int, dict]]:
@@ -132,14 +142,7 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
     by_id = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(page_ids)))}
     snapshot = snapshot_of(session)
     quiz = snapshot.quizzes[attempt.quiz_id]
-    finished = []
-    if quiz.kind == QuizKind.DIAGNOSTIC and attempt.skill_id is None and not attempt.adaptive:
-        finished = [
-            (snapshot.skill_by_id[score.skill_id], score)
-            for score in grading.finished_sections(session, attempt, answers)
-            if score.skill_id in snapshot.skill_by_id
-        ]
-        finished.sort(key=lambda pair: pair[0].position)
+    finished = _finished(session, attempt, answers, snapshot, quiz)
     return TakePage(
         attempt,
         quiz,
@@ -153,6 +156,33 @@ def take_page(session: Session, attempt: Attempt, page: int | None) -> TakePage:
         finished,
         adaptive_step(attempt, snapshot, [by_id[q] for q in page_ids]),
     )
+
+
+def _finished(
+    session: Session, attempt: Attempt, answers, snapshot: Snapshot, quiz: QuizInfo
+) -> list[Interim]:
+    """Each skill section of a whole diagnostic already done, with its result so
+    far: an adaptive block once it stopped (final), a fixed block once every
+    question is answered (counted on submit)."""
+    if quiz.kind != QuizKind.DIAGNOSTIC or attempt.skill_id is not None:
+        return []
+    skills = snapshot.skill_by_id
+    if attempt.adaptive is None:
+        scores = grading.finished_sections(session, attempt, answers)
+        done = [
+            Interim(skills[s.skill_id], s.percent, s.level.name)
+            for s in scores
+            if s.skill_id in skills
+        ]
+        return sorted(done, key=lambda interim: interim.skill.position)
+    done = []
+    for skill_id in attempt.adaptive.get("finished", []):
+        if skill_id in skills and adaptive.asked_in(attempt.adaptive, skill_id):
+            estimate = adaptive.estimate_for(session, attempt, attempt.adaptive, skill_id)
+            level = snapshot.levels[estimate.level].name
+            sure = round(100 * estimate.probability)
+            done.append(Interim(skills[skill_id], estimate.domain, level, sure))
+    return done
 
 
 def adaptive_step(attempt: Attempt, snapshot: Snapshot, shown: list[Question]):
