@@ -23,6 +23,7 @@ from skillgap import create_app, migrate
 from skillgap.curriculum.versions import bump
 from skillgap.db import database, make_engine
 from skillgap.models import Base
+from skillgap.roles import Role
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -166,6 +167,17 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **extr
 def post_form(client: FlaskClient, path: str, data: dict | None = None, page: str = "/"):
     """POST ``data`` with the CSRF token a browser would have got from ``page``."""
     return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client, page)})
+
+
+@pytest.fixture
+def admin(app: Flask, db, content):
+    """A signed-in admin's client, over the test curriculum (a test file may
+    define its own ``admin`` with more people)."""
+    factories.make_user(db, Role.ADMIN, email="admin@example.org")
+    db.commit()
+    client = app.test_client()
+    login(client, "admin@example.org")
+    return client
 
 
 @pytest.fixture

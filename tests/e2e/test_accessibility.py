@@ -140,17 +140,23 @@ def test_no_serious_or_critical_violations_on_the_main_pages(new_page, capsys):
     assert len(report) == len(PAGES) * len(WIDTHS)
 
 
+def tab_to_start(page) -> None:  # type: ignore[no-untyped-def]
+    """Tab from the top of the page (the skip link first) to the Start button."""
+    page.keyboard.press("Tab")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.value") == "start":
+            return
+    raise AssertionError("Tab never reached the Start button")
+
+
 def test_the_take_quiz_page_works_with_the_keyboard_alone(new_page, server):
     from tests.e2e.conftest import correct_choices
 
     page = new_page()
     sign_in(page, "learner3@example.com")
     page.goto("/assessments/utm-tracking-check/take")
-    page.keyboard.press("Tab")  # the skip link first
-    for _ in range(40):  # Tab to the Start button and press it
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.value") == "start":
-            break
+    tab_to_start(page)
     page.keyboard.press("Enter")
     page.wait_for_selector("fieldset.question")
     keys = correct_choices(server, "utm-tracking-check")
@@ -212,11 +218,7 @@ def test_an_adaptive_section_works_with_the_keyboard_alone(new_page, server, cap
     # Lena was last measured 30 days ago: past the 7-day re-take interval.
     sign_in(page, "learner1@example.com")
     page.goto("/assessments/diagnostic/take?skill=paid-social")
-    page.keyboard.press("Tab")  # the skip link first
-    for _ in range(40):  # Tab to the Start button and press it
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.value") == "start":
-            break
+    tab_to_start(page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_selector("fieldset.question")

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from skillgap.models import AuditEvent, Team, User
-from skillgap.roles import Role
 from tests import factories
-from tests.conftest import login, post_form, reread
+from tests.conftest import post_form, reread
 from tests.functional.test_authoring import EDIT, publish
-
-
-@pytest.fixture
-def admin(app, db, content):
-    factories.make_user(db, Role.ADMIN, email="admin@example.org")
-    db.commit()
-    client = app.test_client()
-    login(client, "admin@example.org")
-    return client
 
 
 def audit_rows(client, query: str = "") -> list[str]:

@@ -13,15 +13,6 @@ from tests.conftest import login, post_form
 HUGE = "9999999999999999999999999"
 
 
-@pytest.fixture
-def admin(app, db, content):
-    factories.make_user(db, Role.ADMIN, email="admin@example.org")
-    db.commit()
-    client = app.test_client()
-    login(client, "admin@example.org")
-    return client
-
-
 @pytest.mark.parametrize(
     "url",
     [

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from skillgap import clock
@@ -19,15 +18,6 @@ from tests import factories
 from tests.conftest import csrf_token, login, post_form, reread
 
 NEW_PASSWORD = "a long new password"
-
-
-@pytest.fixture
-def admin(app, db, content):
-    factories.make_user(db, Role.ADMIN, email="admin@example.org")
-    db.commit()
-    client = app.test_client()
-    login(client, "admin@example.org")
-    return client
 
 
 def import_csv(admin, text: str) -> str:

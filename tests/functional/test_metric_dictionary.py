@@ -11,7 +11,6 @@ from sqlalchemy import select
 from skillgap.content.errors import ContentInvalidError
 from skillgap.curriculum.importer import import_content
 from skillgap.models import MetricFile, Revision
-from skillgap.roles import Role
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, login, reread
 from tests.functional.test_authoring import editor_state, publish, save
@@ -25,15 +24,6 @@ def learner(app, db, content):
     db.commit()
     client = app.test_client()
     login(client, "lee@example.org")
-    return client
-
-
-@pytest.fixture
-def admin(app, db, content):
-    factories.make_user(db, Role.ADMIN, email="admin@example.org")
-    db.commit()
-    client = app.test_client()
-    login(client, "admin@example.org")
     return client
 
 

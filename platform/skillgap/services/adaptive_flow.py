@@ -78,12 +78,12 @@ def advance(session: Session, attempt: Attempt) -> bool:
     while (skill := adaptive.current_skill(state)) is not None:
         found = adaptive.evidence(session, attempt, state, skill)
         if found.used and _stops(found, rule, snapshot_of(session).levels):
-            state["finished"].append(skill)
+            _finish(state, skill, found)
             continue
         avoid = set(state.get("avoid", {}).get(skill, []))
         chosen = adaptive.choose(attempt, state, skill, found, avoid)
         if chosen is None:  # the bank is used up: the level stands as it is
-            state["finished"].append(skill)
+            _finish(state, skill, found)
             continue
         attempt.question_ids = [*attempt.question_ids, chosen]
         attempt.adaptive = state
@@ -92,6 +92,16 @@ def advance(session: Session, attempt: Attempt) -> bool:
     attempt.adaptive = state
     session.flush()
     return True
+
+
+def _finish(state: dict[str, Any], skill: str, found: adaptive.Evidence) -> None:
+    """The skill's block is over: its estimate is kept for the take page
+    ("Sections done"); the result is recorded, from the same answers, on submit."""
+    state["finished"].append(skill)
+    estimate = found.estimate
+    settled = {**state.get("settled", {})}
+    settled[skill] = [round(estimate.domain, 2), estimate.level, round(estimate.probability, 4)]
+    state["settled"] = settled
 
 
 def _stops(found: adaptive.Evidence, rule: irt.Stopping, levels) -> bool:

@@ -21,7 +21,7 @@ from skillgap.curriculum.snapshot import (
 from skillgap.models import Answer, Attempt, AttemptState, Question, QuizKind, SkillResult, User
 from skillgap.rules import scoring
 from skillgap.rules.form_draw import option_order
-from skillgap.services import adaptive, grading, shown_questions
+from skillgap.services import grading, shown_questions
 from skillgap.services.assessments import AnswerInput, passed_quiz_ids_query
 from skillgap.services.paths import standings_for
 
@@ -176,13 +176,11 @@ def _finished(
         ]
         return sorted(done, key=lambda interim: interim.skill.position)
     done = []
-    for skill_id in attempt.adaptive.get("finished", []):
-        if skill_id in skills and adaptive.asked_in(attempt.adaptive, skill_id):
-            estimate = adaptive.estimate_for(session, attempt, attempt.adaptive, skill_id)
-            level = snapshot.levels[estimate.level].name
-            sure = round(100 * estimate.probability)
-            done.append(Interim(skills[skill_id], estimate.domain, level, sure))
-    return done
+    for skill_id, (domain, level, sure) in attempt.adaptive.get("settled", {}).items():
+        if skill_id in skills:
+            name = snapshot.levels[level].name
+            done.append(Interim(skills[skill_id], domain, name, round(100 * sure)))
+    return sorted(done, key=lambda interim: interim.skill.position)
 
 
 def adaptive_step(attempt: Attempt, snapshot: Snapshot, shown: list[Question]):

@@ -55,7 +55,7 @@ def grade(session: Session, attempt: Attempt) -> None:
     for question_id in attempt.question_ids:
         question = questions[question_id]
         answer = answers.get(question_id)
-        score = _score(attempt, question, answer)
+        score = shown_questions.answer_score(question, attempt.seed, answer)
         if answer is not None:
             answer.score = score
         graded.append(GradedAnswer(question.skill_id, score, answer.confidence if answer else None))
@@ -107,14 +107,14 @@ def finished_sections(
     ids = [q for block in done for q in block]
     questions = session.scalars(select(Question).where(Question.id.in_(ids)))
     graded = [
-        GradedAnswer(q.skill_id, _score(attempt, q, answers[q.id]), answers[q.id].confidence)
+        GradedAnswer(
+            q.skill_id,
+            shown_questions.answer_score(q, attempt.seed, answers[q.id]),
+            answers[q.id].confidence,
+        )
         for q in questions
     ]
     return scoring.score_skills(graded, level_rules(snapshot_of(session)))
-
-
-def _score(attempt: Attempt, question: Question, answer: Answer | None) -> float:
-    return shown_questions.answer_score(question, attempt.seed, answer)
 
 
 def _record_self_ratings(
