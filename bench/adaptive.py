@@ -94,7 +94,9 @@ def fixed_form(tags, per_tag):
     return np.concatenate([np.flatnonzero(tags == tag)[:per_tag] for tag in TAGS])
 
 
-def classification(rng):
+def classification(rng, choice_rng):
+    """``rng`` draws banks, people and answers; ``choice_rng`` only the engine's
+    randomesque draws, so a change to the engine meets the same banks and people."""
     scores: dict[str, list[float]] = {k: [] for k in ("fixed12", "fixed36", "adaptive", "all40")}
     entry: dict[str, list[float]] = {k: [] for k in scores}
     items: list[int] = []
@@ -108,7 +110,7 @@ def classification(rng):
         for name, per_tag in (("fixed12", 4), ("fixed36", 12)):
             form = fixed_form(tags, per_tag)
             found[name] = irt.level_of(100.0 * u[:, form].mean(axis=1), MIN_PERCENTS)
-        runs = [adaptive(a, b, tags, curve, row, rng) for row in u]
+        runs = [adaptive(a, b, tags, curve, row, choice_rng) for row in u]
         found["adaptive"] = np.array([level for level, _ in runs])
         items += [count for _, count in runs]
         found["all40"] = np.array(
@@ -158,7 +160,9 @@ def main() -> None:
     seed = parser.parse_args().seed
     started = time.perf_counter()
     recovery(np.random.default_rng(seed))
-    exact, entry, items = classification(np.random.default_rng(seed + 1))
+    exact, entry, items = classification(
+        np.random.default_rng(seed + 1), np.random.default_rng(seed + 3)
+    )
     timing(np.random.default_rng(seed + 2))
     print(f"took {time.perf_counter() - started:.0f} s")
     print(
