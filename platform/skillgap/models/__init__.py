@@ -13,6 +13,7 @@ from skillgap.models.assessments import (
 )
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
+from skillgap.models.integrations import ApiToken, ExternalIdentity
 from skillgap.models.content import (
     ContentVersion,
     Course,
@@ -32,6 +33,7 @@ from skillgap.models.progress import ModuleCompletion
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Attempt",
     "AttemptState",
     "AuditEvent",
@@ -39,6 +41,7 @@ __all__ = [
     "ContentKind",
     "ContentVersion",
     "Course",
+    "ExternalIdentity",
     "FrameworkSource",
     "Invitation",
     "ItemCalibration",
