@@ -55,6 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     sign_in_limit.init_app(app)
+    from skillgap.auth import oidc
+
+    oidc.init_app(app)
     hardening.init_app(app)
 
     register_blueprints(app)

@@ -7,9 +7,13 @@ dict to ``create_app`` that overrides these.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+from skillgap.roles import Role
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -17,6 +21,7 @@ DEFAULT_SESSION_HOURS = 8
 DEFAULT_REMEMBER_DAYS = 14
 DEFAULT_RETAKE_DAYS = 7
 DEFAULT_CHECK_RETAKE_MINUTES = 60
+DEFAULT_API_RATE_LIMIT = "600 per minute"
 
 
 class ConfigError(RuntimeError):
@@ -90,6 +95,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "SKILLGAP_DEMO": env_flag("SKILLGAP_DEMO", default=True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "LOGIN_RATE_LIMIT": os.environ.get("SKILLGAP_LOGIN_RATE_LIMIT") or "30 per minute",
+        # Requests per API token (docs/api.md), counted in RATELIMIT_STORAGE_URI.
+        "API_RATE_LIMIT": os.environ.get("SKILLGAP_API_RATE_LIMIT") or DEFAULT_API_RATE_LIMIT,
         "SKILLGAP_DEMO_PASSWORD": os.environ.get("SKILLGAP_DEMO_PASSWORD") or None,
         "LOG_LEVEL": env_log_level("SKILLGAP_LOG_LEVEL", "INFO"),
         # Reverse proxies in front of the app (each adds one X-Forwarded-For entry):
@@ -102,6 +109,10 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         ),
         # Minutes after failing a module check before it can be taken again
         # (the check has no other questions to draw; see README "Module checks").
+        "OIDC_PROVIDERS": oidc_providers_from_environment(),
+        # Off: only SKILLGAP_BREAK_GLASS_ADMIN (an admin) may sign in with a password.
+        "PASSWORD_SIGN_IN": env_flag("SKILLGAP_PASSWORD_SIGN_IN", default=True),
+        "BREAK_GLASS_ADMIN": os.environ.get("SKILLGAP_BREAK_GLASS_ADMIN", "").strip().lower(),
         "CHECK_RETAKE_INTERVAL": timedelta(
             minutes=env_int(
                 "SKILLGAP_CHECK_RETAKE_MINUTES", DEFAULT_CHECK_RETAKE_MINUTES, minimum=0
@@ -133,4 +144,103 @@ BASE = {
     "SCHEMA_CHECK": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "30 per minute",
+    "OIDC_PROVIDERS": (),
+    "PASSWORD_SIGN_IN": True,
+    "BREAK_GLASS_ADMIN": "",
+    # Seconds of clock difference allowed when checking an ID token's times.
+    "OIDC_LEEWAY": 60,
 }
+
+
+# --- Single sign-on (OpenID Connect): README "Single sign-on" ---------------------
+
+OIDC_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """People in ``group`` (a value of the provider's groups claim) get ``role``,
+    and ``team`` when one is named."""
+
+    group: str
+    role: Role
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    name: str  # in the URL: /login/sso/<name>
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+    scopes: str = "openid email profile"
+    # Email domains whose people get an account at their first sign-in; anyone
+    # else must already have one (matched by verified email).
+    allowed_domains: frozenset[str] = frozenset()
+    default_role: Role = Role.LEARNER
+    groups_claim: str = "groups"
+    group_rules: tuple[GroupRule, ...] = ()
+
+    @property
+    def metadata_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def parse_group_map(name: str, text: str) -> tuple[GroupRule, ...]:
+    """``group=role`` or ``group=role:Team name`` entries separated by ``;``."""
+    rules = []
+    for entry in filter(None, (part.strip() for part in text.split(";"))):
+        group, equals, target = entry.partition("=")
+        role_name, _, team = target.partition(":")
+        try:
+            role = Role(role_name.strip().lower())
+        except ValueError:
+            role = None
+        if not equals or not group.strip() or role is None:
+            raise ConfigError(
+                f"{name}: {entry!r} is not group=role or group=role:Team "
+                "(role is learner, manager or admin)"
+            )
+        rules.append(GroupRule(group.strip(), role, team.strip() or None))
+    return tuple(rules)
+
+
+def oidc_providers_from_environment() -> tuple[OidcProvider, ...]:
+    names = os.environ.get("SKILLGAP_OIDC_PROVIDERS", "").replace(",", " ").split()
+    providers = []
+    for name in names:
+        if not OIDC_NAME.fullmatch(name):
+            raise ConfigError(f"SKILLGAP_OIDC_PROVIDERS: {name!r} is not a lower-case name")
+        prefix = f"SKILLGAP_OIDC_{name.upper().replace('-', '_')}_"
+
+        def get(key: str, default: str | None = None, *, prefix: str = prefix) -> str:
+            value = os.environ.get(prefix + key, "").strip() or default
+            if value is None:
+                raise ConfigError(f"{prefix}{key} must be set")
+            return value
+
+        issuer = get("ISSUER")
+        if not issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ConfigError(f"{prefix}ISSUER must be an https:// URL, got {issuer!r}")
+        role = get("DEFAULT_ROLE", "learner").lower()
+        if role not in {member.value for member in Role}:
+            raise ConfigError(f"{prefix}DEFAULT_ROLE must be learner, manager or admin")
+        providers.append(
+            OidcProvider(
+                name=name,
+                issuer=issuer,
+                client_id=get("CLIENT_ID"),
+                client_secret=get("CLIENT_SECRET"),
+                label=get("LABEL", f"Sign in with {name.capitalize()}"),
+                scopes=get("SCOPES", "openid email profile"),
+                allowed_domains=frozenset(
+                    domain.lower().lstrip("@")
+                    for domain in get("ALLOWED_DOMAINS", "").replace(",", " ").split()
+                ),
+                default_role=Role(role),
+                groups_claim=get("GROUPS_CLAIM", "groups"),
+                group_rules=parse_group_map(prefix + "GROUP_MAP", get("GROUP_MAP", "")),
+            )
+        )
+    return tuple(providers)

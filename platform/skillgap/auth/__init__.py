@@ -1,5 +1,6 @@
 """Signing in and out, and the signed-in person's own account settings."""
 
+from skillgap.auth import sso_views  # noqa: F401  (registers its routes on bp)
 from skillgap.auth.views import bp
 
 __all__ = ["bp"]

@@ -24,6 +24,7 @@ from flask_login import current_user, login_user, logout_user
 
 from skillgap import sign_in_limit
 from skillgap.access import public, requires
+from skillgap.auth import oidc
 from skillgap.auth.forms import (
     BudgetForm,
     ChangePasswordForm,
@@ -98,7 +99,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.dashboard"))
     form = LoginForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _password_refused(form):
         db = get_session()
         result = accounts.authenticate(
             db,
@@ -110,11 +111,14 @@ def login():
         )
         db.commit()  # failure counts are kept even when sign-in fails
         if result.outcome == LoginOutcome.OK and result.user is not None:
-            session.clear()
-            session.permanent = True  # PERMANENT_SESSION_LIFETIME (hours) applies
-            login_user(result.user, remember=bool(form.remember.data))
-            return redirect(safe_next_url(request.args.get("next")) or url_for("learn.dashboard"))
-        if result.outcome == LoginOutcome.LOCKED and result.locked_until is not None:
+            if _may_use_password(result.user):
+                session.clear()
+                session.permanent = True  # PERMANENT_SESSION_LIFETIME (hours) applies
+                login_user(result.user, remember=bool(form.remember.data))
+                target = safe_next_url(request.args.get("next"))
+                return redirect(target or url_for("learn.dashboard"))
+            form.form_errors.append(SIGN_IN_OFF)
+        elif result.outcome == LoginOutcome.LOCKED and result.locked_until is not None:
             form.form_errors.append(
                 "Too many failed sign-ins: this account is locked until "
                 f"{result.locked_until:%H:%M} UTC. Try again then, or ask an admin."
@@ -124,7 +128,34 @@ def login():
         else:
             form.form_errors.append(INVALID_LOGIN)
     status = 200 if not form.errors and not form.form_errors else 422
-    return render_template("auth/login.html", form=form), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        sso_providers=current_app.config["OIDC_PROVIDERS"],
+        provider_sign_out=session.pop("provider_sign_out", None),
+        password_sign_in=current_app.config["PASSWORD_SIGN_IN"],
+    ), status
+
+
+def _password_refused(form: LoginForm) -> bool:
+    """With SKILLGAP_PASSWORD_SIGN_IN off, only the break-glass admin may use a
+    password (accounts.authenticate then checks it is an active admin's)."""
+    if current_app.config["PASSWORD_SIGN_IN"]:
+        return False
+    email = (form.email.data or "").strip().lower()
+    if email and email == current_app.config["BREAK_GLASS_ADMIN"]:
+        return False
+    form.form_errors.append(SIGN_IN_OFF)
+    return True
+
+
+def _may_use_password(user: User) -> bool:
+    return current_app.config["PASSWORD_SIGN_IN"] or user.has_role(Role.ADMIN)
+
+
+SIGN_IN_OFF = (
+    "Password sign-in is switched off for this organisation: use the sign-in button above."
+)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -138,9 +169,12 @@ def logout():
         if user is not None:
             accounts.end_all_sessions(user)
             db.commit()
+        provider_sign_out = oidc.end_session_link(session.get("sso_provider"))
         logout_user()
         session.clear()
         flash("You are signed out.", "info")
+        if provider_sign_out:
+            session["provider_sign_out"] = provider_sign_out
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
 
