@@ -58,7 +58,7 @@ def client_config(client_id: str, redirect_base: str) -> dict:
     }
 
 
-def _missing() -> str | None:
+def missing() -> str | None:
     if shutil.which("node") is None:
         return "Node.js is not installed (apt-get install nodejs)"
     if not PACKAGE.exists():
@@ -70,7 +70,7 @@ def _missing() -> str | None:
 def running_provider(
     clients: list[dict], accounts: dict | None = None, id_token_ttl: int = 3600
 ) -> Iterator[Provider]:
-    problem = _missing()
+    problem = missing()
     if problem and REQUIRE:
         pytest.fail(f"REQUIRE_OIDC=1 but {problem}")
     if problem:

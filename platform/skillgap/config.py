@@ -181,6 +181,10 @@ class OidcProvider:
     default_role: Role = Role.LEARNER
     groups_claim: str = "groups"
     group_rules: tuple[GroupRule, ...] = ()
+    # The claim that says the provider verified the email address: the standard
+    # ``email_verified``; Microsoft Entra ID sends none, its ``xms_edov`` optional
+    # claim says the email's domain is verified by the tenant (README "Single sign-on").
+    email_verified_claim: str = "email_verified"
 
     @property
     def metadata_url(self) -> str:
@@ -241,6 +245,7 @@ def oidc_providers_from_environment() -> tuple[OidcProvider, ...]:
                 default_role=Role(role),
                 groups_claim=get("GROUPS_CLAIM", "groups"),
                 group_rules=parse_group_map(prefix + "GROUP_MAP", get("GROUP_MAP", "")),
+                email_verified_claim=get("EMAIL_VERIFIED_CLAIM", "email_verified"),
             )
         )
     return tuple(providers)

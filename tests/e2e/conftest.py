@@ -15,10 +15,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
+from tests import oidc_provider
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,27 +68,53 @@ class Server(str):
     """The base URL, plus where its database is (tests read answer keys from it)."""
 
     database: Path
+    sso_issuer: str | None  # the OpenID provider it signs in at, if one runs
 
 
 @pytest.fixture(scope="session")
 def server(browser_ready, tmp_path_factory) -> Iterator[Server]:
-    """`python run.py` on a fresh SQLite database: curriculum, demo people and history."""
+    """`python run.py` on a fresh SQLite database: curriculum, demo people and
+    history; with single sign-on at a real OpenID provider when one can run
+    (tests/oidc_provider.py), so the browser can sign in through it."""
     folder = tmp_path_factory.mktemp("e2e")
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
-        "SECRET_KEY": "e2e-secret",
-        "PORT": str(port),
-        "SKILLGAP_DEMO_PASSWORD": PASSWORD,
-        "SKILLGAP_LOGIN_RATE_LIMIT": "1000 per minute",  # many sign-ins from one address
+    base = Server(f"http://127.0.0.1:{port}")
+    base.database = folder / "e2e.db"
+    base.sso_issuer = None
+    with ExitStack() as stack:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{base.database}",
+            "SECRET_KEY": "e2e-secret",
+            "PORT": str(port),
+            "SKILLGAP_DEMO_PASSWORD": PASSWORD,
+            "SKILLGAP_LOGIN_RATE_LIMIT": "1000 per minute",  # many sign-ins from one address
+        }
+        if oidc_provider.missing() is None or oidc_provider.REQUIRE:
+            provider = stack.enter_context(
+                oidc_provider.running_provider([oidc_provider.client_config("skillgap", base)])
+            )
+            base.sso_issuer = provider.issuer
+            env.update(sso_settings(provider.issuer))
+        yield from _run_server(base, env, folder)
+
+
+def sso_settings(issuer: str) -> dict[str, str]:
+    return {
+        "SKILLGAP_OIDC_PROVIDERS": "test",
+        "SKILLGAP_OIDC_TEST_ISSUER": issuer,
+        "SKILLGAP_OIDC_TEST_CLIENT_ID": "skillgap",
+        "SKILLGAP_OIDC_TEST_CLIENT_SECRET": oidc_provider.CLIENT_SECRET,
+        "SKILLGAP_OIDC_TEST_LABEL": "Sign in with Test ID",
+        "SKILLGAP_OIDC_TEST_ALLOWED_DOMAINS": "example.com",
     }
+
+
+def _run_server(base: Server, env: dict[str, str], folder: Path) -> Iterator[Server]:
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    base = Server(f"http://127.0.0.1:{port}")
-    base.database = folder / "e2e.db"
     try:
         for _ in range(150):
             try:

@@ -34,6 +34,7 @@ from tests.oidc_provider import (
 
 CALLBACK = "http://localhost/login/sso/test/callback"
 ACCOUNTS = {
+    "entra-style": {"email": "entra.person@example.net", "xms_edov": True, "name": "E"},
     "unverified": {"email": "unverified@example.com", "email_verified": False, "name": "U"},
     "manager-in-directory": {
         "email": "new.manager@example.com",
@@ -166,6 +167,17 @@ def test_refusals_are_pages_with_a_log_line_and_change_nothing(
     assert db.scalar(select(func.count()).select_from(User)) == 0
     assert db.scalar(select(func.count()).select_from(ExternalIdentity)) == 0
     assert client.get("/account").status_code == 302  # not signed in
+
+
+def test_a_provider_may_name_its_own_verified_claim(database_url, provider, app, db) -> None:
+    """Entra ID sends no email_verified; its xms_edov claim can stand in (README)."""
+    factories.make_user(db, email="entra.person@example.net")
+    db.commit()
+    strict = create_app(app_config(database_url, OIDC_PROVIDERS=(test_provider(provider),)))
+    assert sign_in(strict.test_client(), "entra-style")[0].status_code == 403
+    entra = test_provider(provider, email_verified_claim="xms_edov")
+    linked = create_app(app_config(database_url, OIDC_PROVIDERS=(entra,)))
+    assert sign_in(linked.test_client(), "entra-style")[0].status_code == 302
 
 
 def test_a_deactivated_person_is_refused(sso_app: Flask, db) -> None:

@@ -42,7 +42,7 @@ const provider = new Provider(issuer, {
   ttl: { IdToken: Number(process.env.ID_TOKEN_TTL || 3600) },
   claims: {
     openid: ['sub'],
-    email: ['email', 'email_verified'],
+    email: ['email', 'email_verified', 'xms_edov'],
     profile: ['name'],
     groups: ['groups'],
   },

@@ -5,7 +5,8 @@ are the organisation's rules on top of it:
 
 1. A known (issuer, subject) is that person, whatever their email is now.
 2. Otherwise the email must be present and verified by the provider
-   (``email_verified``): an unverified address could be anyone's.
+   (``email_verified``, or the provider's ``email_verified_claim``): an
+   unverified address could be anyone's.
 3. An account with that email is linked to the identity (account linking).
 4. Otherwise an account is created just in time, only for an email domain on
    the provider's allow-list, with its default role.
@@ -53,9 +54,9 @@ def _email(claims: Mapping[str, Any]) -> str | None:
     return accounts.normalise_email(email) if isinstance(email, str) and "@" in email else None
 
 
-def _verified(claims: Mapping[str, Any]) -> bool:
-    # Some providers send the string "true" (Okta did, in older tenants).
-    return claims.get("email_verified") in (True, "true")
+def _verified(provider: OidcProvider, claims: Mapping[str, Any]) -> bool:
+    # Some providers send the string "true" instead of the boolean.
+    return claims.get(provider.email_verified_claim) in (True, "true", "True")
 
 
 def sign_in(
@@ -100,7 +101,7 @@ def _match_or_create(
 ) -> tuple[User, bool]:
     if email is None:
         raise SsoError("no_email", f"{provider.label} did not tell us your email address.")
-    if not _verified(claims):
+    if not _verified(provider, claims):
         raise SsoError(
             "unverified_email",
             f"{provider.label} has not verified the email address {email}, so Skillgap "
