@@ -28,7 +28,7 @@ from skillgap.models.content import (
     module_skills,
 )
 from skillgap.models.integrations import ApiToken, ExternalIdentity
-from skillgap.models.plans import LearningPlan, TargetOverride
+from skillgap.models.plans import EmailDelivery, LearningPlan, PlanWeek, TargetOverride
 from skillgap.models.progress import ModuleCompletion
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "ContentKind",
     "ContentVersion",
     "Course",
+    "EmailDelivery",
     "ExternalIdentity",
     "FrameworkSource",
     "Invitation",
@@ -51,6 +52,7 @@ __all__ = [
     "MetricFile",
     "Module",
     "ModuleCompletion",
+    "PlanWeek",
     "Question",
     "QuestionKind",
     "Quiz",
