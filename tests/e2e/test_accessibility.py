@@ -42,6 +42,8 @@ PAGES = [
     ("learner2@example.com", "results", "RESULT"),
     ("learner2@example.com", "diagnostic-result", "DIAGNOSTIC_RESULT"),
     ("learner2@example.com", "path", "/path"),
+    ("learner2@example.com", "pause", "/path/pause"),
+    ("learner2@example.com", "account", "/account"),
     ("learner5@example.com", "dashboard-progress", "PROGRESS"),
     ("learner5@example.com", "one-skill-start", "/assessments/diagnostic/take?skill=paid-social"),
     # The adaptive diagnostic, one question shown (Start pressed as for take-quiz).

@@ -31,6 +31,9 @@ ALLOWED_OUTCOME = {
     # unknown; test_oidc.py runs these routes against a real provider.
     "auth.sso_start": "404",
     "auth.sso_callback": "404",
+    "learn.pause": "422",  # an empty form: the page again, with its errors
+    "learn.lighter_week": "422",
+    "learn.clear_week": "404",  # the probe's week was never changed
 }
 # endpoint -> (least role allowed, HTTP method used to probe it)
 EXPECTED: dict[str, tuple[Role | None, str]] = {
@@ -51,6 +54,10 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "learn.incomplete": (Role.LEARNER, "POST"),
     "learn.search": (Role.LEARNER, "GET"),
     "learn.path": (Role.LEARNER, "GET"),
+    "learn.pause_page": (Role.LEARNER, "GET"),
+    "learn.pause": (Role.LEARNER, "POST"),
+    "learn.lighter_week": (Role.LEARNER, "POST"),
+    "learn.clear_week": (Role.LEARNER, "POST"),
     "metrics.index": (Role.LEARNER, "GET"),
     "metrics.entry": (Role.LEARNER, "GET"),
     "auth.account": (Role.LEARNER, "GET"),
@@ -162,6 +169,8 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "frequency"
         elif argument == "token":
             values[argument] = "made-up-token"
+        elif argument == "start":
+            values[argument] = "2026-12-07"
         elif argument == "name":
             values[argument] = "test"
         elif argument == "filename":

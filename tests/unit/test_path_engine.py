@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skillgap.rules import path_engine
 from skillgap.rules.path_engine import (
     ModuleInfo,
     Standing,
@@ -280,3 +281,64 @@ def test_path_invariants(inputs):
     random.Random(2).shuffle(shuffled_people)
     again = plan_path(shuffled_people, shuffled_modules, set(completed), budget, LEVELS)
     assert again == path  # same input, same output, whatever the order it comes in
+
+
+# --- paused and lighter weeks (issue 22) -----------------------------------------
+
+
+def _steps(*minutes: int) -> list:
+    return [
+        path_engine.Step(
+            module=path_engine.ModuleInfo(f"m{i}", f"Module {i}", "c", 1, i, ("s",), 1, length),
+            gap=1,
+            reason="",
+            skills=("s",),
+            unverified=False,
+        )
+        for i, length in enumerate(minutes)
+    ]
+
+
+def _ids(weeks) -> list[list[str]]:
+    return [[step.module.id for step in week.steps] for week in weeks]
+
+
+def test_a_pause_moves_every_later_week_by_exactly_the_weeks_paused() -> None:
+    steps = _steps(60, 60, 60, 60, 90, 30, 120)
+    plain = path_engine.schedule(steps, 120)
+    for first, length in ((1, 1), (1, 3), (2, 2), (3, 8)):
+        paused = {first + n: 0 for n in range(length)}
+        moved = path_engine.schedule(steps, 120, paused)
+        assert len(moved) == len(plain) + length  # the finish moves by the pause
+        assert all(moved[n - 1].paused and not moved[n - 1].steps for n in paused)
+        kept = [week for week in moved if not week.paused]
+        assert _ids(kept) == _ids(plain)  # every week's content, only later
+        for week in plain:
+            shift = length if week.number >= first else 0
+            assert _ids([moved[week.number - 1 + shift]]) == _ids([week])
+
+
+def test_a_lighter_week_holds_only_what_fits() -> None:
+    steps = _steps(45, 45, 30, 60, 60)
+    weeks = path_engine.schedule(steps, 120, {1: 60})
+    assert weeks[0].budget == 60 and not weeks[0].paused
+    assert _ids(weeks[:1]) == [["m0"]] and weeks[0].minutes <= 60  # 45 + 45 would not fit
+    assert _ids(weeks[1:]) == [["m1", "m2"], ["m3", "m4"]]
+
+
+def test_a_module_longer_than_a_lighter_week_waits_for_a_full_week() -> None:
+    weeks = path_engine.schedule(_steps(90, 30), 120, {1: 60, 2: 30})
+    assert _ids(weeks) == [[], [], ["m0", "m1"]]  # nothing fits 60, then 30; week 3 is full
+    assert [w.budget for w in weeks] == [60, 30, 120]
+
+
+def test_pauses_after_the_last_step_add_no_weeks() -> None:
+    weeks = path_engine.schedule(_steps(60), 120, {2: 0, 3: 0})
+    assert len(weeks) == 1
+
+
+def test_the_budget_that_fits_keeps_the_pause() -> None:
+    steps = _steps(60, 60, 60, 60)
+    assert path_engine.smallest_budget_that_fits(steps, 2, 60) == 120
+    assert path_engine.smallest_budget_that_fits(steps, 2, 60, changed_weeks={1: 0}) == 240
+    assert path_engine.smallest_budget_that_fits(steps, 1, 60, changed_weeks={1: 0}) is None

@@ -33,6 +33,17 @@ class LearningPlan(Base):
     digest: Mapped[str] = mapped_column(String(10), default="weekly", server_default="weekly")
     updated_at: Mapped[datetime] = mapped_column(default=current_time, onupdate=current_time)
 
+    @classmethod
+    def defaults(cls, user_id: int) -> LearningPlan:
+        """The plan of a person who never changed theirs (column defaults apply
+        only on insert, so an unsaved row gets them here)."""
+        return cls(
+            user_id=user_id,
+            weekly_minutes=DEFAULT_WEEKLY_MINUTES,
+            weekly_nudge=True,
+            digest="weekly",
+        )
+
 
 class PlanWeek(Base):
     """A week a person changed: paused (``minutes`` 0) or lighter. ``week_start``

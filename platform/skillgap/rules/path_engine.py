@@ -10,7 +10,10 @@ Rules (../shared/design.md, "Learning paths"):
    time, larger gap first, then lower level, then course order, then id.
    A prerequisite added for another module carries the largest gap it unlocks.
 5. Weeks: steps in order, a new week whenever the next step would overflow the
-   weekly budget; a module longer than the budget gets a week of its own.
+   weekly budget; a module longer than the budget gets a week of its own. A
+   week the person paused holds nothing and a lighter week only what fits its
+   own budget (a module longer than it waits for the next full week), so every
+   later step moves on by the weeks paused.
 6. Every step says why it is there.
 
 Deterministic: the output depends only on the inputs (sorted everywhere).
@@ -70,6 +73,11 @@ class Step:
 class Week:
     number: int  # 1 = this week
     steps: tuple[Step, ...]
+    budget: int = 0  # minutes this week: the weekly budget, a lighter one, or 0 (paused)
+
+    @property
+    def paused(self) -> bool:
+        return self.budget == 0
 
     @property
     def minutes(self) -> int:
@@ -103,8 +111,10 @@ def plan_path(
     completed: Iterable[str],
     weekly_minutes: int,
     level_names: Sequence[str],
+    changed_weeks: Mapping[int, int] | None = None,
 ) -> LearningPath:
-    """The person's path: remaining steps in order, scheduled into weeks."""
+    """The person's path: remaining steps in order, scheduled into weeks
+    (``changed_weeks``: paused and lighter weeks, as for ``schedule``)."""
     by_skill = {s.skill_id: s for s in standings}
     catalogue = {m.id: m for m in modules if m.published}
     completed_ids = set(completed)
@@ -141,7 +151,7 @@ def plan_path(
     )
     return LearningPath(
         steps=steps,
-        weeks=schedule(steps, weekly_minutes),
+        weeks=schedule(steps, weekly_minutes, changed_weeks),
         done=done_steps,
         ready_for_retake=ready,
         gaps={skill_id: standing.gap for skill_id, standing in sorted(by_skill.items())},
@@ -238,24 +248,39 @@ def _order(
     return tuple(ordered)
 
 
-def schedule(steps: Sequence[Step], weekly_minutes: int) -> tuple[Week, ...]:
-    """Fill weeks in order; a step longer than the budget gets a week of its own."""
-    weeks: list[list[Step]] = []
-    current: list[Step] = []
+def schedule(
+    steps: Sequence[Step], weekly_minutes: int, changed_weeks: Mapping[int, int] | None = None
+) -> tuple[Week, ...]:
+    """Fill weeks in order (rule 5). ``changed_weeks`` maps a week number (1 =
+    this week) to its own budget: 0 for a paused week, less for a lighter one."""
+    changed = changed_weeks or {}
+    weeks: list[Week] = []
+    pending = list(steps)
+    while pending:
+        number = len(weeks) + 1
+        budget = changed.get(number, weekly_minutes)
+        taken = _fill(pending, budget, own_week_if_long=budget >= weekly_minutes)
+        weeks.append(Week(number, tuple(taken), budget))
+        del pending[: len(taken)]
+    return tuple(weeks)
+
+
+def _fill(pending: Sequence[Step], budget: int, own_week_if_long: bool) -> list[Step]:
+    """The steps at the head of ``pending`` that one week of ``budget`` minutes
+    holds; in a full week, a step longer than the budget fills it alone."""
+    taken: list[Step] = []
     used = 0
-    for step in steps:
+    if budget <= 0:
+        return taken  # paused
+    for step in pending:
         minutes = step.module.minutes
-        if current and used + minutes > weekly_minutes:
-            weeks.append(current)
-            current, used = [], 0
-        current.append(step)
+        if used + minutes > budget and (taken or not own_week_if_long):
+            break
+        taken.append(step)
         used += minutes
-        if used >= weekly_minutes:  # full, or a single over-long module
-            weeks.append(current)
-            current, used = [], 0
-    if current:
-        weeks.append(current)
-    return tuple(Week(number, tuple(week)) for number, week in enumerate(weeks, start=1))
+        if used >= budget:
+            break
+    return taken
 
 
 def smallest_budget_that_fits(
@@ -264,15 +289,17 @@ def smallest_budget_that_fits(
     current_budget: int,
     maximum: int = 600,
     step_minutes: int = 15,
+    changed_weeks: Mapping[int, int] | None = None,
 ) -> int | None:
     """The smallest weekly budget (a multiple of 15, up to ``maximum``) that finishes
-    ``steps`` within ``weeks_available`` weeks; None if even the maximum does not."""
+    ``steps`` within ``weeks_available`` weeks, paused and lighter weeks kept as
+    they are; None if even the maximum does not."""
     if weeks_available <= 0:
         return None
     budget = max(step_minutes, current_budget)
     budget += (-budget) % step_minutes
     while budget <= maximum:
-        if len(schedule(steps, budget)) <= weeks_available:
+        if len(schedule(steps, budget, changed_weeks)) <= weeks_available:
             return budget
         budget += step_minutes
     return None

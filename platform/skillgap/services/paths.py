@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from skillgap.curriculum.snapshot import ON_RELOAD, LevelInfo, SkillInfo, Snapshot, snapshot_of
 from skillgap.models import LearningPlan, TargetOverride, User
-from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.rules import path_engine
 from skillgap.rules.path_engine import LearningPath, Standing, Step
 from skillgap.services.person_record import OpenAttempt, PersonRecord, person_record
@@ -33,9 +32,7 @@ def standings_from(snapshot: Snapshot, user: User, record: PersonRecord) -> list
 
 def plan_for(session: Session, user_id: int) -> LearningPlan:
     """The person's plan settings; an unsaved default row when they never changed them."""
-    return session.get(LearningPlan, user_id) or LearningPlan(
-        user_id=user_id, weekly_minutes=DEFAULT_WEEKLY_MINUTES
-    )
+    return session.get(LearningPlan, user_id) or LearningPlan.defaults(user_id)
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,19 @@ class PathView:
     open_attempts: list[OpenAttempt] = field(default_factory=list)  # with_history
     done_ids: frozenset[str] = frozenset()  # modules done, on the path or not
     passed_checks: int = 0
+    changed_weeks: dict[int, int] = field(default_factory=dict)  # week number -> minutes
+
+    def week_start(self, number: int) -> date:
+        """The Monday of week ``number`` (1 = this week)."""
+        return monday_of(self.today) + timedelta(weeks=number - 1)
+
+    @property
+    def paused_until(self) -> date | None:
+        """The last day (a Sunday) of the pause this week is in; None if not paused."""
+        number = 1
+        while self.changed_weeks.get(number) == 0:
+            number += 1
+        return None if number == 1 else self.week_start(number) - timedelta(days=1)
 
     @property
     def next_step(self) -> Step | None:
@@ -66,7 +76,7 @@ class PathView:
 
     @property
     def finish_date(self) -> date | None:
-        weeks = len(self.path.weeks)
+        weeks = len(self.path.weeks)  # paused and lighter weeks included
         return self.today + timedelta(weeks=weeks) if weeks else None
 
     @property
@@ -85,7 +95,10 @@ class PathView:
         if not self.weeks_over:
             return None
         return path_engine.smallest_budget_that_fits(
-            self.path.steps, self.weeks_available or 0, self.plan.weekly_minutes
+            self.path.steps,
+            self.weeks_available or 0,
+            self.plan.weekly_minutes,
+            changed_weeks=self.changed_weeks,
         )
 
     @property
@@ -100,6 +113,7 @@ def _planned(
     standings: tuple[Standing, ...],
     done: frozenset[str],
     weekly_minutes: int,
+    changed_weeks: tuple[tuple[int, int], ...] = (),
 ) -> LearningPath:
     """The engine is a pure function of these (immutable) inputs, so a person who
     reopens their dashboard or path gets the path computed the last time."""
@@ -109,7 +123,22 @@ def _planned(
         done,
         weekly_minutes,
         [level.name for level in snapshot.levels],
+        dict(changed_weeks),
     )
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_numbers(changed: dict[date, int], today: date) -> dict[int, int]:
+    """Changed weeks from this one on, keyed by week number (1 = this week)."""
+    this_monday = monday_of(today)
+    return {
+        (start - this_monday).days // 7 + 1: minutes
+        for start, minutes in changed.items()
+        if start >= this_monday
+    }
 
 
 ON_RELOAD.append(_planned.cache_clear)
@@ -127,7 +156,14 @@ def person_path(session: Session, user: User, today: date, with_history: bool = 
         for s in standings
     ]
     done_ids = frozenset(record.progress.done_ids(snapshot))
-    path = _planned(snapshot, tuple(engine_standings), done_ids, plan.weekly_minutes)
+    changed = week_numbers(record.changed_weeks, today)
+    path = _planned(
+        snapshot,
+        tuple(engine_standings),
+        done_ids,
+        plan.weekly_minutes,
+        tuple(sorted(changed.items())),
+    )
     course_titles = {course.id: course.title for course in snapshot.courses.values()}
     view = PathView(
         path, standings, plan, today, course_titles, {s.skill.id: s.skill.name for s in standings}
@@ -136,6 +172,7 @@ def person_path(session: Session, user: User, today: date, with_history: bool = 
     view.open_attempts = record.open_attempts
     view.done_ids = done_ids
     view.passed_checks = len(record.progress.passed_checks & snapshot.quizzes.keys())
+    view.changed_weeks = changed
     for standing in standings:
         if standing.gap == 0:
             continue
@@ -189,7 +226,7 @@ def closed_gaps(session: Session, view: PathView) -> list[ClosedGap]:
 def _stored_plan(session: Session, user_id: int) -> LearningPlan:
     plan = session.get(LearningPlan, user_id)
     if plan is None:
-        plan = LearningPlan(user_id=user_id, weekly_minutes=DEFAULT_WEEKLY_MINUTES)
+        plan = LearningPlan.defaults(user_id)
         session.add(plan)
     return plan
 

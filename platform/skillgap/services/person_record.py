@@ -1,6 +1,7 @@
 """Everything about one person that their dashboard and path read, in one statement.
 
-Manager targets, latest results, plan settings, progress and (for the
+Manager targets, latest results, plan settings (with paused and lighter
+weeks), progress and (for the
 dashboard) the diagnostic history were five statements; each costs SQLAlchemy
 about a tenth of a millisecond besides the database's own work, a sixth of the
 dashboard's time. One UNION ALL returns them, each row naming its part in the
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -35,11 +36,11 @@ from skillgap.models import (
     AttemptState,
     LearningPlan,
     ModuleCompletion,
+    PlanWeek,
     QuizKind,
     SkillResult,
     TargetOverride,
 )
-from skillgap.models.plans import DEFAULT_WEEKLY_MINUTES
 from skillgap.services.assessments import passed_quiz_ids_query
 from skillgap.services.catalogue import Progress
 
@@ -66,6 +67,7 @@ class PersonRecord:
     # (skill, level, certainty or None), oldest first; [] if not asked
     diagnostic_history: list[tuple[str, str, float | None]]
     open_attempts: list[OpenAttempt] = field(default_factory=list)  # asked with the history
+    changed_weeks: dict[date, int] = field(default_factory=dict)  # Monday -> minutes (0: paused)
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,13 @@ def _statement(with_history: bool):
                 minutes=LearningPlan.weekly_minutes,
                 due=LearningPlan.due_date,
                 due_set_by=LearningPlan.due_set_by_id,
+                low=LearningPlan.weekly_nudge,
+                key=LearningPlan.digest,
             )
         ).where(LearningPlan.user_id == USER),
+        select(*_part("week", due=PlanWeek.week_start, minutes=PlanWeek.minutes)).where(
+            PlanWeek.user_id == USER
+        ),
         select(
             *_part("completed", key=ModuleCompletion.module_id, at=ModuleCompletion.completed_at)
         ).where(ModuleCompletion.user_id == USER),
@@ -171,7 +178,8 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
     completed: dict[str, datetime] = {}
     passed: set[str] = set()
     attempts: list[OpenAttempt] = []
-    plan = LearningPlan(user_id=user_id, weekly_minutes=DEFAULT_WEEKLY_MINUTES)
+    changed_weeks: dict[date, int] = {}
+    plan = LearningPlan.defaults(user_id)
     for row in session.execute(_statement(with_history), {"user_id": user_id}):
         part = row.part
         if part == "result":
@@ -187,7 +195,11 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
                 weekly_minutes=row.minutes,
                 due_date=row.due,
                 due_set_by_id=row.due_set_by,
+                weekly_nudge=bool(row.low),
+                digest=row.key,
             )
+        elif part == "week":
+            changed_weeks[row.due] = row.minutes
         elif part == "completed":
             completed[row.key] = row.at
         elif part == "passed":
@@ -207,4 +219,5 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         Progress(completed, passed),
         [(skill, level, sure) for _at, _id, skill, level, sure in sorted(history, key=_when)],
         sorted(attempts, key=lambda a: a.attempt_id),
+        changed_weeks,
     )

@@ -14,7 +14,7 @@ from skillgap.forms import number_arg
 from skillgap.models import Team
 from skillgap.roles import Role
 from skillgap.rules.matrix_cells import SORTS
-from skillgap.services import exports, matrix, visibility
+from skillgap.services import exports, matrix, pauses, visibility
 from skillgap.team.forms import GapTargetsForm, gap_targets_form
 from skillgap.team.views import bp
 
@@ -49,6 +49,7 @@ def index():
 
 def _render_index(visible, built, sort, profile, gap_form: GapTargetsForm | None = None):
     trend = built.trend if built else ([], {})
+    paused = pauses.paused_until(get_session(), built.team.id, clock.now().date()) if built else {}
     return render_template(
         "team/index.html",
         teams=visible,
@@ -57,6 +58,7 @@ def _render_index(visible, built, sort, profile, gap_form: GapTargetsForm | None
         profile=profile,
         trend=trend,
         gap_form=gap_form,
+        paused=paused,
     )
 
 

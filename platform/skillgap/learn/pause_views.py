@@ -1,0 +1,119 @@
+"""The learner's pause page: pause 1 to 8 weeks, make one week lighter, undo."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from skillgap import clock
+from skillgap.access import requires
+from skillgap.db import get_session
+from skillgap.forms import ConfirmForm, choices
+from skillgap.learn.forms import LighterWeekForm, PauseForm
+from skillgap.learn.views import bp
+from skillgap.roles import Role
+from skillgap.services import paths, pauses
+
+
+def _week_choices(today: date) -> list[tuple[str, str]]:
+    mondays = pauses.upcoming_mondays(today)
+    return [
+        (m.isoformat(), ("This week, " if i == 0 else "") + f"Monday {m:%d %b %Y}")
+        for i, m in enumerate(mondays)
+    ]
+
+
+def _forms(today: date) -> tuple[PauseForm, LighterWeekForm]:
+    pause, lighter = PauseForm(prefix="pause"), LighterWeekForm(prefix="lighter")
+    pause.start.choices = lighter.start.choices = choices(_week_choices(today))
+    return pause, lighter
+
+
+def _page(pause: PauseForm, lighter: LighterWeekForm, status: int = 200):
+    db = get_session()
+    today = clock.now().date()
+    weeks = pauses.changed_weeks(db, current_user.id, today)
+    return render_template(
+        "learn/pause.html",
+        pause=pause,
+        lighter=lighter,
+        weeks=weeks,
+        undo=ConfirmForm(),
+        usual=paths.plan_for(db, current_user.id).weekly_minutes,
+    ), status
+
+
+@bp.get("/path/pause")
+@requires(Role.LEARNER)
+def pause_page():
+    return _page(*_forms(clock.now().date()))
+
+
+@bp.post("/path/pause")
+@requires(Role.LEARNER)
+def pause():
+    today = clock.now().date()
+    form, lighter = _forms(today)
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            last = pauses.pause(
+                db,
+                current_user.id,
+                date.fromisoformat(form.start.data),
+                int(form.weeks.data),
+                today,
+            )
+        except (pauses.PauseError, ValueError) as error:
+            form.start.errors.append(str(error))
+        else:
+            db.commit()
+            flash(
+                f"Learning is paused until {last:%A %d %B}. Your path picks up again the "
+                "Monday after, and no reminder comes in between.",
+                "success",
+            )
+            return redirect(url_for("learn.path"))
+    return _page(form, lighter, 422)
+
+
+@bp.post("/path/lighter-week")
+@requires(Role.LEARNER)
+def lighter_week():
+    today = clock.now().date()
+    pause_form, form = _forms(today)
+    if form.validate_on_submit():
+        db = get_session()
+        start = date.fromisoformat(form.start.data)
+        try:
+            pauses.lighter_week(db, current_user.id, start, form.minutes.data, today)
+        except (pauses.PauseError, ValueError) as error:
+            form.minutes.errors.append(str(error))
+        else:
+            db.commit()
+            flash(
+                f"The week of {start:%d %B} now holds {form.minutes.data} minutes; "
+                "the rest of your path moves to the weeks after.",
+                "success",
+            )
+            return redirect(url_for("learn.path"))
+    return _page(pause_form, form, 422)
+
+
+@bp.post("/path/weeks/<start>/clear")
+@requires(Role.LEARNER)
+def clear_week(start: str):
+    try:
+        monday = date.fromisoformat(start)
+    except ValueError:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    if not pauses.clear_week(db, current_user.id, monday):
+        abort(404)
+    db.commit()
+    flash(f"The week of {monday:%d %B} is back to your usual time.", "success")
+    return redirect(url_for("learn.pause_page"))

@@ -1,0 +1,124 @@
+"""Paused and lighter weeks: a person fits learning around a launch, on-call or
+leave. No reason is asked and none is kept; a pause is never shown as falling
+behind (team pages say "paused until", the nudge email skips the week).
+
+Weeks are calendar weeks, Monday to Sunday, stored by their Monday
+(models.PlanWeek). The path engine schedules around them (rules/path_engine.py,
+rule 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from skillgap.models import PlanWeek, User
+from skillgap.services.paths import monday_of, plan_for
+
+MAX_PAUSE_WEEKS = 8
+# How far ahead a pause or lighter week can be planned (a quarter of a year).
+PLAN_AHEAD_WEEKS = 13
+
+
+class PauseError(ValueError):
+    """A change that cannot be made; the message says why, for the form."""
+
+
+@dataclass(frozen=True)
+class ChangedWeek:
+    start: date  # Monday
+    minutes: int  # 0: paused
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def paused(self) -> bool:
+        return self.minutes == 0
+
+
+def upcoming_mondays(today: date) -> list[date]:
+    """The Mondays a change may start on: this week's, then the next ones."""
+    first = monday_of(today)
+    return [first + timedelta(weeks=n) for n in range(PLAN_AHEAD_WEEKS)]
+
+
+def _check_start(start: date, today: date) -> None:
+    if start not in upcoming_mondays(today):
+        raise PauseError(
+            f"Choose a week from this one to {PLAN_AHEAD_WEEKS - 1} weeks ahead "
+            "(it starts on a Monday)."
+        )
+
+
+def pause(session: Session, user_id: int, start: date, weeks: int, today: date) -> date:
+    """Pause ``weeks`` weeks from the week starting ``start``; returns the last day paused."""
+    _check_start(start, today)
+    if not 1 <= weeks <= MAX_PAUSE_WEEKS:
+        raise PauseError(f"A pause is 1 to {MAX_PAUSE_WEEKS} weeks.")
+    for n in range(weeks):
+        _set_week(session, user_id, start + timedelta(weeks=n), 0)
+    return start + timedelta(weeks=weeks) - timedelta(days=1)
+
+
+def lighter_week(session: Session, user_id: int, start: date, minutes: int, today: date) -> None:
+    _check_start(start, today)
+    budget = plan_for(session, user_id).weekly_minutes
+    if not 0 < minutes < budget:
+        raise PauseError(
+            f"A lighter week is between 1 and {budget - 1} minutes (your usual week is "
+            f"{budget}). To take the week off, pause it instead."
+        )
+    _set_week(session, user_id, start, minutes)
+
+
+def _set_week(session: Session, user_id: int, start: date, minutes: int) -> None:
+    row = session.get(PlanWeek, (user_id, start))
+    if row is None:
+        session.add(PlanWeek(user_id=user_id, week_start=start, minutes=minutes))
+    else:
+        row.minutes = minutes
+
+
+def clear_week(session: Session, user_id: int, start: date) -> bool:
+    """Back to the usual budget for that week; False if it was not changed."""
+    result = session.execute(
+        delete(PlanWeek).where(PlanWeek.user_id == user_id, PlanWeek.week_start == start)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def changed_weeks(session: Session, user_id: int, today: date) -> list[ChangedWeek]:
+    """This week's and later changes, soonest first."""
+    rows = session.execute(
+        select(PlanWeek.week_start, PlanWeek.minutes)
+        .where(PlanWeek.user_id == user_id, PlanWeek.week_start >= monday_of(today))
+        .order_by(PlanWeek.week_start)
+    )
+    return [ChangedWeek(start, minutes) for start, minutes in rows]
+
+
+def paused_until(session: Session, team_id: int, today: date) -> dict[int, date]:
+    """Team member id -> the last day of the pause they are in this week, in one
+    statement (the team page's one addition for pauses)."""
+    this_monday = monday_of(today)
+    rows = session.execute(
+        select(PlanWeek.user_id, PlanWeek.week_start)
+        .join(User, User.id == PlanWeek.user_id)
+        .where(User.team_id == team_id, PlanWeek.minutes == 0, PlanWeek.week_start >= this_monday)
+    )
+    paused: dict[int, set[date]] = {}
+    for user_id, start in rows:
+        paused.setdefault(user_id, set()).add(start)
+    until = {}
+    for user_id, mondays in paused.items():
+        monday = this_monday
+        while monday in mondays:
+            monday += timedelta(weeks=1)
+        if monday != this_monday:
+            until[user_id] = monday - timedelta(days=1)
+    return until
