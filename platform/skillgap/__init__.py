@@ -76,6 +76,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     core.register_error_pages(app)
+    from skillgap import api
+
+    api.init_app(app)  # the JSON API: its blueprint, CSRF exemption, rate limit
 
 
 def register_template_helpers(app: Flask) -> None:

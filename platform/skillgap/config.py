@@ -118,6 +118,35 @@ def from_environment(instance_path: Path) -> dict[str, object]:
                 "SKILLGAP_CHECK_RETAKE_MINUTES", DEFAULT_CHECK_RETAKE_MINUTES, minimum=0
             )
         ),
+        **email_from_environment(),
+    }
+
+
+# --- Email: README "Email: weekly nudge and manager digest" -----------------------
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+def email_from_environment() -> dict[str, object]:
+    """The weekly nudge and manager digest (``flask --app run send-digests``). The
+    base URL is checked by the command, which needs it: the site runs without it."""
+    base_url = os.environ.get("SKILLGAP_BASE_URL", "").strip().rstrip("/")
+    if base_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", base_url):
+        raise ConfigError(f"SKILLGAP_BASE_URL must be an http(s):// URL, got {base_url!r}")
+    security = (os.environ.get("SKILLGAP_SMTP_SECURITY", "").strip() or "starttls").lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(f"SKILLGAP_SMTP_SECURITY must be starttls, tls or none, got {security!r}")
+    port = env_int("SKILLGAP_SMTP_PORT", 587, minimum=1)
+    if port > 65535:
+        raise ConfigError(f"SKILLGAP_SMTP_PORT must be 65535 or less, got {port}")
+    return {
+        "SKILLGAP_BASE_URL": base_url,
+        "SKILLGAP_SMTP_HOST": os.environ.get("SKILLGAP_SMTP_HOST", "").strip() or "localhost",
+        "SKILLGAP_SMTP_PORT": port,
+        "SKILLGAP_SMTP_SECURITY": security,
+        "SKILLGAP_SMTP_USER": os.environ.get("SKILLGAP_SMTP_USER", "").strip(),
+        "SKILLGAP_SMTP_PASSWORD": os.environ.get("SKILLGAP_SMTP_PASSWORD", ""),
+        "SKILLGAP_MAIL_FROM": os.environ.get("SKILLGAP_MAIL_FROM", "").strip(),
     }
 
 

@@ -35,9 +35,13 @@ log = logging.getLogger(__name__)
 
 
 class Counter:
-    def __init__(self, storage_uri: str, rate: str) -> None:
+    """Hits per key in a fixed window; ``namespace`` keeps users apart (the API's
+    per-token limit uses this class too, as "api")."""
+
+    def __init__(self, storage_uri: str, rate: str, namespace: str = NAMESPACE) -> None:
         self.storage_uri = storage_uri
         self.rate = rate
+        self.namespace = namespace
         self._limiter: Any = None
         self._limit: Any = None
 
@@ -49,9 +53,9 @@ class Counter:
             self._limit = parse(self.rate)
             store = storage.storage_from_string(self.storage_uri)
             self._limiter = strategies.FixedWindowRateLimiter(store)
-        if self._limiter.hit(self._limit, NAMESPACE, key):
+        if self._limiter.hit(self._limit, self.namespace, key):
             return None
-        reset_at, _remaining = self._limiter.get_window_stats(self._limit, NAMESPACE, key)
+        reset_at, _remaining = self._limiter.get_window_stats(self._limit, self.namespace, key)
         return max(1, math.ceil(reset_at - time.time()))
 
 

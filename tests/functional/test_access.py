@@ -18,6 +18,7 @@ PUBLIC = None
 # Routes about one person's data: the sample belongs to a member of the manager's
 # team, so another learner gets 404 although the role would be enough.
 PERSONAL = {"assess.result"}
+API_ENDPOINTS = ("openapi", "people", "teams", "team_matrix", "skills", "levels", "results")
 # What an allowed viewer gets when the probe is not a page or a redirecting POST.
 ALLOWED_OUTCOME = {
     "admin.preview_content": "422",  # an empty text does not validate
@@ -26,7 +27,11 @@ ALLOWED_OUTCOME = {
     # deactivated person gets no link: back to their page with a message.
     "admin.new_invitation": "redirect",
     "auth.invitation": "404",  # the probe's token is made up
+    "auth.email_unsubscribe": "404",  # the probe's token is made up (not signed)
     "team.set_gap_targets": "422",  # an empty top-gap form: the matrix again, with its errors
+    "admin.revoke_token": "404",  # the probe's token id is made up
+    # A session cookie is never accepted by the API: 401 for every viewer.
+    **{f"api.{name}": "401" for name in API_ENDPOINTS if name != "openapi"},
     # This app has no OpenID provider configured, so every provider name is
     # unknown; test_oidc.py runs these routes against a real provider.
     "auth.sso_start": "404",
@@ -44,6 +49,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "auth.invitation": (PUBLIC, "GET"),
     "auth.sso_start": (PUBLIC, "GET"),
     "auth.sso_callback": (PUBLIC, "GET"),
+    "auth.email_unsubscribe": (PUBLIC, "GET"),
     "auth.logout": (Role.LEARNER, "GET"),
     "auth.change_password": (Role.LEARNER, "GET"),
     "learn.dashboard": (Role.LEARNER, "GET"),
@@ -62,6 +68,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "metrics.entry": (Role.LEARNER, "GET"),
     "auth.account": (Role.LEARNER, "GET"),
     "auth.choose_role_profile": (Role.LEARNER, "POST"),
+    "auth.email_preferences": (Role.LEARNER, "POST"),
     "assess.index": (Role.LEARNER, "GET"),
     "assess.take": (Role.LEARNER, "GET"),
     "assess.result": (Role.LEARNER, "GET"),
@@ -97,6 +104,11 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.gift_import": (Role.ADMIN, "GET"),
     "admin.import_users": (Role.ADMIN, "GET"),
     "admin.users_import_template": (Role.ADMIN, "GET"),
+    "admin.tokens": (Role.ADMIN, "GET"),
+    "admin.revoke_token": (Role.ADMIN, "POST"),
+    # The API takes bearer tokens only (tests/functional/test_api_access.py):
+    # no session user is loaded, and every viewer here has only a cookie.
+    **{f"api.{name}": (PUBLIC, "GET") for name in API_ENDPOINTS},
 }
 
 
@@ -169,6 +181,8 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "frequency"
         elif argument == "token":
             values[argument] = "made-up-token"
+        elif argument == "token_id":
+            values[argument] = 999999
         elif argument == "start":
             values[argument] = "2026-12-07"
         elif argument == "name":

@@ -284,7 +284,13 @@ def test_every_admin_post_route_needs_a_csrf_token(app, admin):
             for r in app.url_map.iter_rules()
             if r.endpoint.startswith("admin.") and "POST" in r.methods
         ]
-        values = {"user_id": 1, "team_id": 1, "kind": "module", "item_id": "first-steps"}
+        values = {
+            "user_id": 1,
+            "team_id": 1,
+            "kind": "module",
+            "item_id": "first-steps",
+            "token_id": 1,
+        }
         urls = [url_for(r.endpoint, **{a: values[a] for a in r.arguments}) for r in rules]
     assert len(urls) >= 12
     for url in urls:

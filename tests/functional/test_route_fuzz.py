@@ -44,7 +44,7 @@ from skillgap import clock
 from skillgap.db import database
 from skillgap.models import Quiz, User
 from skillgap.roles import Role
-from skillgap.services import assessments, catalogue, invitations
+from skillgap.services import api_tokens, assessments, catalogue, invitations
 from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_token, login, reread
 from tests.functional import test_access
@@ -486,17 +486,38 @@ def _arrange(app: Flask, db, org: dict) -> dict[str, str]:
     factories.make_user(db, Role.LEARNER, email=SIGN_IN_EMAIL)
     token = invitations.issue(db, factories.make_user(db, Role.LEARNER, email=INVITED_EMAIL))
     factories.make_user(db, Role.LEARNER, email="deactivated-fuzz@example.net", active=False)
+    api_tokens.create(db, "fuzz", [api_tokens.PEOPLE_READ], org[Role.ADMIN])  # a revoke form
     quiz = db.get(Quiz, "diagnostic")
     for key in VIEWERS.values():
         if key is not None:
             assessments.start_attempt(db, org[key], quiz, None, clock.now())
             catalogue.set_completed(db, org[key], "first-steps", True)
+    # A changed week for every viewer and so that the pause page shows its
+    # "back to the usual time" form.
+    from datetime import timedelta
+
+    from skillgap.models import PlanWeek
+    from skillgap.services.paths import monday_of
+
+    next_monday = monday_of(clock.now().date()) + timedelta(weeks=1)
+    for key in VIEWERS.values():
+        if key is not None:
+            db.add(PlanWeek(user_id=org[key].id, week_start=next_monday, minutes=0))
     db.commit()
     paths = {
         rule.endpoint: test_access._url(app, rule.endpoint, org)
         for rule in app.url_map.iter_rules()
     }
+    paths["learn.clear_week"] = f"/path/weeks/{next_monday.isoformat()}/clear"
     paths["auth.invitation"] = paths["auth.invitation"].replace("made-up-token", token)
+    # A real unsubscribe link (a signed token), so that its page shows its form.
+    from skillgap.services.digests import EmailKind
+    from skillgap.services.email_links import unsubscribe_token
+
+    signed = unsubscribe_token(app.config["SECRET_KEY"], org["member"].id, EmailKind.NUDGE)
+    paths["auth.email_unsubscribe"] = paths["auth.email_unsubscribe"].replace(
+        "made-up-token", signed
+    )
     return paths
 
 

@@ -42,6 +42,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [  # lowest first; a prefix names a 
             "dictionary",
             "team",
             "admin",
+            "api",
         ),
     ),
     ("app", ("", "cli", "startup")),  # "" is skillgap/__init__.py

@@ -1,6 +1,10 @@
-"""Admin area: users, teams, content authoring, item statistics, audit log."""
+"""Admin area: users, teams, content authoring, item statistics, audit log, API tokens."""
 
-from skillgap.admin import content_views, users_import  # noqa: F401  (register their routes)
+from skillgap.admin import (  # noqa: F401  (register their routes)
+    content_views,
+    tokens_views,
+    users_import,
+)
 from skillgap.admin.views import bp
 
 __all__ = ["bp"]

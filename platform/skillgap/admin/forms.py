@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from skillgap.forms import Name, NewPassword, choices, strip_filter
 from skillgap.roles import Role
@@ -69,3 +70,21 @@ class GiftImportForm(FlaskForm):
             self.skill.data = skill_ids[0] if skill_ids else ""
         if self.kind.data not in ("check", "diagnostic"):
             self.kind.data = "check"
+
+
+class ApiTokenForm(FlaskForm):
+    """A new API token: a name to recognise it by and its scopes (services/api_tokens.py)."""
+
+    name = StringField(
+        "Token name",
+        description="Say what uses it, e.g. 'Workday sync'.",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a name."), Length(max=100), Name()],
+    )
+    scopes = SelectMultipleField(
+        "Scopes",
+        description="What the token may read. Choose at least one.",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired("Choose at least one scope.")],
+    )

@@ -25,6 +25,7 @@ from flask_login import current_user, login_user, logout_user
 from skillgap import sign_in_limit
 from skillgap.access import public, requires
 from skillgap.auth import oidc
+from skillgap.auth.email_forms import email_preferences_form
 from skillgap.auth.forms import (
     BudgetForm,
     ChangePasswordForm,
@@ -285,5 +286,12 @@ def _profile_form() -> RoleProfileForm:
     return form
 
 
-def _render_account(form, plan, profile_form):
-    return render_template("auth/account.html", form=form, plan=plan, profile_form=profile_form)
+def _render_account(form, plan, profile_form, email_form=None):
+    # The email settings form posts to auth.email_preferences (auth/email_views.py).
+    return render_template(
+        "auth/account.html",
+        form=form,
+        plan=plan,
+        profile_form=profile_form,
+        email_form=email_form or email_preferences_form(plan, current_user),
+    )
