@@ -52,6 +52,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         check_schema_current(database.engine)
 
     app.extensions["skillgap.hasher"] = make_hasher(app.config)
+    from skillgap import i18n
+
+    i18n.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     sign_in_limit.init_app(app)
@@ -93,7 +96,3 @@ def register_template_helpers(app: Flask) -> None:
     from skillgap.content.markdown import inline_code
 
     app.add_template_filter(inline_code, "inline")  # `code` in questions and options
-
-    @app.template_filter("when")
-    def format_when(value):
-        return "never" if value is None else f"{value:%d %b %Y, %H:%M} UTC"

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skillgap.roles import Role
 
@@ -119,7 +120,41 @@ def from_environment(instance_path: Path) -> dict[str, object]:
             )
         ),
         **email_from_environment(),
+        **locale_from_environment(),
     }
+
+
+# --- Language and time zone: docs/i18n.md -----------------------------------------
+
+# The languages the interface speaks, in the order the account form lists them.
+# Each name is written in its own language, as language pickers do.
+LOCALES = {"en": "English", "nl": "Nederlands"}
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+
+def locale_from_environment() -> dict[str, object]:
+    """The site's language and time zone, for people who have not chosen their
+    own and whose browser asks for no language Skillgap speaks."""
+    locale = (os.environ.get("SKILLGAP_DEFAULT_LOCALE", "").strip() or "en").lower()
+    if locale not in LOCALES:
+        raise ConfigError(
+            f"SKILLGAP_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, got {locale!r}"
+        )
+    zone = os.environ.get("SKILLGAP_DEFAULT_TIMEZONE", "").strip() or "UTC"
+    if not valid_timezone(zone):
+        raise ConfigError(
+            f"SKILLGAP_DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Amsterdam, "
+            f"got {zone!r}"
+        )
+    return {"DEFAULT_LOCALE": locale, "DEFAULT_TIMEZONE": zone}
 
 
 # --- Email: README "Email: weekly nudge and manager digest" -----------------------
@@ -178,6 +213,8 @@ BASE = {
     "BREAK_GLASS_ADMIN": "",
     # Seconds of clock difference allowed when checking an ID token's times.
     "OIDC_LEEWAY": 60,
+    "DEFAULT_LOCALE": "en",
+    "DEFAULT_TIMEZONE": "UTC",
 }
 
 

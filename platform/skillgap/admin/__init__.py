@@ -3,6 +3,7 @@
 from skillgap.admin import (  # noqa: F401  (register their routes)
     content_views,
     tokens_views,
+    translations_views,
     users_import,
 )
 from skillgap.admin.views import bp

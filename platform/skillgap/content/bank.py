@@ -83,7 +83,8 @@ def as_quiz(bank: BankSpec) -> QuizSpec:
 
 def bank_files(root: Path) -> list[Path]:
     folder = root / "quizzes" / "bank"
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    # "<skill>.<lang>.md" is a translation (content/translations.py), not a bank.
+    return sorted(p for p in folder.glob("*.md") if "." not in p.stem) if folder.is_dir() else []
 
 
 def collect_banks(

@@ -29,6 +29,7 @@ from skillgap.content.specs import (
     FrameworkSpec,
     ModuleSpec,
 )
+from skillgap.content.translations import is_translation
 
 METRICS_FOLDER = "metrics"  # courses/metrics holds the metric dictionary, not a course
 MODULE_FILE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -80,6 +81,9 @@ def collect_curriculum(root: Path, quiz_ids: set[str], errors: ErrorList) -> Cur
 def _read_dictionary(root: Path, folder: Path, errors: ErrorList) -> list[MetricFileSpec]:
     files = []
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        if is_translation(path):
+            errors.add(_relative(root, path), 1, "the metric dictionary has no translations yet")
+            continue
         shown = _relative(root, path)
         if not is_id(path.stem):
             errors.add(
@@ -263,7 +267,7 @@ def _read_modules(
     modules = []
     positions: dict[int, str] = {}
     for path in sorted(folder.glob("*.md")):
-        if path.name == "course.md":
+        if path.name == "course.md" or is_translation(path):  # content/translations.py
             continue
         shown = _relative(root, path)
         match = MODULE_FILE.match(path.name)

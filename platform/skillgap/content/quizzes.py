@@ -111,7 +111,8 @@ def question_kind(options: list[OptionSpec]) -> str:
 
 def quiz_files(root: Path) -> list[Path]:
     folder = root / "quizzes"
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    # "<quiz>.<lang>.md" is a translation (content/translations.py), not a quiz.
+    return sorted(p for p in folder.glob("*.md") if "." not in p.stem) if folder.is_dir() else []
 
 
 def collect_quizzes(root: Path, skill_ids: set[str] | None, errors: ErrorList) -> list[QuizSpec]:

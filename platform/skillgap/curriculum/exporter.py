@@ -4,6 +4,7 @@ Each item keeps the text it was imported (or, later, saved) with, so content
 that has not changed since import is written back byte for byte (files are
 read with universal newlines, so line endings come back as LF). Only published
 items are written: unpublished ones are no longer part of the curriculum.
+Translations are written beside their sources, under the same rule.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from skillgap.models import Course, FrameworkSource, MetricFile, Module, Quiz
+from skillgap.curriculum.translations import translated_path
+from skillgap.models import (
+    ContentKind,
+    ContentTranslation,
+    Course,
+    FrameworkSource,
+    MetricFile,
+    Module,
+    Quiz,
+)
 
 
 @dataclass
@@ -45,7 +55,29 @@ def exported_files(session: Session) -> dict[str, str]:
         select(MetricFile.id, MetricFile.source).where(MetricFile.published)
     ):
         files[f"courses/metrics/{file_id}.yml"] = source
+    return files | translation_files(files, session)
+
+
+def translation_files(sources: dict[str, str], session: Session) -> dict[str, str]:
+    """Each translation beside its exported source (02-x.md -> 02-x.nl.md)."""
+    by_item = {
+        ContentKind.FRAMEWORK: {"framework": "courses/framework.yml"},
+        ContentKind.COURSE: {p.split("/")[1]: p for p in sources if p.endswith("/course.md")},
+        ContentKind.MODULE: {
+            m: f"courses/{c}/{f}"
+            for m, c, f in session.execute(select(Module.id, Module.course_id, Module.file_name))
+        },
+        ContentKind.QUIZ: {
+            q: f"quizzes/{f}" for q, f in session.execute(select(Quiz.id, Quiz.file_name))
+        },
+    }
+    files = {}
+    for row in session.scalars(select(ContentTranslation)):
+        path = by_item.get(row.kind, {}).get(row.item_id)
+        if path in sources:
+            files[translated_path(path, row.locale)] = row.source
     return files
+
 
 
 def export_content(session: Session, root: Path) -> ExportReport:

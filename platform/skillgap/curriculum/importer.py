@@ -28,8 +28,11 @@ from skillgap.content.files import collect_curriculum
 from skillgap.content.metrics import FormulaSpec, MetricFileSpec
 from skillgap.content.quizzes import QuizSpec, collect_quizzes, quiz_files
 from skillgap.content.specs import Curriculum
+from skillgap.content.translation_files import collect_translations
+from skillgap.content.translations import TranslationSpec
 from skillgap.curriculum import revisions
 from skillgap.curriculum.dictionary import apply_metric_files
+from skillgap.curriculum.translations import write_translations
 from skillgap.curriculum.writers import (
     ImportReport,
     apply_courses,
@@ -56,6 +59,7 @@ class Content:
     curriculum: Curriculum
     quizzes: list[QuizSpec]  # quiz files, and the banks stored as quizzes of kind "bank"
     banks: list[BankSpec] = field(default_factory=list)
+    translations: list[TranslationSpec] = field(default_factory=list)
 
 
 def read_content(root: Path) -> Content:
@@ -71,9 +75,10 @@ def read_content(root: Path) -> Content:
     check_blueprints(quizzes, banks, level_ids, errors)
     formulas = dictionary_formulas(curriculum.metrics if curriculum else [])
     stored = resolve_formulas(quizzes + [as_quiz(bank) for bank in banks], formulas, errors)
+    translated = collect_translations(root, curriculum, stored, errors)
     if errors or curriculum is None:
         raise ContentInvalidError(errors.sorted())
-    return Content(curriculum, stored, banks)
+    return Content(curriculum, stored, banks, translated)
 
 
 def dictionary_formulas(files: list[MetricFileSpec]) -> dict[str, FormulaSpec]:
@@ -137,6 +142,7 @@ def _items(content: Content) -> list[tuple[str, str, str, str]]:
     items += [
         (ContentKind.METRICS.value, f.id, f.path, f.source) for f in content.curriculum.metrics
     ]
+    items += [(t.kind, t.revision_id, t.path, t.source) for t in content.translations]
     return items
 
 
@@ -195,6 +201,7 @@ def import_content(
     session.flush()
     report.skills = _skill_counts(session, content)
     _record_import_revisions(session, content, history)
+    write_translations(session, content.translations, report)
     if report.changed:
         changed = ", ".join(
             f"{kind}: {c.created} new, {c.updated} changed"

@@ -50,6 +50,7 @@ class QuizInfo:
     seconds_per_skill: dict[str, float] = field(default_factory=dict)
     mode: str = "fixed"  # "adaptive": the IRT engine chooses each item
     stopping: dict | None = None  # the adaptive stopping rule's overrides
+    lang: str = "en"  # the language of title (curriculum/localized.py)
 
     @property
     def adaptive(self) -> bool:
@@ -80,6 +81,7 @@ class CourseInfo:
     position: int
     intro_html: str
     published: bool
+    lang: str = "en"  # the language of title, summary and intro (curriculum/localized.py)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +102,7 @@ class ModuleEntry:
     prerequisite_ids: tuple[str, ...]
     own_published: bool
     review_after: date | None = None  # due for review (content/review_dates.py)
+    lang: str = "en"  # the language of title and body (curriculum/localized.py)
 
     @property
     def course_id(self) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from skillgap.content import citations, metrics
 from skillgap.curriculum import quiz_times, versions
 from skillgap.curriculum.dictionary import MetricFileInfo, load_metric_files
+from skillgap.curriculum.localized import Translations, load_translations, localize
 from skillgap.curriculum.records import (
     CourseInfo,
     LevelInfo,
@@ -36,6 +37,7 @@ from skillgap.curriculum.records import (
     SkillInfo,
 )
 from skillgap.db import process_store
+from skillgap.i18n import active_locale
 from skillgap.kinds import QuizKind
 from skillgap.models import (
     Course,
@@ -70,6 +72,24 @@ class Snapshot:
     quizzes: dict[str, QuizInfo] = field(default_factory=dict)
     metric_files: tuple[MetricFileInfo, ...] = ()  # the dictionary, platforms then formulas
     _by_course: dict[str, tuple[ModuleEntry, ...]] = field(default_factory=dict)
+    # Every translation's words (curriculum/localized.py), and for a localized
+    # snapshot its language and its question texts by question fingerprint.
+    translations: Translations = field(default_factory=dict)
+    locale: str = "en"
+    question_words: dict[str, dict] = field(default_factory=dict)
+
+    @functools.cached_property
+    def _localized(self) -> dict[str, Snapshot]:
+        return {}
+
+    def in_locale(self, locale: str) -> Snapshot:
+        """This snapshot in ``locale``'s words where they exist (built once)."""
+        if locale == self.locale or locale not in self.translations:
+            return self
+        found = self._localized.get(locale)
+        if found is None:
+            found = self._localized[locale] = localize(self, locale)
+        return found
 
     @functools.cached_property
     def _module_html(self) -> dict[str, str]:
@@ -203,20 +223,24 @@ def store_of(session: Session) -> SnapshotStore | None:
     return found
 
 
-def snapshot_of(session: Session) -> Snapshot:
-    """The curriculum as of this session's view of the database."""
+def snapshot_of(session: Session, localized: bool = True) -> Snapshot:
+    """The curriculum as of this session's view of the database, in the reader's
+    language (i18n.active_locale) unless ``localized`` is False (the API, which
+    speaks the source language)."""
     version = versions.read(session).content
     store = store_of(session)
     cached = store.snapshot if store is not None else None
     if cached is not None and version is not None and cached.version == version:
-        return cached
-    snapshot = load(session, version)
-    if store is not None:
-        store.snapshot = snapshot
-        store.loads += 1
-        for forget in ON_RELOAD:
-            forget()
-    return snapshot
+        snapshot = cached
+    else:
+        snapshot = load(session, version)
+        if store is not None:
+            store.snapshot = snapshot
+            store.loads += 1
+            for forget in ON_RELOAD:
+                forget()
+    locale = active_locale() if localized else None
+    return snapshot.in_locale(locale) if locale else snapshot
 
 
 def load(session: Session, version: int | None) -> Snapshot:
@@ -264,6 +288,7 @@ def load(session: Session, version: int | None) -> Snapshot:
         quizzes=quizzes,
         metric_files=load_metric_files(session),
         _by_course={course_id: tuple(ms) for course_id, ms in by_course.items()},
+        translations=load_translations(session),
     )
 
 

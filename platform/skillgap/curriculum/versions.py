@@ -38,6 +38,7 @@ CONTENT_TABLES = frozenset(
         "quizzes",
         "questions",
         "metric_files",
+        "content_translations",
     }
 )
 PEOPLE_TABLES = frozenset({"skill_results", "target_overrides", "teams", "team_managers"})

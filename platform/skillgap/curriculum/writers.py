@@ -35,7 +35,7 @@ from skillgap.rules import calculated
 
 KINDS = (
     "levels", "self_ratings", "skills", "roles", "courses", "modules", "quizzes", "questions",
-    "metric_files",
+    "metric_files", "translations",
 )  # fmt: skip
 
 

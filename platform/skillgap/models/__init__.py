@@ -30,6 +30,7 @@ from skillgap.models.content import (
 from skillgap.models.integrations import ApiToken, ExternalIdentity
 from skillgap.models.plans import EmailDelivery, LearningPlan, PlanWeek, TargetOverride
 from skillgap.models.progress import ModuleCompletion
+from skillgap.models.translations import ContentTranslation
 
 __all__ = [
     "Answer",
@@ -39,6 +40,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ContentKind",
+    "ContentTranslation",
     "ContentVersion",
     "Course",
     "EmailDelivery",

@@ -62,6 +62,10 @@ class User(UserMixin, Base):
     # account, the create-user command): every page but the password change
     # sends the person there until they choose their own (auth.views).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Interface language ("en", "nl") and IANA time zone; None follows the
+    # browser and the site default (skillgap/i18n.py).
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[created_at]
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])

@@ -15,7 +15,6 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from skillgap.models.base import Base, created_at, enum_column, intpk
-from skillgap.models.content import content_id
 
 
 class ContentKind(StrEnum):
@@ -41,7 +40,9 @@ class Revision(Base):
 
     id: Mapped[intpk]
     kind: Mapped[ContentKind] = mapped_column(enum_column(ContentKind))
-    item_id: Mapped[str] = mapped_column(content_id)
+    # The item's id; a translation's revisions use "<id>.<locale>" (so the column
+    # is longer than an id: migration 0020).
+    item_id: Mapped[str] = mapped_column(String(100))
     number: Mapped[int]  # 1, 2, 3 ... per item
     source: Mapped[str] = mapped_column(Text)
     origin: Mapped[RevisionOrigin] = mapped_column(enum_column(RevisionOrigin, length=10))

@@ -82,7 +82,7 @@ def people_page(session: Session, after: int, limit: int) -> Page:
             select(TargetOverride).where(TargetOverride.user_id.in_(ids))
         ):
             overrides[override.user_id][override.skill_id] = override.level_id
-    snapshot = snapshot_of(session)
+    snapshot = snapshot_of(session, localized=False)
     items = [
         _person(snapshot, person, team_names[person.id], latest[person.id], overrides[person.id])
         for person in people
@@ -223,7 +223,7 @@ def team_matrix(session: Session, team_id: int) -> dict[str, Any] | None:
 def skills(session: Session) -> list[dict[str, Any]]:
     return [
         {"id": s.id, "name": s.name, "description": s.description, "position": s.position}
-        for s in snapshot_of(session).skills
+        for s in snapshot_of(session, localized=False).skills
     ]
 
 
@@ -235,7 +235,7 @@ def levels(session: Session) -> list[dict[str, Any]]:
             "min_percent": level.min_percent,
             "position": level.position,
         }
-        for level in snapshot_of(session).levels
+        for level in snapshot_of(session, localized=False).levels
     ]
 
 

@@ -1,0 +1,146 @@
+"""The interface language and time zone (Flask-Babel).
+
+Language: the person's own setting (``/account``), else the browser's
+``Accept-Language``, else ``SKILLGAP_DEFAULT_LOCALE``. Time zone: the person's
+setting, else ``SKILLGAP_DEFAULT_TIMEZONE``. Emails, which are sent outside a
+request, pick the recipient's with :func:`recipient_locale` under
+``flask_babel.force_locale``.
+
+The catalogue lives in ``translations/`` (``messages.pot`` and one ``.po`` per
+language, committed). The ``.mo`` files Flask-Babel reads are compiled from the
+``.po`` files when the app starts, into the instance folder, and only when a
+``.po`` is newer than its ``.mo``: there is no build step to forget, and no
+compiled file in the repository to fall out of step (docs/i18n.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from skillgap.config import LOCALES
+
+CATALOGUE = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+SOURCE_LOCALE = "en"  # the language of the msgids and of the content files
+
+babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    compiled = compile_catalogues(CATALOGUE, Path(app.instance_path) / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DEFAULT_TIMEZONE"]
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks ignore line breaks
+    app.add_template_filter(when, "when")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(percent, "percent")
+    app.add_template_filter(number, "number")
+
+    @app.context_processor
+    def inject_locale() -> dict[str, object]:
+        return {"current_locale": current_locale(), "LOCALES": LOCALES}
+
+
+def compile_catalogues(source: Path, target: Path) -> Path:
+    """Compile every ``<lang>/LC_MESSAGES/messages.po`` under source into target.
+
+    Written to a temporary file and renamed, so that two processes starting
+    at once never read half a catalogue."""
+    for po_path in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = target / po_path.relative_to(source).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as handle:
+            catalogue = read_po(handle, locale=po_path.parts[-3])
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            write_mo(out, catalogue, use_fuzzy=False)
+        os.replace(tmp, mo_path)
+    return target
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return str(current_user.locale)
+    if has_request_context():
+        best = request.accept_languages.best_match(LOCALES)
+        if best:
+            return best
+    return str(current_app.config["DEFAULT_LOCALE"])
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return str(current_user.timezone)
+    return str(current_app.config["DEFAULT_TIMEZONE"])
+
+
+def recipient_locale(locale: str | None) -> str:
+    """The language to write to someone in outside a request (emails)."""
+    return locale if locale in LOCALES else str(current_app.config["DEFAULT_LOCALE"])
+
+
+def active_locale() -> str | None:
+    """The language being rendered, inside a request or ``force_locale``; None
+    outside both (the CLI, the importer)."""
+    from flask import has_app_context
+    from flask_babel import get_locale
+
+    if not has_app_context():
+        return None
+    locale = get_locale()
+    return locale.language if locale is not None else None
+
+
+def current_locale() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else SOURCE_LOCALE
+
+
+# --- Template filters: dates, numbers and percentages in the reader's locale ------
+
+
+def when(value: datetime | None) -> str:
+    """A moment, in the reader's time zone and language ("2 Dec 2026, 15:34")."""
+    if value is None:
+        return _("never")
+    return format_datetime(value, "d MMM y, HH:mm")
+
+
+def day(value: date | datetime | None, style: str = "long") -> str:
+    """A calendar date ("2 December 2026" / "2 december 2026")."""
+    if value is None:
+        return ""
+    return format_date(value, style)
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """A percentage given on a 0-100 scale, as the scores are stored ("62%")."""
+    if value is None:
+        return ""
+    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return format_percent(value / 100, pattern)
+
+
+def number(value: float | int | None, digits: int | None = None) -> str:
+    """A number with the locale's separators ("1,200" / "1.200")."""
+    if value is None:
+        return ""
+    if digits is None:
+        return format_decimal(value)
+    return format_decimal(value, "#,##0." + "0" * digits if digits else "#,##0")
