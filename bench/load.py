@@ -83,7 +83,7 @@ def sign_in(base: str, email: str) -> tuple[str, str]:
 
 
 def wrk(
-    url: str, cookie: str | None = None, script: str | None = None
+    url: str, cookie: str | None = None, script: str | None = None, language: str | None = None
 ) -> tuple[float, float, float]:
     # A long timeout, so that a slow page gets figures rather than "0 requests".
     args = ["wrk", "-t2", "-c32", "-d5s", "--timeout", "30s", "--latency"]
@@ -92,6 +92,8 @@ def wrk(
         args += ["-H", f"Cookie: session={cookie}"]
     if script:
         args += ["-s", script]
+    if language:
+        args += ["-H", f"Accept-Language: {language}"]
     output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
 
@@ -228,6 +230,9 @@ def main() -> None:
         )
         pages = [
             ("module page", f"{base}/modules/engagement-rate", learner, None),
+            # The same translated module in English and in Dutch (issue 23).
+            ("module page (en)", f"{base}/modules/smart-social-goals", learner, None, "en"),
+            ("module page (nl)", f"{base}/modules/smart-social-goals", learner, None, "nl"),
             ("/metrics", f"{base}/metrics", learner, None),
             ("/metrics/<id>", f"{base}/metrics/instagram.views", learner, None),
             (
@@ -252,7 +257,8 @@ def main() -> None:
             f"{'hello-world (ceiling)':<22}{ceiling[0]:>9.0f}{ceiling[1]:>9.1f}{ceiling[2]:>9.1f}"
             f"{1:>8.2f}"
         )
-        for name, page_url, cookie, lua in pages:
+        measured: dict[str, float] = {}
+        for name, page_url, cookie, lua, *language in pages:
             if only and name not in only:
                 continue
             # A fresh server per page: requests a slow page left queued in
@@ -261,9 +267,17 @@ def main() -> None:
             site.wait()
             site = serve("run:app", 8802, env)
             rps, p50, p99, ratio = measure_against(
-                "http://127.0.0.1:8801/", page_url, cookie=cookie, script=lua
+                "http://127.0.0.1:8801/",
+                page_url,
+                cookie=cookie,
+                script=lua,
+                language=language[0] if language else None,
             )
+            measured[name] = ratio
             print(f"{name:<22}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{ratio:>8.2f}")
+        if {"module page (en)", "module page (nl)"} <= set(measured):
+            dutch = measured["module page (nl)"] / measured["module page (en)"]
+            print(f"module page in Dutch / in English: {dutch:.2f}")
     finally:
         for process in (hello, site):
             os.killpg(process.pid, signal.SIGTERM)

@@ -96,3 +96,12 @@ def register_template_helpers(app: Flask) -> None:
     from skillgap.content.markdown import inline_code
 
     app.add_template_filter(inline_code, "inline")  # `code` in questions and options
+
+    from skillgap.curriculum.snapshot import snapshot_of
+    from skillgap.db import get_session
+    from skillgap.services.question_words import question_words
+
+    @app.template_global("words")
+    def words_of(question):
+        """A question's words in the reader's language (services/question_words.py)."""
+        return question_words(snapshot_of(get_session()), question)

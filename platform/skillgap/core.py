@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,16 +58,16 @@ def readyz():
 
 
 ERROR_PAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Not found", "There is no page at this address, or you cannot see it."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is larger than this site accepts."),
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Not found"), _l("There is no page at this address, or you cannot see it.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
     429: (
-        "Too many attempts",
-        "Too many requests from your address. Wait a minute, then try again.",
+        _l("Too many attempts"),
+        _l("Too many requests from your address. Wait a minute, then try again."),
     ),
-    500: ("Something went wrong", "The error has been logged. Please try again."),
+    500: (_l("Something went wrong"), _l("The error has been logged. Please try again.")),
 }
 
 
@@ -89,6 +91,8 @@ def register_error_pages(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(
             400,
-            "The form's security token was missing or did not match, so nothing was saved. "
-            "Go back, reload the page and try again.",
+            _(
+                "The form's security token was missing or did not match, so nothing was saved. "
+                "Go back, reload the page and try again."
+            ),
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form
@@ -39,8 +40,8 @@ def strip_filter(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms select choices."""
+def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices (a label may be a lazy_gettext)."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
@@ -68,7 +69,9 @@ def read_upload(file_field: str, max_bytes: int, pasted_field: str | None = None
     else:
         data = request.form.get(pasted_field, "").encode("utf-8") if pasted_field else b""
     if len(data) > max_bytes:
-        return Upload(b"", f"The file is larger than {max_bytes // 1_000_000 or 1} MB.")
+        return Upload(
+            b"", _("The file is larger than %(size)s MB.", size=max_bytes // 1_000_000 or 1)
+        )
     return Upload(data)
 
 
@@ -78,7 +81,7 @@ def read_text_upload(file_field: str, max_bytes: int, pasted_field: str | None =
     try:
         upload.data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Upload(b"", "The file is not UTF-8 text.")
+        return Upload(b"", _("The file is not UTF-8 text."))
     return upload
 
 

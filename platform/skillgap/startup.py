@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from skillgap import create_app, migrate
@@ -38,7 +39,7 @@ def prepare_embedded_database(
         engine = database().engine
         try:
             if migrate.current_revision(engine) != migrate.head_revision():
-                echo("Upgrading the database schema ...")
+                echo(_("Upgrading the database schema ..."))
                 migrate.upgrade(engine)
             session = get_session()
             if not session.scalar(select(func.count()).select_from(Course)):
@@ -51,7 +52,10 @@ def prepare_embedded_database(
                 )
             except AccountError as error:
                 raise StartupError(
-                    f"cannot create the demo organisation: SKILLGAP_DEMO_PASSWORD: {error}"
+                    _(
+                        "cannot create the demo organisation: SKILLGAP_DEMO_PASSWORD: %(error)s",
+                        error=error,
+                    )
                 ) from error
             session.commit()
             echo(format_demo_logins(logins))
@@ -61,20 +65,20 @@ def prepare_embedded_database(
 
 
 def _import_bundled_content(session, root: Path, echo: Callable[[str], None]) -> None:
-    echo(f"Importing the curriculum from {root / 'courses'} ...")
+    echo(_("Importing the curriculum from %(folder)s ...", folder=root / "courses"))
     try:
         report = import_content(session, root)
     except ContentInvalidError as invalid:
         session.rollback()
         listing = "\n".join(str(error) for error in invalid.errors)
         raise StartupError(
-            f"the content files have errors; nothing was imported:\n{listing}"
+            _("the content files have errors; nothing was imported:\n%(errors)s", errors=listing)
         ) from invalid
     session.commit()
     echo("\n".join(f"  {line}" for line in report.lines()))
 
 
 def format_demo_logins(logins: list[demo.DemoLogin]) -> str:
-    lines = ["Demo organisation created. Sign in with (shown only this once):"]
+    lines = [_("Demo organisation created. Sign in with (shown only this once):")]
     lines += [f"  {login.role.value:<8} {login.email:<24} {login.password}" for login in logins]
     return "\n".join(lines)

@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "auth.account": (Role.LEARNER, "GET"),
     "auth.choose_role_profile": (Role.LEARNER, "POST"),
     "auth.email_preferences": (Role.LEARNER, "POST"),
+    "auth.set_language": (Role.LEARNER, "POST"),
     "assess.index": (Role.LEARNER, "GET"),
     "assess.take": (Role.LEARNER, "GET"),
     "assess.result": (Role.LEARNER, "GET"),
@@ -100,6 +101,8 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.restore_content": (Role.ADMIN, "POST"),
     "admin.audit": (Role.ADMIN, "GET"),
     "admin.review": (Role.ADMIN, "GET"),
+    "admin.translations": (Role.ADMIN, "GET"),
+    "admin.edit_translation": (Role.ADMIN, "GET"),
     "admin.new_module": (Role.ADMIN, "POST"),
     "admin.gift_import": (Role.ADMIN, "GET"),
     "admin.import_users": (Role.ADMIN, "GET"),
@@ -181,6 +184,8 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "frequency"
         elif argument == "token":
             values[argument] = "made-up-token"
+        elif argument == "locale":
+            values[argument] = "nl"
         elif argument == "token_id":
             values[argument] = 999999
         elif argument == "start":

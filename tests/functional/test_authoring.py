@@ -203,7 +203,7 @@ def test_gift_upload_becomes_a_draft_quiz(admin, db):
     }
     parsed = admin.post("/admin/gift", data=data, content_type="multipart/form-data")
     page = parsed.get_data(as_text=True)
-    assert "1 questions understood, 1 left out" in page and "Line 3: essay" in page
+    assert "1 question understood, 1 left out" in page and "Line 3: essay" in page
     # The preview shows each option with its key (issue 15), not only the stems.
     assert "<li>Reach <strong>(correct)</strong></li>" in page and "<li>Impressions</li>" in page
     data = {
@@ -290,6 +290,7 @@ def test_every_admin_post_route_needs_a_csrf_token(app, admin):
             "kind": "module",
             "item_id": "first-steps",
             "token_id": 1,
+            "locale": "nl",
         }
         urls = [url_for(r.endpoint, **{a: values[a] for a in r.arguments}) for r in rules]
     assert len(urls) >= 12

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from babel.dates import format_date
 from sqlalchemy import select
 
 from skillgap import clock, create_app
@@ -410,6 +411,32 @@ def test_the_monthly_digest_covers_last_month_once(app, db, content, inbox):
     assert db.scalar(select(EmailDelivery.period).where(EmailDelivery.kind == "digest")) == (
         f"{window.first_day:%Y-%m}"
     )
+
+
+def test_each_email_is_written_in_its_recipients_language(app, db, content, inbox):
+    """Sent outside a request, each email takes its recipient's User.locale (None:
+    the site's default). No Dutch catalogue yet: the words stay English, but the
+    page's language and the dates follow the recipient."""
+    manager = factories.make_user(db, Role.MANAGER, email="baas@example.org")
+    manager.locale = "nl"
+    team = factories.make_team(db, managers=[manager])
+    late = learner(db, "laat@example.org", name="Late", team=team)
+    late.locale = "nl"
+    learner(db, "default@example.org", team=team)
+    due = clock.now().date() + timedelta(days=7)
+    db.add(LearningPlan(user_id=late.id, weekly_minutes=15, due_date=due))
+    db.commit()
+    assert send(app).exit_code == 0
+
+    def html_lang(message: EmailMessage) -> str:
+        return parts(message)[1].split('<html lang="', 1)[1].split('"', 1)[0]
+
+    assert html_lang(inbox.to("laat@example.org")[0]) == "nl"
+    assert html_lang(inbox.to("default@example.org")[0]) == "en"
+    digest = next(m for m in inbox.to("baas@example.org") if "team" in m["Subject"])
+    assert html_lang(digest) == "nl"
+    text, _ = parts(digest)
+    assert f"Late: due {format_date(due, 'dd MMM y', locale='nl')}, " in text
 
 
 def test_digest_periods():

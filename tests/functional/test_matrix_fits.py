@@ -9,6 +9,7 @@ import shutil
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from skillgap.curriculum.importer import import_content
@@ -20,6 +21,13 @@ from tests.conftest import FIXTURE_CONTENT, csrf_token, login, post_form, reread
 from tests.functional.test_matrix import give_results, parsed_csv
 
 STRATEGY, METRICS = "strategy-planning", "platform-metrics"
+
+
+def long_date(day: date) -> str:
+    """A date as the pages show it in English (i18n.day): "March 31, 2027"."""
+    return format_date(day, "long", locale="en")
+
+
 PROFILE = "social-media-manager"  # targets: strategy Intermediate, metrics Entry
 
 
@@ -234,8 +242,8 @@ def test_a_top_gap_sets_target_and_due_date_for_exactly_the_people_below_target(
         assert ("path.targets", email) in audit and ("path.due_date", email) in audit
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert (
-        f"Target Advanced in Strategy &amp; planning and due date {due:%d %b %Y} set for 3 people."
-        in shown
+        f"Target Advanced in Strategy &amp; planning and due date {long_date(due)} "
+        "set for 3 people." in shown
     )
 
 
@@ -253,7 +261,7 @@ def test_a_top_gap_keeps_what_is_left_empty_and_follows_the_pages_filter(client,
     assert due_dates(db) == {"Cai": due, "Eli": due}  # Bo has no profile: not on that page
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert (
-        f"Due date {due:%d %b %Y} set for the 2 people below target in Strategy &amp; planning;"
+        f"Due date {long_date(due)} set for the 2 people below target in Strategy &amp; planning;"
         in shown
     )
     post_form(client, gap_path(crew), {"skill": STRATEGY, "target": "entry"}, page="/team")

@@ -44,7 +44,7 @@ def test_an_entry_page_shows_definition_source_history_and_citing_modules(learne
     page = learner.get("/metrics/instagram.viewers").get_data(as_text=True)
     assert "Unique accounts that saw the content at least once." in page
     assert 'href="https://help.instagram.com/788388387972460"' in page
-    assert "30 Nov 2026" in page and "2024-08" in page
+    assert "November 30, 2026" in page and "2024-08" in page
     assert 'href="/modules/reach-basics"' in page  # the module that cites it
     assert learner.get("/metrics/no.such-metric").status_code == 404
 

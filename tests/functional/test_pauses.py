@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from skillgap import clock
@@ -74,8 +75,8 @@ def test_this_weeks_pause_is_said_plainly_everywhere(client, db, team):
     assert f"Learning is paused until {until}" in client.get("/").get_data(as_text=True)
     manager = factories_client(client, "m@example.org")
     person = manager.get(f"/team/people/{team['person'].id}").get_data(as_text=True)
-    day = (this_monday() + timedelta(weeks=3) - timedelta(days=1)).strftime("%d %b %Y")
-    assert f"Paused until {day}" in person
+    day = format_date(this_monday() + timedelta(weeks=3) - timedelta(days=1), "long", locale="en")
+    assert f"Paused until {day}" in person  # i18n.day
     matrix = manager.get("/team").get_data(as_text=True)
     assert "Paused until" in matrix and "over</strong>" not in person
 

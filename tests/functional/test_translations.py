@@ -4,6 +4,7 @@ with the source's diff when the English moves on, and edited with revisions."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from skillgap.content.errors import ContentInvalidError
 from skillgap.curriculum.exporter import export_content
 from skillgap.curriculum.importer import import_content
-from skillgap.models import ContentTranslation, Revision
+from skillgap.models import ContentTranslation, Revision, User
 from skillgap.roles import Role
 from tests import factories
 from tests.conftest import FIXTURE_CONTENT, csrf_token, login, reread
@@ -216,3 +217,38 @@ def test_export_writes_translations_back_byte_for_byte(db, root, tmp_path):
     export_content(db, out)
     for place in PLACES.values():
         assert (out / place).read_bytes() == (root / place).read_bytes(), place
+
+
+def numbers_in(page: str) -> list[str]:
+    """Every number of the page's main content, in order of size (a Dutch sentence
+    may order its words differently; dates and scores have the same digits)."""
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    return sorted(re.findall(r"\d+", re.sub(r"<[^>]+>", " ", main)))
+
+
+def test_the_dutch_and_english_result_pages_of_one_attempt_show_the_same_scores(app, admin, db):
+    from tests.functional.test_assessments import (
+        attempt_of,
+        correct_choice,
+        post_answers,
+        questions_of,
+        start,
+    )
+
+    learner = app.test_client()
+    login(learner, "lee@example.org")
+    assert start(learner, "second-steps-check").status_code in (200, 302)
+    lee = db.scalar(select(User).where(User.email == "lee@example.org"))
+    attempt = attempt_of(db, lee.id, "second-steps-check")
+    (question,) = questions_of(db, attempt)
+    taking = learner.get("/assessments/second-steps-check/take", headers=DUTCH)
+    assert "Welk publicatieritme kiest een team van twee?" in taking.get_data(as_text=True)
+    post_answers(learner, "second-steps-check", attempt, {question.id: correct_choice(question)})
+    post_answers(learner, "second-steps-check", attempt, {}, "submit")
+    english = learner.get(f"/results/{attempt.id}").get_data(as_text=True)
+    dutch = learner.get(f"/results/{attempt.id}", headers=DUTCH).get_data(as_text=True)
+    assert "Which cadence should a two-person team choose?" in english
+    assert "Welk publicatieritme kiest een team van twee?" in dutch
+    assert "Een ritme dat het team elke week volhoudt" in dutch  # the options, too
+    assert numbers_in(dutch) == numbers_in(english)
+    assert "100%" in dutch

@@ -8,6 +8,8 @@ exists is refused and shows the difference, with the admin's text kept.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from skillgap.access import requires
 from skillgap.admin.audit_links import audit_links
 from skillgap.admin.forms import GiftImportForm
 from skillgap.admin.views import bp
+from skillgap.admin.words import AUDIT_WORDS, ORIGIN_WORDS, REVIEW_KINDS
 from skillgap.curriculum import authoring, new_content, revisions
 from skillgap.curriculum.authoring import ConflictError, InvalidError
 from skillgap.curriculum.snapshot import snapshot_of
@@ -116,9 +119,12 @@ def edit_content(kind: str, item_id: str):
                 authoring.publish(db, item, current_user, shown=revision.number)
             db.commit()
             flash(
-                f"Published revision {revision.number}: learners see it now."
+                _("Published revision %(number)s: learners see it now.", number=revision.number)
                 if action == "save-publish"
-                else f"Saved as revision {revision.number} (a draft: publish it to show learners).",
+                else _(
+                    "Saved as revision %(number)s (a draft: publish it to show learners).",
+                    number=revision.number,
+                ),
                 "success",
             )
             return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
@@ -165,16 +171,25 @@ def publish_content(kind: str, item_id: str):
     except ConflictError as conflict:
         db.rollback()
         flash(
-            f"Not published: revision {conflict.newer.number} was saved after this page was "
-            "opened. Review it here, then publish.",
+            _(
+                "Not published: revision %(number)s was saved after this page was opened. "
+                "Review it here, then publish.",
+                number=conflict.newer.number,
+            ),
             "error",
         )
     except InvalidError as invalid:
         db.rollback()
-        flash("Not published: " + "; ".join(str(e) for e in invalid.errors), "error")
+        flash(
+            _("Not published: %(errors)s", errors="; ".join(str(e) for e in invalid.errors)),
+            "error",
+        )
     else:
         db.commit()
-        flash(f"Published revision {revision.number}: learners see it now.", "success")
+        flash(
+            _("Published revision %(number)s: learners see it now.", number=revision.number),
+            "success",
+        )
     return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
 
 
@@ -186,7 +201,7 @@ def unpublish_content(kind: str, item_id: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "yes":
-        flash("Not unpublished: tick the box to confirm that learners should lose it.", "error")
+        flash(_("Not unpublished: tick the box to confirm that learners should lose it."), "error")
         return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
     try:
         authoring.unpublish(db, item, current_user)
@@ -195,7 +210,8 @@ def unpublish_content(kind: str, item_id: str):
     else:
         db.commit()
         flash(
-            "Unpublished: hidden from learners; their completions and results are kept.", "success"
+            _("Unpublished: hidden from learners; their completions and results are kept."),
+            "success",
         )
     return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
 
@@ -221,6 +237,7 @@ def content_history(kind: str, item_id: str):
         right=right,
         diff=revisions.side_by_side(left.source, right.source) if left and right else [],
         authors=authors,
+        origins=ORIGIN_WORDS,
         confirm=ConfirmForm(),
     )
 
@@ -240,7 +257,10 @@ def restore_content(kind: str, item_id: str):
         flash(str(invalid.errors[0]), "error")
         return redirect(url_for("admin.content_history", kind=kind, item_id=item_id))
     db.commit()
-    flash(f"Restored as revision {revision.number} (a draft until published).", "success")
+    flash(
+        _("Restored as revision %(number)s (a draft until published).", number=revision.number),
+        "success",
+    )
     return redirect(url_for("admin.edit_content", kind=kind, item_id=item_id))
 
 
@@ -249,7 +269,9 @@ def restore_content(kind: str, item_id: str):
 def review():
     """What is overdue for review, cites a changed metric, or is due soon."""
     report = content_review.review_report(get_session(), clock.now().date())
-    return render_template("admin/review.html", report=report, soon=content_review.DUE_SOON_DAYS)
+    return render_template(
+        "admin/review.html", report=report, soon=content_review.DUE_SOON_DAYS, kinds=REVIEW_KINDS
+    )
 
 
 @bp.get("/audit")
@@ -282,27 +304,6 @@ def audit():
     )
 
 
-# What each audit action means, in words (the code stays the stored value and filter).
-AUDIT_WORDS = {
-    "content.import": "Imported from the files",
-    "content.create": "Created content",
-    "content.save": "Saved a draft",
-    "content.publish": "Published",
-    "content.unpublish": "Unpublished",
-    "content.restore": "Restored a revision",
-    "path.targets": "Set targets",
-    "path.due_date": "Set a due date",
-    "team.create": "Created a team",
-    "team.change": "Changed a team",
-    "user.create": "Created a user",
-    "user.change": "Changed a user",
-    "user.deactivate": "Deactivated a user",
-    "user.reactivate": "Reactivated a user",
-    "user.invitation": "Sent an invitation link",
-    "users.import": "Imported users",
-}
-
-
 @bp.post("/content/modules/new")
 @requires(Role.ADMIN)
 def new_module():
@@ -319,7 +320,8 @@ def new_module():
         return _render_listing(typed, [e.reason for e in invalid.errors], status=422)
     db.commit()
     flash(
-        "Created as an unpublished draft: only admins can see it until you publish it.", "success"
+        _("Created as an unpublished draft: only admins can see it until you publish it."),
+        "success",
     )
     return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))
 
@@ -357,8 +359,12 @@ def gift_import():
         return _render_gift(form, result, gift, "; ".join(e.reason for e in invalid.errors))
     db.commit()
     flash(
-        f"Imported {len(result.questions)} questions as the draft quiz "
-        f"{item.id!r}. Review and publish it here.",
+        ngettext(
+            "Imported %(num)s question as the draft quiz %(quiz)s. Review and publish it here.",
+            "Imported %(num)s questions as the draft quiz %(quiz)s. Review and publish it here.",
+            len(result.questions),
+            quiz=repr(item.id),
+        ),
         "success",
     )
     return redirect(url_for("admin.edit_content", kind=item.kind, item_id=item.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -11,42 +12,45 @@ from skillgap.forms import Name, NewPassword, choices, strip_filter
 from skillgap.roles import Role
 
 NO_TEAM = 0
+ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")}
 
 
 class UserForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip_filter],
-        validators=[DataRequired("Enter a name."), Length(max=100), Name()],
+        validators=[DataRequired(_l("Enter a name.")), Length(max=100), Name()],
     )
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[strip_filter],
-        validators=[DataRequired("Enter an email address."), Length(max=254), Email()],
+        validators=[DataRequired(_l("Enter an email address.")), Length(max=254), Email()],
     )
-    role = SelectField("Role", choices=choices((role.value, role.label) for role in Role))
-    team = SelectField("Team", coerce=int)
+    role = SelectField(
+        _l("Role"), choices=choices((role.value, ROLE_LABELS[role]) for role in Role)
+    )
+    team = SelectField(_l("Team"), coerce=int)
     role_profile = SelectField(
-        "Role profile", description="The skill targets this person is measured against."
+        _l("Role profile"), description=_l("The skill targets this person is measured against.")
     )
 
 
 class NewUserForm(UserForm):
     password = PasswordField(
-        "Initial password",
-        description="12 to 128 characters. Leave empty to generate one, shown once.",
+        _l("Initial password"),
+        description=_l("12 to 128 characters. Leave empty to generate one, shown once."),
         validators=[Optional(), NewPassword()],
     )
 
 
 class TeamForm(FlaskForm):
     name = StringField(
-        "Team name",
+        _l("Team name"),
         filters=[strip_filter],
-        validators=[DataRequired("Enter a team name."), Length(max=100), Name()],
+        validators=[DataRequired(_l("Enter a team name.")), Length(max=100), Name()],
     )
     managers = SelectMultipleField(
-        "Managers", coerce=int, description="Managers and admins can manage a team."
+        _l("Managers"), coerce=int, description=_l("Managers and admins can manage a team.")
     )
 
 
@@ -54,12 +58,12 @@ class GiftImportForm(FlaskForm):
     """The GIFT upload's settings. Lenient on purpose: a bad quiz id or title is
     reported by authoring when importing, with the parsed questions still shown."""
 
-    quiz_id = StringField("Quiz id", filters=[strip_filter])
-    title = StringField("Quiz title", filters=[strip_filter])
-    skill = SelectField("Skill the questions measure", validate_choice=False)
+    quiz_id = StringField(_l("Quiz id"), filters=[strip_filter])
+    title = StringField(_l("Quiz title"), filters=[strip_filter])
+    skill = SelectField(_l("Skill the questions measure"), validate_choice=False)
     kind = SelectField(
-        "Kind",
-        choices=choices([("check", "Module check"), ("diagnostic", "Diagnostic")]),
+        _l("Kind"),
+        choices=choices([("check", _l("Module check")), ("diagnostic", _l("Diagnostic"))]),
         validate_choice=False,
     )
 
@@ -76,15 +80,15 @@ class ApiTokenForm(FlaskForm):
     """A new API token: a name to recognise it by and its scopes (services/api_tokens.py)."""
 
     name = StringField(
-        "Token name",
-        description="Say what uses it, e.g. 'Workday sync'.",
+        _l("Token name"),
+        description=_l("Say what uses it, e.g. 'Workday sync'."),
         filters=[strip_filter],
-        validators=[DataRequired("Enter a name."), Length(max=100), Name()],
+        validators=[DataRequired(_l("Enter a name.")), Length(max=100), Name()],
     )
     scopes = SelectMultipleField(
-        "Scopes",
-        description="What the token may read. Choose at least one.",
+        _l("Scopes"),
+        description=_l("What the token may read. Choose at least one."),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-        validators=[DataRequired("Choose at least one scope.")],
+        validators=[DataRequired(_l("Choose at least one scope."))],
     )

@@ -8,6 +8,7 @@ and revoking are in the audit log (services/api_tokens.py).
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from skillgap.access import requires
@@ -23,7 +24,7 @@ from skillgap.services import api_tokens
 def _form() -> ApiTokenForm:
     form = ApiTokenForm()
     form.scopes.choices = choices(
-        (scope, f"{scope} — {what}") for scope, what in api_tokens.SCOPES.items()
+        (scope, f"{scope} — {_(what)}") for scope, what in api_tokens.SCOPES.items()
     )
     return form
 
@@ -68,5 +69,5 @@ def revoke_token(token_id: int):
         abort(404)
     if api_tokens.revoke(db, token, current_user):
         db.commit()
-        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+        flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name), "success")
     return redirect(url_for("admin.tokens"))

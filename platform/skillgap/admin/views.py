@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from skillgap.access import requires
-from skillgap.admin.forms import NO_TEAM, NewUserForm, TeamForm, UserForm
+from skillgap.admin.forms import NO_TEAM, ROLE_LABELS, NewUserForm, TeamForm, UserForm
 from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
@@ -57,16 +58,19 @@ def users():
         has_next=len(people) > USERS_PER_PAGE,
         page=page,
         search=search,
+        role_labels=ROLE_LABELS,
     )
 
 
 def _fill_user_choices(form: UserForm) -> None:
     db = get_session()
     form.team.choices = choices(
-        [(NO_TEAM, "No team")]
+        [(NO_TEAM, _("No team"))]
         + [(team.id, team.name) for team in db.scalars(select(Team).order_by(Team.name))]
     )
-    form.role_profile.choices = choices([("", "None"), *snapshot_of(get_session()).role_profiles])
+    form.role_profile.choices = choices(
+        [("", _("None")), *snapshot_of(get_session()).role_profiles]
+    )
 
 
 def _team_or_none(team_id: int) -> Team | None:
@@ -105,10 +109,18 @@ def new_user():
                 f"role {user.role}, team {user.team.name if user.team else '-'}",
             )
             db.commit()
-            message = f"Created {user.name}."
             if generated:
-                message += f" Their initial password is {password} — share it privately."
-            message += " They choose their own password when they first sign in."
+                message = _(
+                    "Created %(name)s. Their initial password is %(password)s — share it "
+                    "privately. They choose their own password when they first sign in.",
+                    name=user.name,
+                    password=password,
+                )
+            else:
+                message = _(
+                    "Created %(name)s. They choose their own password when they first sign in.",
+                    name=user.name,
+                )
             flash(message, "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, person=None), (
@@ -162,7 +174,7 @@ def edit_user(user_id: int):
                 f"profile {person.role_profile or '-'}",
             )
             db.commit()
-            flash(f"Saved {person.name}.", "success")
+            flash(_("Saved %(name)s.", name=person.name), "success")
             return redirect(url_for("admin.edit_user", user_id=person.id))
     return render_template(
         "admin/user_form.html", form=form, person=person, confirm=ConfirmForm()
@@ -191,7 +203,7 @@ def new_invitation(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not person.active:
-        flash("Reactivate the account first: a deactivated person cannot use a link.", "error")
+        flash(_("Reactivate the account first: a deactivated person cannot use a link."), "error")
         return redirect(url_for("admin.edit_user", user_id=person.id))
     token = invitations.issue(db, person)
     revisions.record(db, current_user, "user.invitation", person.email)
@@ -211,7 +223,7 @@ def _set_active(user_id: int, active: bool):
     person = db.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         if person.id == current_user.id and not active:
-            flash("You cannot deactivate your own account.", "error")
+            flash(_("You cannot deactivate your own account."), "error")
         else:
             try:
                 accounts.set_active(db, person, active)
@@ -225,8 +237,11 @@ def _set_active(user_id: int, active: bool):
                     person.email,
                 )
                 db.commit()
-                state = "reactivated" if active else "deactivated; their data is kept"
-                flash(f"{person.name} is {state}.", "success")
+                if active:
+                    message = _("%(name)s is reactivated.", name=person.name)
+                else:
+                    message = _("%(name)s is deactivated; their data is kept.", name=person.name)
+                flash(message, "success")
     return redirect(url_for("admin.edit_user", user_id=person.id))
 
 
@@ -272,7 +287,7 @@ def new_team():
         else:
             revisions.record(db, current_user, "team.create", team.name)
             db.commit()
-            flash(f"Created team {team.name}.", "success")
+            flash(_("Created team %(name)s.", name=team.name), "success")
             return redirect(url_for("admin.team_list"))
     return render_template("admin/team_form.html", form=form, team=None), (
         422 if form.errors else 200
@@ -301,7 +316,7 @@ def edit_team(team_id: int):
                 "managers: " + ", ".join(m.email for m in team.managers),
             )
             db.commit()
-            flash(f"Saved team {team.name}.", "success")
+            flash(_("Saved team %(name)s.", name=team.name), "success")
             return redirect(url_for("admin.team_list"))
     return render_template("admin/team_form.html", form=form, team=team), (
         422 if form.errors else 200

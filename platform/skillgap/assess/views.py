@@ -8,6 +8,8 @@ else a POST does is one call, services/attempt_flow.handle_post.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     abort,
@@ -19,6 +21,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -46,6 +51,18 @@ from skillgap.services.attempt_flow import Go, Outcome
 
 bp = Blueprint("assess", __name__)
 TAKEN_FROM_THE_LIST = (QuizKind.SELF_ASSESSMENT, QuizKind.DIAGNOSTIC)  # checks: from the module
+# The answers to "How sure are you?", keyed as scoring.CONFIDENCE_LEVELS.
+CONFIDENCE_LABELS = {
+    "guessing": _l("Guessing"),
+    "fairly-sure": _l("Fairly sure"),
+    "certain": _l("Certain"),
+}
+
+
+@bp.app_template_filter("time")
+def time_of_day(value: datetime) -> str:
+    """A time of day in the reader's time zone, with the zone ("15:04 UTC")."""
+    return format_datetime(value, "HH:mm z")
 
 
 def _visible_quiz(quiz_id: str) -> QuizInfo:
@@ -178,7 +195,7 @@ def _keep_posted_answers(quiz: QuizInfo, skill_id: str | None, posted, now):
             attempt, page.questions, attempt_flow.posted_answers(request.form, attempt.question_ids)
         ),
         status=400,
-        error=(
+        error=_(
             "Your answers on this page were not saved because the form's security token "
             "was missing or out of date. They are still selected below: press Save again."
         ),
@@ -207,7 +224,7 @@ def _render_take(page: attempt_pages.TakePage, now, posted=None, status: int = 2
         remaining=remaining,
         time_up=assessments.is_past_deadline(page.attempt, now),
         error=error,
-        confidence_labels=scoring.CONFIDENCE_LABELS,
+        confidence_labels={key: CONFIDENCE_LABELS[key] for key in scoring.CONFIDENCE_LEVELS},
     ), status
 
 

@@ -3,6 +3,7 @@ digest (weekly, monthly or off) for managers and admins."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
@@ -13,22 +14,22 @@ from skillgap.services.digests import DigestChoice
 
 DIGEST_CHOICES = choices(
     [
-        (DigestChoice.WEEKLY.value, "Weekly (about the week just ended)"),
-        (DigestChoice.MONTHLY.value, "Monthly (about the month just ended)"),
-        (DigestChoice.OFF.value, "Off"),
+        (DigestChoice.WEEKLY.value, _l("Weekly (about the week just ended)")),
+        (DigestChoice.MONTHLY.value, _l("Monthly (about the month just ended)")),
+        (DigestChoice.OFF.value, _l("Off")),
     ]
 )
 
 
 class EmailPreferencesForm(FlaskForm):
     weekly_nudge = BooleanField(
-        "Weekly email with this week's steps",
-        description="Sent on Mondays; never when you pause a week or nothing is due.",
+        _l("Weekly email with this week's steps"),
+        description=_l("Sent on Mondays; never when you pause a week or nothing is due."),
     )
     digest = SelectField(
-        "Team digest",
+        _l("Team digest"),
         choices=DIGEST_CHOICES,
-        description="What your team finished, gaps closed, new results, pauses and due dates.",
+        description=_l("What your team finished, gaps closed, new results, pauses and due dates."),
     )
 
 

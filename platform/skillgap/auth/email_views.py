@@ -11,6 +11,8 @@ forged or damaged one is a 404 page.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from skillgap.access import public, requires
@@ -27,8 +29,8 @@ from skillgap.services.digests import DigestChoice, EmailKind
 from skillgap.services.email_links import read_unsubscribe_token
 
 WHAT_STOPS = {
-    EmailKind.NUDGE: "the weekly email with your learning steps",
-    EmailKind.DIGEST: "the team digest",
+    EmailKind.NUDGE: _l("the weekly email with your learning steps"),
+    EmailKind.DIGEST: _l("the team digest"),
 }
 
 
@@ -59,7 +61,7 @@ def email_preferences():
         digest = DigestChoice(form.digest.data) if "digest" in form else None
         digests.set_email_preferences(db, current_user.id, bool(form.weekly_nudge.data), digest)
         db.commit()
-        flash("Your email settings are saved.", "success")
+        flash(_("Your email settings are saved."), "success")
         return redirect(url_for("auth.account", _anchor="email"))
     budget = BudgetForm(data={"weekly_minutes": plan.weekly_minutes})
     return views._render_account(budget, plan, views._profile_form(), email_form=form), 422

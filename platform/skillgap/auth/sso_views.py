@@ -14,6 +14,8 @@ import secrets
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 from joserfc.errors import JoseError
 from requests import RequestException
@@ -82,16 +84,28 @@ def _verified_claims(provider: OidcProvider) -> dict:
     """The code exchanged and the ID token verified (auth/oidc.py), or SignInFailed."""
     if request.args.get("error"):
         reason = request.args.get("error_description") or request.args["error"]
-        raise SignInFailed("provider_refused", f"{provider.label} did not sign you in: {reason}")
+        raise SignInFailed(
+            "provider_refused",
+            _(
+                "%(provider)s did not sign you in: %(reason)s",
+                provider=provider.label,
+                reason=reason,
+            ),
+        )
     oidc.metadata(provider)
     try:
         token = oidc.client_for(provider).authorize_access_token(
             leeway=current_app.config["OIDC_LEEWAY"]
         )
     except MismatchingStateError as error:
-        raise SignInFailed("state_mismatch", STATE_MISMATCH) from error
+        raise SignInFailed("state_mismatch", str(STATE_MISMATCH)) from error
     except OAuthError as error:
-        raise SignInFailed("token_refused", CODE_REFUSED.format(provider.label)) from error
+        refused = _(
+            "%(provider)s refused to complete the sign-in (the code may have been used "
+            "already). Start again from the sign-in page.",
+            provider=provider.label,
+        )
+        raise SignInFailed("token_refused", refused) from error
     except (JoseError, AuthlibBaseError, ValueError, KeyError) as error:
         raise SignInFailed("token_invalid", oidc.INVALID) from error
     except RequestException as error:
@@ -115,11 +129,7 @@ def _failed(provider: OidcProvider, failure: SignInFailed):
     )
 
 
-STATE_MISMATCH = (
+STATE_MISMATCH = _l(
     "This sign-in link has already been used or has expired (for example after going back "
     "in the browser, or signing in in another tab). Start again from the sign-in page."
-)
-CODE_REFUSED = (
-    "{} refused to complete the sign-in (the code may have been used already). "
-    "Start again from the sign-in page."
 )

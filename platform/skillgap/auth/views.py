@@ -1,4 +1,4 @@
-"""Sign in, sign out, change password.
+"""Sign in, sign out, change password, and the person's own account settings.
 
 Session cookies and remember-me cookies both carry ``user.get_id()``, which
 includes the user's session version; ``load_user`` rejects a cookie whose
@@ -20,6 +20,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_datetime, refresh
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from skillgap import sign_in_limit
@@ -30,9 +33,11 @@ from skillgap.auth.forms import (
     BudgetForm,
     ChangePasswordForm,
     InvitationForm,
+    LanguageForm,
     LoginForm,
     LogoutForm,
     RoleProfileForm,
+    language_form,
 )
 from skillgap.curriculum import versions
 from skillgap.curriculum.snapshot import snapshot_of
@@ -46,7 +51,7 @@ from skillgap.services.accounts import AccountError, LoginOutcome
 
 bp = Blueprint("auth", __name__)
 
-INVALID_LOGIN = "Email or password is incorrect."
+INVALID_LOGIN = _l("Email or password is incorrect.")
 
 
 @login_manager.user_loader
@@ -63,7 +68,7 @@ def load_user(cookie_id: str) -> User | None:
 # What a person whose password someone else set may still open (public pages,
 # static files and /healthz need no sign-in and are never held back).
 OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout"})
-CHANGE_FIRST = (
+CHANGE_FIRST = _l(
     "Choose your own password before you go on: the one you signed in with was set by someone else."
 )
 
@@ -87,8 +92,8 @@ def require_own_password():
         return None
     target = url_for("auth.change_password")
     if request.headers.get("X-Requested-With"):
-        return jsonify(error=CHANGE_FIRST, redirect=target), 403
-    flash(CHANGE_FIRST, "info")
+        return jsonify(error=str(CHANGE_FIRST), redirect=target), 403
+    flash(str(CHANGE_FIRST), "info")
     return redirect(target)
 
 
@@ -121,11 +126,14 @@ def login():
             form.form_errors.append(SIGN_IN_OFF)
         elif result.outcome == LoginOutcome.LOCKED and result.locked_until is not None:
             form.form_errors.append(
-                "Too many failed sign-ins: this account is locked until "
-                f"{result.locked_until:%H:%M} UTC. Try again then, or ask an admin."
+                _(
+                    "Too many failed sign-ins: this account is locked until %(time)s. "
+                    "Try again then, or ask an admin.",
+                    time=format_datetime(result.locked_until, "HH:mm z"),
+                )
             )
         elif result.outcome == LoginOutcome.INACTIVE:
-            form.form_errors.append("This account has been deactivated. Ask an admin.")
+            form.form_errors.append(_("This account has been deactivated. Ask an admin."))
         else:
             form.form_errors.append(INVALID_LOGIN)
     status = 200 if not form.errors and not form.form_errors else 422
@@ -154,7 +162,7 @@ def _may_use_password(user: User) -> bool:
     return current_app.config["PASSWORD_SIGN_IN"] or user.has_role(Role.ADMIN)
 
 
-SIGN_IN_OFF = (
+SIGN_IN_OFF = _l(
     "Password sign-in is switched off for this organisation: use the sign-in button above."
 )
 
@@ -173,7 +181,7 @@ def logout():
         provider_sign_out = oidc.end_session_link(session.get("sso_provider"))
         logout_user()
         session.clear()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
         if provider_sign_out:
             session["provider_sign_out"] = provider_sign_out
         return redirect(url_for("auth.login"))
@@ -206,7 +214,7 @@ def change_password():
             db.commit()
             # Every other session is now invalid; keep this one signed in.
             login_user(user, remember=bool(request.cookies.get("remember_token")))
-            flash("Your password is changed. Other devices are signed out.", "success")
+            flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("learn.dashboard"))
     status = 422 if form.errors else 200
     return render_template("auth/change_password.html", form=form), status
@@ -233,7 +241,7 @@ def invitation(token: str):
             session.clear()
             session.permanent = True
             login_user(user)
-            flash("Your password is set. Welcome to Skillgap.", "success")
+            flash(_("Your password is set. Welcome to Skillgap."), "success")
             return redirect(url_for("learn.dashboard"))
     status = 422 if form.errors else 200
     return render_template(
@@ -244,14 +252,21 @@ def invitation(token: str):
 @bp.route("/account", methods=["GET", "POST"])
 @requires(Role.LEARNER)
 def account():
-    """The person's own settings: weekly learning budget (and a link to the password)."""
+    """The person's own settings: weekly learning budget, role, emails, language and
+    time zone (and a link to the password)."""
     db = get_session()
     plan = paths.plan_for(db, current_user.id)
     form = BudgetForm(data={"weekly_minutes": plan.weekly_minutes})
     if form.validate_on_submit():
         paths.set_weekly_minutes(db, current_user.id, form.weekly_minutes.data)
         db.commit()
-        flash(f"Your path is now planned at {form.weekly_minutes.data} minutes a week.", "success")
+        flash(
+            _(
+                "Your path is now planned at %(minutes)s minutes a week.",
+                minutes=form.weekly_minutes.data,
+            ),
+            "success",
+        )
         return redirect(url_for("learn.path"))
     status = 422 if form.errors else 200
     return _render_account(form, plan, _profile_form()), status
@@ -268,9 +283,9 @@ def choose_role_profile():
         db.commit()
         name = dict(snapshot_of(db).role_profiles).get(form.role_profile.data or "")
         flash(
-            f"Your role is now {name}: your targets and path follow it."
+            _("Your role is now %(role)s: your targets and path follow it.", role=name)
             if name
-            else "No role chosen: your target is entry level in every skill.",
+            else _("No role chosen: your target is entry level in every skill."),
             "success",
         )
         return redirect(url_for("learn.path"))
@@ -282,11 +297,32 @@ def choose_role_profile():
 def _profile_form() -> RoleProfileForm:
     form = RoleProfileForm(data={"role_profile": current_user.role_profile or ""})
     profiles = snapshot_of(get_session()).role_profiles
-    form.role_profile.choices = [("", "No role yet (entry level in every skill)"), *profiles]
+    form.role_profile.choices = [("", _("No role yet (entry level in every skill)")), *profiles]
     return form
 
 
-def _render_account(form, plan, profile_form, email_form=None):
+@bp.post("/account/language")
+@requires(Role.LEARNER)
+def set_language():
+    """The person's interface language and time zone. The message is in the
+    language just chosen: ``refresh`` drops the one this request started with."""
+    db = get_session()
+    form = language_form(current_user)
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        current_user.timezone = form.timezone.data or None
+        db.commit()
+        refresh()
+        flash(_("Your language and time zone are saved."), "success")
+        return redirect(url_for("auth.account", _anchor="language"))
+    plan = paths.plan_for(db, current_user.id)
+    budget = BudgetForm(data={"weekly_minutes": plan.weekly_minutes})
+    return _render_account(budget, plan, _profile_form(), language=form), 422
+
+
+def _render_account(
+    form, plan, profile_form, email_form=None, language: LanguageForm | None = None
+):
     # The email settings form posts to auth.email_preferences (auth/email_views.py).
     return render_template(
         "auth/account.html",
@@ -294,4 +330,5 @@ def _render_account(form, plan, profile_form, email_form=None):
         plan=plan,
         profile_form=profile_form,
         email_form=email_form or email_preferences_form(plan, current_user),
+        language_form=language or language_form(current_user),
     )

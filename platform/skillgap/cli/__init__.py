@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from skillgap.cli.database import (
@@ -68,15 +69,12 @@ def create_user(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     if manages and Role(role) == Role.LEARNER:
-        raise click.UsageError("--manages needs --role manager or admin.")
+        raise click.UsageError(_("--manages needs --role manager or admin."))
     session = get_session()
-    known_profiles = {pid for pid, _ in snapshot_of(session).role_profiles}
-    if role_profile and role_profile not in known_profiles:
-        raise click.UsageError(
-            f"unknown role profile {role_profile!r}; known: {', '.join(sorted(known_profiles))}"
-        )
+    if role_profile:
+        _check_role_profile(session, role_profile)
     try:
         member_of = _team(session, team) if team else None
         user = accounts.create_user(
@@ -100,20 +98,36 @@ def create_user(
         field = f"{error.field}: " if error.field else ""
         raise click.ClickException(f"{field}{error}") from error
     session.commit()
-    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    click.echo(
+        _("Created %(role)s %(email)s (id %(id)s).", role=user.role, email=user.email, id=user.id)
+    )
     if not keep_password:
-        click.echo("They choose a new password when they first sign in.")
+        click.echo(_("They choose a new password when they first sign in."))
     if not role_profile:
         click.echo(
-            "Note: no --role-profile, so the default target (entry level in every skill) "
-            "applies until one is chosen (by the person in /account, or an admin)."
+            _(
+                "Note: no --role-profile, so the default target (entry level in every skill) "
+                "applies until one is chosen (by the person in /account, or an admin)."
+            )
+        )
+
+
+def _check_role_profile(session: Session, role_profile: str) -> None:
+    known_profiles = {pid for pid, _name in snapshot_of(session).role_profiles}
+    if role_profile not in known_profiles:
+        raise click.UsageError(
+            _(
+                "unknown role profile %(profile)r; known: %(known)s",
+                profile=role_profile,
+                known=", ".join(sorted(known_profiles)),
+            )
         )
 
 
 def _team(session: Session, name: str) -> Team:
     team, created = teams.find_or_create_team(session, name)
     if created:
-        click.echo(f"Creating team {name!r}.")
+        click.echo(_("Creating team %(name)r.", name=name))
     return team
 
 
@@ -124,7 +138,9 @@ def create_demo() -> None:
     require_current_schema()
     session = get_session()
     if demo.has_any_user(session):
-        raise click.ClickException("The database already has users; the demo needs an empty one.")
+        raise click.ClickException(
+            _("The database already has users; the demo needs an empty one.")
+        )
     from flask import current_app
 
     from skillgap.startup import format_demo_logins
@@ -173,8 +189,10 @@ def content_import(path: Path | None, force: bool) -> None:
     require_current_schema()
     root = (path or Path(current_app.config["CONTENT_ROOT"])).resolve()
     if not (root / "courses").is_dir():
-        raise click.ClickException(f"{root}: no courses/ folder here; give the content root")
-    click.echo(f"Importing content from {root}")
+        raise click.ClickException(
+            _("%(root)s: no courses/ folder here; give the content root", root=root)
+        )
+    click.echo(_("Importing content from %(root)s", root=root))
     session = get_session()
     try:
         report = import_content(
@@ -185,20 +203,25 @@ def content_import(path: Path | None, force: bool) -> None:
         for line in conflict.conflicts:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"{len(conflict.conflicts)} item(s) were edited in the browser since their last "
-            "import; nothing was imported. Export them first, or use --force."
+            _(
+                "%(count)s item(s) were edited in the browser since their last import; "
+                "nothing was imported. Export them first, or use --force.",
+                count=len(conflict.conflicts),
+            )
         ) from conflict
     except ContentInvalidError as invalid:
         session.rollback()
         for error in invalid.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(
-            f"{len(invalid.errors)} error(s) found; nothing was imported."
+            _("%(count)s error(s) found; nothing was imported.", count=len(invalid.errors))
         ) from invalid
     session.commit()
     for line in report.lines():
         click.echo(f"  {line}")
-    click.echo("Done." if report.changed else "No changes: the database already matches the files.")
+    click.echo(
+        _("Done.") if report.changed else _("No changes: the database already matches the files.")
+    )
 
 
 @content_cli.command("export")
@@ -214,8 +237,12 @@ def content_export(path: Path | None) -> None:
     root = (path or Path(current_app.config["CONTENT_ROOT"])).resolve()
     report = export_content(get_session(), root)
     click.echo(
-        f"Exported to {root}: {report.written} file(s) written, "
-        f"{report.unchanged} already identical."
+        _(
+            "Exported to %(root)s: %(written)s file(s) written, %(unchanged)s already identical.",
+            root=root,
+            written=report.written,
+            unchanged=report.unchanged,
+        )
     )
 
 
@@ -262,29 +289,33 @@ def gift_import(
     from skillgap.content.source import SLUG
 
     if not SLUG.match(quiz_id):
-        raise click.UsageError("--quiz must be lower-case-with-hyphens, like kpi-basics")
+        raise click.UsageError(_("--quiz must be lower-case-with-hyphens, like kpi-basics"))
     target = Path(current_app.config["CONTENT_ROOT"]) / "quizzes" / f"{quiz_id}.md"
     if target.exists() and not force:
-        raise click.ClickException(f"{target} exists; use --force to overwrite it")
+        raise click.ClickException(_("%(file)s exists; use --force to overwrite it", file=target))
     try:
         text = gift_file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise click.ClickException(f"{gift_file}: not UTF-8 text") from error
+        raise click.ClickException(_("%(file)s: not UTF-8 text", file=gift_file)) from error
     result = parse_gift(text, skill)
     for problem in result.problems:
         click.echo(f"{gift_file}:{problem.line}: {problem.kind}: {problem.reason}", err=True)
     if strict and result.problems:
         raise click.ClickException(
-            f"{len(result.problems)} question(s) not supported; nothing written"
+            _("%(count)s question(s) not supported; nothing written", count=len(result.problems))
         )
     if not result.questions:
-        raise click.ClickException("no supported questions found; nothing written")
+        raise click.ClickException(_("no supported questions found; nothing written"))
     title = title or quiz_id.replace("-", " ").capitalize()
     target.write_text(quiz_markdown(title, kind, result.questions), encoding="utf-8")
     click.echo(
-        f"Wrote {len(result.questions)} question(s) to {target}; "
-        f"{len(result.problems)} not imported (listed above). "
-        "Run `flask --app run content import` to load it."
+        _(
+            "Wrote %(count)s question(s) to %(file)s; %(left)s not imported (listed above). "
+            "Run `flask --app run content import` to load it.",
+            count=len(result.questions),
+            file=target,
+            left=len(result.problems),
+        )
     )
 
 
@@ -305,7 +336,9 @@ def gift_export(quiz_id: str, output: Path | None) -> None:
     require_current_schema()
     questions = quiz_questions(get_session(), quiz_id)
     if not questions:
-        raise click.ClickException(f"no quiz {quiz_id!r} with questions in the database")
+        raise click.ClickException(
+            _("no quiz %(quiz)r with questions in the database", quiz=quiz_id)
+        )
     specs = [
         QuestionSpec(
             q.text,
@@ -324,7 +357,7 @@ def gift_export(quiz_id: str, output: Path | None) -> None:
     text = export_gift(specs)
     if output:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {len(specs)} question(s) to {output}")
+        click.echo(_("Wrote %(count)s question(s) to %(file)s", count=len(specs), file=output))
     else:
         click.echo(text, nl=False)
 

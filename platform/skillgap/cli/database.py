@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 
 from skillgap import migrate
 from skillgap.db import database
@@ -22,16 +23,23 @@ def db_upgrade(revision: str) -> None:
     migrate.upgrade(engine, revision)
     after = migrate.current_revision(engine)
     if before == after:
-        click.echo(f"Database already at revision {after}; nothing to do.")
+        click.echo(_("Database already at revision %(revision)s; nothing to do.", revision=after))
     else:
-        click.echo(f"Database upgraded from {before or 'empty'} to {after}.")
+        click.echo(
+            _(
+                "Database upgraded from %(before)s to %(after)s.",
+                before=before or _("empty"),
+                after=after,
+            )
+        )
 
 
 @db_cli.command("current")
 def db_current() -> None:
     """Show the database's revision and the code's head revision."""
-    click.echo(f"database: {migrate.current_revision(database().engine) or 'empty'}")
-    click.echo(f"code head: {migrate.head_revision()}")
+    current = migrate.current_revision(database().engine) or _("empty")
+    click.echo(_("database: %(revision)s", revision=current))
+    click.echo(_("code head: %(revision)s", revision=migrate.head_revision()))
 
 
 @db_cli.command("revision")
@@ -63,9 +71,9 @@ def backup(target: Path) -> None:
 
     url = make_url(current_app.config["DATABASE_URL"])
     if url.get_backend_name() != "sqlite" or not url.database:
-        raise click.ClickException("backup copies SQLite databases; for PostgreSQL use pg_dump")
+        raise click.ClickException(_("backup copies SQLite databases; for PostgreSQL use pg_dump"))
     if target.exists():
-        raise click.ClickException(f"{target} exists; choose a new file name")
+        raise click.ClickException(_("%(file)s exists; choose a new file name", file=target))
     source = sqlite3.connect(url.database)
     copy = sqlite3.connect(target)
     try:
@@ -75,4 +83,11 @@ def backup(target: Path) -> None:
     finally:
         copy.close()
         source.close()
-    click.echo(f"Backed up {url.database} to {target} (integrity check: {check}).")
+    click.echo(
+        _(
+            "Backed up %(source)s to %(target)s (integrity check: %(check)s).",
+            source=url.database,
+            target=target,
+            check=check,
+        )
+    )

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from skillgap import clock
 from skillgap.cli.database import require_current_schema
@@ -25,8 +26,10 @@ def smtp_settings(app: Flask) -> SmtpSettings:
     base_url = app.config.get("SKILLGAP_BASE_URL", "")
     if not base_url:
         raise click.ClickException(
-            "SKILLGAP_BASE_URL is not set: emails need the site's address for their "
-            "links, e.g. SKILLGAP_BASE_URL=https://skillgap.example.com"
+            _(
+                "SKILLGAP_BASE_URL is not set: emails need the site's address for their "
+                "links, e.g. SKILLGAP_BASE_URL=https://skillgap.example.com"
+            )
         )
     host = urlsplit(base_url).hostname or "localhost"
     return SmtpSettings(
@@ -79,12 +82,12 @@ def send_digests(dry_run: bool) -> None:
     if sys.stdout.isatty():
         with database(app).read_sessions() as session:
             total = email_runs.people_count(session)
-        with click.progressbar(length=total, label="People", file=sys.stdout) as bar:
+        with click.progressbar(length=total, label=_("People"), file=sys.stdout) as bar:
             summary = send(app, dry_run, bar.update)
     else:
         summary = send(app, dry_run)
     click.echo(summary.line())
     if summary.failed.total():
         # Exit status 1, so the scheduler reports it; the others were sent.
-        click.echo("Failed deliveries are tried again on the next run.")
+        click.echo(_("Failed deliveries are tried again on the next run."))
         raise SystemExit(1)

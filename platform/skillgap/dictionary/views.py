@@ -4,16 +4,36 @@ nothing, so it needs no CSRF token and works without JavaScript."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from skillgap.access import requires
 from skillgap.content.metrics import FormulaSpec
 from skillgap.curriculum.snapshot import Snapshot, snapshot_of
 from skillgap.db import get_session
+from skillgap.i18n import current_locale
 from skillgap.roles import Role
 from skillgap.services import metric_dictionary
 
 bp = Blueprint("metrics", __name__, url_prefix="/metrics")
+
+# What an entry counts and its scope (content/metrics.py: COUNTS, SCOPES), in words:
+# short in the listing, in full on the entry's page.
+COUNTS_SHORT = {
+    "people": _l("people"),
+    "times": _l("times"),
+    "amount": _l("amount"),
+    "rate": _l("rate"),
+    "time": _l("time"),
+}
+COUNTS = {
+    "people": _l("People (accounts), each once"),
+    "times": _l("Times: repeats count"),
+    "amount": _l("An amount of money"),
+    "rate": _l("A rate"),
+    "time": _l("Time"),
+}
+SCOPES = {"organic": _l("organic"), "paid": _l("paid"), "both": _l("both")}
 
 
 @bp.get("")
@@ -32,16 +52,18 @@ def index():
     )
 
 
-_LISTINGS: dict[tuple[Snapshot, str], Markup] = {}
+_LISTINGS: dict[tuple[Snapshot, str, str], Markup] = {}
 
 
 def _listing(db, result, platforms) -> Markup:
     """The entries, as HTML. Without a search the page is one of a few (all, or one
     platform) that change only with the curriculum, so each is rendered once per
-    snapshot; that keeps /metrics as fast as a module page."""
+    snapshot and language; that keeps /metrics as fast as a module page."""
     if result.query:
         return _rendered(result, platforms)
-    key = (snapshot_of(db), result.platform)
+    # The source snapshot, the same object whatever the language: a change of
+    # language must not count as a new curriculum and clear the others' pages.
+    key = (snapshot_of(db, localized=False), result.platform, current_locale())
     if key not in _LISTINGS:
         if len(_LISTINGS) > 64 or any(k[0] is not key[0] for k in _LISTINGS):
             _LISTINGS.clear()  # only the current snapshot's
@@ -51,7 +73,13 @@ def _listing(db, result, platforms) -> Markup:
 
 def _rendered(result, platforms) -> Markup:
     # render_template autoescapes: its output is HTML to include as it is.
-    html = render_template("dictionary/_listing.html", result=result, platforms=platforms)
+    html = render_template(
+        "dictionary/_listing.html",
+        result=result,
+        platforms=platforms,
+        counts_short=COUNTS_SHORT,
+        scopes=SCOPES,
+    )
     return Markup(html)  # noqa: S704  # nosec B704
 
 
@@ -69,4 +97,6 @@ def entry(entry_id: str):
         page=page,
         calculation=calculation,
         formatted=metric_dictionary.formatted,
+        counts=COUNTS,
+        scopes=SCOPES,
     ), status

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from skillgap.forms import choices
-from skillgap.services.pauses import MAX_PAUSE_WEEKS
-
 
 class PauseForm(FlaskForm):
-    start = SelectField("From the week of", validators=[InputRequired("Choose a week.")])
-    weeks = SelectField(
-        "For",
-        choices=choices(
-            (str(n), f"{n} week{'s' if n != 1 else ''}") for n in range(1, MAX_PAUSE_WEEKS + 1)
-        ),
-        validators=[InputRequired("Choose how many weeks.")],
-    )
+    """The choices of both fields are set per request (learn/pause_views.py)."""
+
+    start = SelectField(_l("From the week of"), validators=[InputRequired(_l("Choose a week."))])
+    weeks = SelectField(_l("For"), validators=[InputRequired(_l("Choose how many weeks."))])
 
 
 class LighterWeekForm(FlaskForm):
-    start = SelectField("The week of", validators=[InputRequired("Choose a week.")])
+    """The choices of ``start`` are set per request (learn/pause_views.py)."""
+
+    start = SelectField(_l("The week of"), validators=[InputRequired(_l("Choose a week."))])
     minutes = IntegerField(
-        "Minutes that week",
+        _l("Minutes that week"),
         validators=[
-            InputRequired("Enter a number of minutes."),
-            NumberRange(1, 599, "Enter between 1 and 599 minutes."),
+            InputRequired(_l("Enter a number of minutes.")),
+            NumberRange(1, 599, _l("Enter between %(min)s and %(max)s minutes.")),
         ],
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from skillgap import clock
@@ -19,15 +21,18 @@ from skillgap.services import paths, pauses
 
 def _week_choices(today: date) -> list[tuple[str, str]]:
     mondays = pauses.upcoming_mondays(today)
-    return [
-        (m.isoformat(), ("This week, " if i == 0 else "") + f"Monday {m:%d %b %Y}")
-        for i, m in enumerate(mondays)
-    ]
+    labels = [format_date(m, "EEEE dd MMM y") for m in mondays]  # "Monday 07 Dec 2026"
+    labels[0] = _("This week, %(day)s", day=labels[0])
+    return list(zip((m.isoformat() for m in mondays), labels, strict=True))
 
 
 def _forms(today: date) -> tuple[PauseForm, LighterWeekForm]:
     pause, lighter = PauseForm(prefix="pause"), LighterWeekForm(prefix="lighter")
     pause.start.choices = lighter.start.choices = choices(_week_choices(today))
+    pause.weeks.choices = choices(
+        (str(n), ngettext("%(num)d week", "%(num)d weeks", n))
+        for n in range(1, pauses.MAX_PAUSE_WEEKS + 1)
+    )
     return pause, lighter
 
 
@@ -71,8 +76,11 @@ def pause():
         else:
             db.commit()
             flash(
-                f"Learning is paused until {last:%A %d %B}. Your path picks up again the "
-                "Monday after, and no reminder comes in between.",
+                _(
+                    "Learning is paused until %(day)s. Your path picks up again the "
+                    "Monday after, and no reminder comes in between.",
+                    day=format_date(last, "EEEE dd MMMM"),
+                ),
                 "success",
             )
             return redirect(url_for("learn.path"))
@@ -94,8 +102,12 @@ def lighter_week():
         else:
             db.commit()
             flash(
-                f"The week of {start:%d %B} now holds {form.minutes.data} minutes; "
-                "the rest of your path moves to the weeks after.",
+                _(
+                    "The week of %(day)s now holds %(minutes)s minutes; "
+                    "the rest of your path moves to the weeks after.",
+                    day=format_date(start, "dd MMMM"),
+                    minutes=form.minutes.data,
+                ),
                 "success",
             )
             return redirect(url_for("learn.path"))
@@ -115,5 +127,8 @@ def clear_week(start: str):
     if not pauses.clear_week(db, current_user.id, monday):
         abort(404)
     db.commit()
-    flash(f"The week of {monday:%d %B} is back to your usual time.", "success")
+    flash(
+        _("The week of %(day)s is back to your usual time.", day=format_date(monday, "dd MMMM")),
+        "success",
+    )
     return redirect(url_for("learn.pause_page"))

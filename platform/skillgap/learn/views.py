@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from skillgap import clock
@@ -100,9 +101,9 @@ def _set_completed(module_id: str, completed: bool):
     db.commit()
     check = catalogue.check_quiz_of(db, module_id)
     if completed and check is not None:  # an old form: the page offers only the check
-        flash("A module with a check is done when its check is passed (60% or more).", "info")
+        flash(_("A module with a check is done when its check is passed (60% or more)."), "info")
         return redirect(url_for("assess.take", quiz_id=check))
-    flash("Marked as read." if completed else "Marked as unread.", "success")
+    flash(_("Marked as read.") if completed else _("Marked as unread."), "success")
     return redirect(url_for("learn.module", module_id=module_id))
 
 

@@ -175,8 +175,11 @@ def _score_first(score: float | None) -> tuple[bool, float]:
     return (score is None, score or 0.0)
 
 
-def skill_labels(skills: Sequence[SkillLike]) -> dict[str, str]:
-    """Skill id -> the short label of its matrix column: the shipped skills' own;
+def skill_labels(
+    skills: Sequence[SkillLike], short: dict[str, str] = SHORT_SKILL_LABELS
+) -> dict[str, str]:
+    """Skill id -> the short label of its matrix column: the shipped skills' own
+    (``short``: in the reader's language, from services/matrix.py);
     for any other, the first word of its name that starts no other skill's name
     ("Social video" -> "Video" beside "Social commerce"), at most
     SHORT_LABEL_MAX characters."""
@@ -187,7 +190,7 @@ def skill_labels(skills: Sequence[SkillLike]) -> dict[str, str]:
         # How many other skills' names start with ``word``.
         others = {word: first_words[word] - (word == words[0]) for word in words}
         label = next((word for word in words if others[word] == 0), words[0])
-        label = SHORT_SKILL_LABELS.get(skill.id) or label[:SHORT_LABEL_MAX]
+        label = short.get(skill.id) or label[:SHORT_LABEL_MAX]
         labels[skill.id] = label[:1].upper() + label[1:]
     return labels
 

@@ -97,12 +97,27 @@ class LearningPath:
         return sum(step.module.minutes for step in self.steps)
 
 
-def describe(standing: Standing, level_names: Sequence[str]) -> str:
-    text = (
-        f"{standing.skill_name}: {level_names[standing.current]} → "
-        f"target {level_names[standing.target]}"
-    )
-    return text if standing.verified else f"{text} (not yet tested)"
+@dataclass(frozen=True)
+class Wording:
+    """The sentences a step's reason is made of. The engine is pure, so it takes
+    them in: services/paths.py passes them in the reader's language."""
+
+    gap: str = "%(skill)s: %(current)s → target %(target)s"
+    untested: str = "%(reason)s (not yet tested)"
+    prerequisite: str = "Prerequisite for %(modules)s"
+    separator: str = "; "
+
+
+ENGLISH = Wording()
+
+
+def describe(standing: Standing, level_names: Sequence[str], wording: Wording = ENGLISH) -> str:
+    text = wording.gap % {
+        "skill": standing.skill_name,
+        "current": level_names[standing.current],
+        "target": level_names[standing.target],
+    }
+    return text if standing.verified else wording.untested % {"reason": text}
 
 
 def plan_path(
@@ -112,6 +127,7 @@ def plan_path(
     weekly_minutes: int,
     level_names: Sequence[str],
     changed_weeks: Mapping[int, int] | None = None,
+    wording: Wording = ENGLISH,
 ) -> LearningPath:
     """The person's path: remaining steps in order, scheduled into weeks
     (``changed_weeks``: paused and lighter weeks, as for ``schedule``)."""
@@ -133,12 +149,12 @@ def plan_path(
     in_range = {module_id: skills for module_id, skills in in_range.items() if skills}
     wanted = {module_id for module_id in in_range if module_id not in completed_ids}
     needed = _with_prerequisites(wanted, catalogue, completed_ids)
-    steps = _order(needed, catalogue, in_range, level_names)
+    steps = _order(needed, catalogue, in_range, level_names, wording)
     # Done steps: gap modules done, and done prerequisites of any gap module (the
     # total of done and remaining steps stays the same as the person progresses).
     done_ids = _with_prerequisites(set(in_range), catalogue, set()) & completed_ids
     done_steps = tuple(
-        _step(catalogue[module_id], in_range.get(module_id, []), level_names, done=True)
+        _step(catalogue[module_id], in_range.get(module_id, []), level_names, wording, done=True)
         for module_id in sorted(done_ids, key=lambda m: (catalogue[m].course_order, m))
     )
     remaining_skills = {skill for step in steps for skill in step.skills}
@@ -176,13 +192,17 @@ def _with_prerequisites(
 
 
 def _step(
-    module: ModuleInfo, skills: list[Standing], level_names: Sequence[str], done: bool = False
+    module: ModuleInfo,
+    skills: list[Standing],
+    level_names: Sequence[str],
+    wording: Wording = ENGLISH,
+    done: bool = False,
 ) -> Step:
     skills = sorted(skills, key=lambda s: (-s.gap, s.skill_id))
     return Step(
         module=module,
         gap=skills[0].gap if skills else 0,
-        reason="; ".join(describe(s, level_names) for s in skills),
+        reason=wording.separator.join(describe(s, level_names, wording) for s in skills),
         skills=tuple(s.skill_id for s in skills),
         unverified=any(not s.verified for s in skills),
         done=done,
@@ -194,6 +214,7 @@ def _order(
     catalogue: Mapping[str, ModuleInfo],
     in_range: Mapping[str, list[Standing]],
     level_names: Sequence[str],
+    wording: Wording = ENGLISH,
 ) -> tuple[Step, ...]:
     """Kahn's topological order with the design's tie-break as the priority."""
     own_gap = {m: max((s.gap for s in in_range.get(m, [])), default=0) for m in needed}
@@ -230,13 +251,13 @@ def _order(
         module_id = heapq.heappop(ready)[-1]
         module = catalogue[module_id]
         skills = in_range.get(module_id, [])
-        step = _step(module, skills, level_names)
+        step = _step(module, skills, level_names, wording)
         if not skills:
             unlocks = sorted(catalogue[d].title for d in dependants[module_id])
             step = Step(
                 module=module,
                 gap=gap_of(module_id),
-                reason="Prerequisite for " + ", ".join(unlocks),
+                reason=wording.prerequisite % {"modules": ", ".join(unlocks)},
                 skills=(),
                 unverified=False,
             )

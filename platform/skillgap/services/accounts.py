@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -42,7 +43,7 @@ def email_taken(session: Session, email: str, except_user_id: int | None = None)
 
 def _check_name(name: str) -> None:
     if not name.strip() or (problem := name_problem(name.strip())):
-        raise AccountError(problem or "Enter a name.", field="name")
+        raise AccountError(problem or _("Enter a name."), field="name")
 
 
 def create_user(
@@ -60,7 +61,7 @@ def create_user(
     """``must_change_password``: someone other than the person chose or saw the
     password, so they must choose their own at first sign-in."""
     if email_taken(session, email):
-        raise AccountError("A user with this email already exists.", field="email")
+        raise AccountError(_("A user with this email already exists."), field="email")
     _check_name(name)
     problem = passwords.password_problem(password)
     if problem:
@@ -182,14 +183,17 @@ def change_password(
     now = now or clock.now()
     if user.locked_until is not None and user.locked_until > now:
         raise AccountError(
-            f"Too many wrong passwords: try again after {user.locked_until:%H:%M} UTC.",
+            _(
+                "Too many wrong passwords: try again after %(time)s UTC.",
+                time=user.locked_until.strftime("%H:%M"),
+            ),
             field="current_password",
         )
     if not passwords.verify(hasher, user.password_hash, current_password):
         _record_failure(session, user, max_failures, lock_minutes, now)
         if user.locked_until is not None and user.locked_until > now:
             end_all_sessions(user)
-        raise AccountError("Your current password is not correct.", field="current_password")
+        raise AccountError(_("Your current password is not correct."), field="current_password")
     user.failed_logins = 0
     set_password(hasher, user, new_password)
 
@@ -223,7 +227,7 @@ def update_user(
     role_profile: str | None,
 ) -> None:
     if email_taken(session, email, except_user_id=user.id):
-        raise AccountError("A user with this email already exists.", field="email")
+        raise AccountError(_("A user with this email already exists."), field="email")
     _check_name(name)
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active:
         _refuse_if_last_admin(session)
@@ -258,4 +262,4 @@ def set_active(session: Session, user: User, active: bool) -> None:
 
 def _refuse_if_last_admin(session: Session) -> None:
     if active_admin_count(session) <= 1:
-        raise AccountError("This is the last active admin; make someone else an admin first.")
+        raise AccountError(_("This is the last active admin; make someone else an admin first."))

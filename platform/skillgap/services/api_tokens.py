@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,12 +33,20 @@ from skillgap.curriculum import revisions
 from skillgap.models import ApiToken, User
 from skillgap.roles import Role
 
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue (pybabel's N_ keyword) where it must stay
+    English: the admin form translates it where it shows it, the API does not."""
+    return message
+
+
 PEOPLE_READ = "people:read"
 RESULTS_READ = "results:read"
-# scope -> what it lets a token read (the admin form and docs/api.md say the same)
+# scope -> what it lets a token read (the admin form and docs/api.md say the same;
+# the OpenAPI document says it in English, the admin form in the admin's language)
 SCOPES = {
-    PEOPLE_READ: "People, teams and each team's matrix",
-    RESULTS_READ: "Every skill result, for incremental sync",
+    PEOPLE_READ: N_("People, teams and each team's matrix"),
+    RESULTS_READ: N_("Every skill result, for incremental sync"),
 }
 TOKEN_PREFIX = "sg_"  # noqa: S105  (a marker that tells tokens apart, not a secret)
 SHOWN_PREFIX = 10  # characters of the token kept in clear, e.g. "sg_Ab3dE6g"
@@ -59,9 +68,9 @@ def create(
     chosen = sorted(set(scopes))
     unknown = [scope for scope in chosen if scope not in SCOPES]
     if unknown or not chosen:
-        raise TokenError("Choose at least one of the scopes offered.")
+        raise TokenError(_("Choose at least one of the scopes offered."))
     if not created_by.has_role(Role.ADMIN) or not created_by.active:
-        raise TokenError("Only an active admin can create API tokens.")
+        raise TokenError(_("Only an active admin can create API tokens."))
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name.strip()[:100],

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import BindParameter, CursorResult, Select, select, update
 from sqlalchemy.orm import Session
 
@@ -106,14 +108,11 @@ def start(
     if existing is not None:
         return existing, {}
     if skill_id is not None and quiz.kind != QuizKind.DIAGNOSTIC:
-        raise AttemptError("Only the diagnostic can be taken one skill at a time.")
+        raise AttemptError(_("Only the diagnostic can be taken one skill at a time."))
     if quiz.kind == QuizKind.CHECK:
         opens = check_opens_at(session, user.id, quiz.id, now, check_wait)
         if opens is not None:
-            raise AttemptError(
-                "Re-read the module first: this check opens again at "
-                f"{opens:%H:%M} UTC on {opens:%d %b %Y}."
-            )
+            raise AttemptError(_check_closed_message(opens))
     info = snapshot_of(session).quizzes[quiz.id]
     if info.adaptive:
         seed = random.SystemRandom().randrange(2**31)
@@ -131,7 +130,7 @@ def start(
     if not question_ids:
         if skipped:
             raise AttemptError(not_yet_message(session, skipped))
-        raise AttemptError("This assessment has no questions for that skill.")
+        raise AttemptError(_("This assessment has no questions for that skill."))
     limit = quiz.time_limit_minutes
     if limit and skill_id is not None:
         # A section gets its share of the time, never less than five minutes.
@@ -149,6 +148,15 @@ def start(
     session.add(attempt)
     session.flush()
     return attempt, skipped
+
+
+def _check_closed_message(opens: datetime) -> str:
+    """Why a failed module check cannot be taken again yet, in the reader's time zone."""
+    return _(
+        "Re-read the module first: this check opens again at %(time)s on %(day)s.",
+        time=format_datetime(opens, "HH:mm z"),
+        day=format_date(opens, "dd MMM y"),
+    )
 
 
 def check_opens_at(
@@ -179,10 +187,14 @@ def check_opens_at(
 def not_yet_message(session: Session, opens: Mapping[str, datetime]) -> str:
     """Why a skill cannot be measured again yet, and when it can."""
     names = snapshot_of(session).skill_names()
-    parts = [f"{names.get(skill, skill)} on {when:%d %b %Y}" for skill, when in opens.items()]
-    return (
+    parts = [
+        _("%(skill)s on %(day)s", skill=names.get(skill, skill), day=format_date(when, "dd MMM y"))
+        for skill, when in opens.items()
+    ]
+    return _(
         "You were measured in this recently. The next attempt, on questions you have "
-        "not seen, opens for " + "; ".join(parts) + "."
+        "not seen, opens for %(skills)s.",
+        skills="; ".join(parts),
     )
 
 
@@ -206,9 +218,9 @@ def save_answers(
     ``as_shown``: the chosen options are positions on the page (the attempt's
     shuffled order), stored as the options' indexes in the file."""
     if not attempt.is_open:
-        raise AttemptError("This attempt has been submitted; its answers cannot change.")
+        raise AttemptError(_("This attempt has been submitted; its answers cannot change."))
     if is_past_deadline(attempt, now):
-        raise AttemptError("The time limit has passed; answers can no longer be saved.")
+        raise AttemptError(_("The time limit has passed; answers can no longer be saved."))
     questions = {
         q.id: q
         for q in session.scalars(
@@ -282,7 +294,7 @@ def submit(session: Session, attempt_id: int, now: datetime) -> Attempt:
     """Submit and grade the attempt exactly once; later calls return it unchanged."""
     attempt = session.get(Attempt, attempt_id)
     if attempt is None:
-        raise AttemptError("There is no such attempt.")
+        raise AttemptError(_("There is no such attempt."))
     late = is_past_deadline(attempt, now)
     state = AttemptState.TIMED_OUT if late else AttemptState.SUBMITTED
     changed = _rowcount(

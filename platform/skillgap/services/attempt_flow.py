@@ -4,7 +4,9 @@ A POST is one of: start (or resume) an attempt, autosave answers, move between
 pages (saving the page's answers), submit, or a late or replayed request for
 an attempt that is no longer open. ``handle_post`` decides which and returns
 an ``Outcome`` the view turns into a redirect, a flash message or the
-autosave's JSON; the view commits once. Nothing here knows about Flask.
+autosave's JSON; the view commits once. Nothing here knows about Flask but
+the messages for the person, which Flask-Babel translates into the reader's
+language (English outside a request).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from skillgap.curriculum.snapshot import QuizInfo
@@ -99,23 +102,22 @@ def handle_post(
         except AttemptError as error:
             return Outcome(Go.INDEX, message=(str(error), "error"))
         if skipped:
-            text = (
-                assessments.not_yet_message(session, skipped)
-                + " This attempt leaves those skills out and keeps their results."
+            text = _(
+                "%(not_yet)s This attempt leaves those skills out and keeps their results.",
+                not_yet=assessments.not_yet_message(session, skipped),
             )
             return Outcome(Go.TAKE, message=(text, "info"))
         return Outcome(Go.TAKE)
     if request.attempt_id is not None and (attempt is None or attempt.id != request.attempt_id):
         return _not_open(session, user, request)
     if attempt is None:
-        return Outcome(Go.TAKE, message=("Start the assessment first.", "info"))
+        return Outcome(Go.TAKE, message=(_("Start the assessment first."), "info"))
     if assessments.is_past_deadline(attempt, now):
         assessments.submit(session, attempt.id, now)
         if request.action == "autosave":
-            return Outcome(
-                Go.RESULT, autosave=({"saved": 0, "error": "The time limit has passed."}, 409)
-            )
-        text = "The time limit had passed: the answers you saved in time were scored."
+            late = _("The time limit has passed.")
+            return Outcome(Go.RESULT, autosave=({"saved": 0, "error": late}, 409))
+        text = _("The time limit had passed: the answers you saved in time were scored.")
         return Outcome(Go.RESULT, attempt_id=attempt.id, message=(text, "info"))
     if attempt.adaptive is not None:
         return _adaptive_post(session, attempt, request, now)
@@ -139,8 +141,9 @@ def _adaptive_post(session: Session, attempt: Attempt, request: Posted, now: dat
     shown = whole_number(request.form.get("question") or "")
     if current is None or (shown is not None and shown != current):
         if request.action == "autosave":
-            return Outcome(Go.TAKE, autosave=({"saved": 0, "error": "Already answered."}, 409))
-        text = "That question was already answered; here is the next one."
+            answered = _("Already answered.")
+            return Outcome(Go.TAKE, autosave=({"saved": 0, "error": answered}, 409))
+        text = _("That question was already answered; here is the next one.")
         return Outcome(Go.TAKE, message=(text, "info"))
     saved = assessments.save_answers(
         session, attempt, posted_answers(request.form, [current]), now, as_shown=True
@@ -153,7 +156,7 @@ def _adaptive_post(session: Session, attempt: Attempt, request: Posted, now: dat
     if request.action != "next":
         return Outcome(Go.TAKE)
     if not assessments.has_answer(session, attempt.id, current):
-        return Outcome(Go.TAKE, message=("Answer the question to go on.", "error"))
+        return Outcome(Go.TAKE, message=(_("Answer the question to go on."), "error"))
     if adaptive_flow.advance(session, attempt):
         assessments.submit(session, attempt.id, now)
         return Outcome(Go.RESULT, attempt_id=attempt.id)
@@ -166,10 +169,9 @@ def _not_open(session: Session, user: User, request: Posted) -> Outcome:
     if submitted is None or submitted.user_id != user.id:
         return Outcome(Go.NOT_FOUND)
     if request.action == "autosave":
-        return Outcome(
-            Go.RESULT, autosave=({"saved": 0, "error": "This attempt has been submitted."}, 409)
-        )
-    text = "This attempt was already submitted; here is its result."
+        submitted_text = _("This attempt has been submitted.")
+        return Outcome(Go.RESULT, autosave=({"saved": 0, "error": submitted_text}, 409))
+    text = _("This attempt was already submitted; here is its result.")
     return Outcome(Go.RESULT, attempt_id=submitted.id, message=(text, "info"))
 
 

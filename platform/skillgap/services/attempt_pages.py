@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -253,7 +254,8 @@ class QuestionReview:
         shown = shown_questions.shown_answer(self.question, self.seed)
         if not shown:
             return ""
-        return f"{shown} (accepted: {shown_questions.accepted_range(self.question, self.seed)})"
+        accepted = shown_questions.accepted_range(self.question, self.seed)
+        return _("%(answer)s (accepted: %(range)s)", answer=shown, range=accepted)
 
     @property
     def misconception(self) -> str:

@@ -2,10 +2,10 @@
 services/digests.py to a subject and a plain-text and an HTML part
 (templates/email/; the .html ones are autoescaped by Jinja).
 
-There is no translated interface yet, so every text is English. Each email's
-text is written here and in its two templates only, so that a later i18n issue
-can translate an email by changing its one function (the subject) and its
-templates, with the person's language passed in.
+Emails are sent outside a request (``flask --app run send-digests``), so each
+one is written under ``force_locale`` in its recipient's language
+(``Recipient.locale``; none: the site's default). Each email's text is here (the
+subject) and in its two templates only.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
 
+from skillgap.i18n import recipient_locale
 from skillgap.services.digests import Digest, EmailKind, Nudge
 from skillgap.services.email_links import Links
 
@@ -28,63 +31,76 @@ class Email:
     unsubscribe_url: str
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def nudge_email(nudge: Nudge, links: Links) -> Email:
-    """The weekly nudge (English; see the module docstring on translation)."""
-    if nudge.steps:
-        subject = (
-            f"Your learning this week: {_plural(len(nudge.steps), 'step')}, {nudge.minutes} minutes"
+    """The weekly nudge, in the recipient's language."""
+    with force_locale(recipient_locale(nudge.to.locale)):
+        if nudge.steps:
+            subject = ngettext(
+                "Your learning this week: %(num)d step, %(minutes)s minutes",
+                "Your learning this week: %(num)d steps, %(minutes)s minutes",
+                len(nudge.steps),
+                minutes=nudge.minutes,
+            )
+        else:
+            skills = ", ".join(name for _id, name in nudge.retakes)
+            subject = _("Time to re-take: %(skills)s", skills=skills)
+        unsubscribe = links.unsubscribe(nudge.to.user_id, EmailKind.NUDGE)
+        context = {
+            "nudge": nudge,
+            "links": links,
+            "unsubscribe_url": unsubscribe,
+            "account_url": links.to("auth.account", _anchor="email"),
+        }
+        return Email(
+            nudge.to.email,
+            nudge.to.name,
+            subject,
+            render_template("email/nudge.txt", **context),
+            render_template("email/nudge.html", **context),
+            unsubscribe,
         )
-    else:
-        subject = "Time to re-take: " + ", ".join(name for _, name in nudge.retakes)
-    unsubscribe = links.unsubscribe(nudge.to.user_id, EmailKind.NUDGE)
-    context = {
-        "nudge": nudge,
-        "links": links,
-        "unsubscribe_url": unsubscribe,
-        "account_url": links.to("auth.account", _anchor="email"),
-    }
-    return Email(
-        nudge.to.email,
-        nudge.to.name,
-        subject,
-        render_template("email/nudge.txt", **context),
-        render_template("email/nudge.html", **context),
-        unsubscribe,
-    )
+
+
+def _digest_subject(digest: Digest, period: str) -> str:
+    news = []
+    if digest.finished:
+        count = len(digest.finished)
+        news.append(ngettext("%(num)d module finished", "%(num)d modules finished", count))
+    if digest.closed:
+        news.append(ngettext("%(num)d gap closed", "%(num)d gaps closed", len(digest.closed)))
+    if not news and digest.results:
+        news.append(ngettext("%(num)d new result", "%(num)d new results", len(digest.results)))
+    headline = ", ".join(news) or _("due dates and pauses")
+    if digest.window.monthly:
+        return _("Your team's month (%(period)s): %(news)s", period=period, news=headline)
+    return _("Your team's week (%(period)s): %(news)s", period=period, news=headline)
 
 
 def digest_email(digest: Digest, links: Links) -> Email:
-    """The manager digest, recognition first (English; see the module docstring)."""
+    """The manager digest, recognition first, in the recipient's language."""
     window = digest.window
-    period = (
-        f"{window.first_day:%B %Y}"
-        if window.monthly
-        else f"week of {window.first_day:%d %b} to {window.last_day:%d %b %Y}"
-    )
-    news = [_plural(len(digest.finished), "module") + " finished"] if digest.finished else []
-    if digest.closed:
-        news.append(_plural(len(digest.closed), "gap") + " closed")
-    if not news and digest.results:
-        news.append(_plural(len(digest.results), "new result"))
-    headline = ", ".join(news) or "due dates and pauses"
-    subject = f"Your team's {'month' if window.monthly else 'week'} ({period}): {headline}"
-    unsubscribe = links.unsubscribe(digest.to.user_id, EmailKind.DIGEST)
-    context = {
-        "digest": digest,
-        "period": period,
-        "links": links,
-        "unsubscribe_url": unsubscribe,
-        "account_url": links.to("auth.account", _anchor="email"),
-    }
-    return Email(
-        digest.to.email,
-        digest.to.name,
-        subject,
-        render_template("email/digest.txt", **context),
-        render_template("email/digest.html", **context),
-        unsubscribe,
-    )
+    with force_locale(recipient_locale(digest.to.locale)):
+        if window.monthly:
+            period = format_date(window.first_day, "MMMM y")
+        else:
+            period = _(
+                "week of %(first)s to %(last)s",
+                first=format_date(window.first_day, "dd MMM"),
+                last=format_date(window.last_day, "dd MMM y"),
+            )
+        unsubscribe = links.unsubscribe(digest.to.user_id, EmailKind.DIGEST)
+        context = {
+            "digest": digest,
+            "period": period,
+            "links": links,
+            "unsubscribe_url": unsubscribe,
+            "account_url": links.to("auth.account", _anchor="email"),
+        }
+        return Email(
+            digest.to.email,
+            digest.to.name,
+            _digest_subject(digest, period),
+            render_template("email/digest.txt", **context),
+            render_template("email/digest.html", **context),
+            unsubscribe,
+        )

@@ -2,6 +2,8 @@
 
 The table is exactly what the matrix page shows: per skill the current level,
 its tested percent, the target and the gap, plus whether the level is tested.
+The column headers and the evidence are in the reader's language; the cells
+that are data (names, emails, role profile ids, numbers) are as stored.
 Cells that a spreadsheet would run as a formula (starting with = + - @, or a
 tab or carriage return) are prefixed with an apostrophe.
 """
@@ -14,42 +16,51 @@ import re
 from datetime import date
 from urllib.parse import quote
 
+from flask_babel import gettext as _
+
+from skillgap.rules.matrix_cells import Cell
 from skillgap.services.matrix import Matrix
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def matrix_table(matrix: Matrix) -> tuple[list[str], list[list[object]]]:
-    header: list[str] = ["Name", "Email", "Role profile"]
+    header: list[str] = [_("Name"), _("Email"), _("Role profile")]
     for skill in matrix.skills:
         header += [
-            f"{skill.name}: level",
-            f"{skill.name}: tested %",
-            f"{skill.name}: target",
-            f"{skill.name}: gap",
-            f"{skill.name}: evidence",
+            _("%(skill)s: level", skill=skill.name),
+            _("%(skill)s: tested %%", skill=skill.name),
+            _("%(skill)s: target", skill=skill.name),
+            _("%(skill)s: gap", skill=skill.name),
+            _("%(skill)s: evidence", skill=skill.name),
         ]
-    header.append("Total gap")
+    header.append(_("Total gap"))
     rows: list[list[object]] = []
     for row in matrix.rows:
         values: list[object] = [row.name, row.email, row.role_profile or ""]
         for skill in matrix.skills:
             cell = row.cells[skill.id]
-            evidence = "tested" if cell.verified else ("self-rated" if cell.self_rated else "none")
-            if cell.verified and cell.uncertain:
-                evidence = "tested, not decided yet (under 80% sure)"
-            elif cell.verified and cell.low_evidence:
-                evidence = "tested, low evidence"
             values += [
                 cell.level.name,
                 round(cell.percent, 1) if cell.percent is not None else "",
                 cell.target.name if cell.target else "",
                 cell.gap,
-                evidence,
+                _evidence(cell),
             ]
         values.append(row.total_gap)
         rows.append(values)
     return header, rows
+
+
+def _evidence(cell: Cell) -> str:
+    """How the cell's level is known, in words."""
+    if cell.verified and cell.uncertain:
+        return _("tested, not decided yet (under %(percent)s%% sure)", percent=80)
+    if cell.verified and cell.low_evidence:
+        return _("tested, low evidence")
+    if cell.verified:
+        return _("tested")
+    return _("self-rated") if cell.self_rated else _("none")
 
 
 def safe_cell(value: object) -> object:
@@ -80,7 +91,7 @@ def sheet_title(name: str) -> str:
     """A worksheet title Excel accepts: no / \\ ? * [ ] :, at most 31 characters,
     not starting or ending with an apostrophe."""
     title = SHEET_TITLE_FORBIDDEN.sub(" ", name).strip().strip("'")[:31].strip()
-    return title or "Matrix"
+    return title or _("Matrix")
 
 
 def to_csv(header: list[str], rows: list[list[object]]) -> bytes:

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import Session
 
-from skillgap.curriculum.snapshot import QuizInfo, SkillInfo, Snapshot, snapshot_of
+from skillgap.curriculum.snapshot import QuizInfo, SkillInfo, snapshot_of
 from skillgap.kinds import QuizKind
 from skillgap.models import RoleTarget, SkillResult, TargetOverride, User
 from skillgap.services import people_cache
@@ -114,18 +115,19 @@ def first_skill(
         return None
     lacking = lacking_by_role(session)
     role = lacking.get(user.role_profile, {})
-    if sum(tested for _, tested in role.values()) >= MIN_TESTED:
-        figures, whose = role, _role_words(snapshot, user.role_profile)
-    else:
-        figures, whose = _everyone(lacking), "people in your organisation"
+    by_role = sum(tested for _below, tested in role.values()) >= MIN_TESTED
+    figures = role if by_role else _everyone(lacking)
     skill = _ranked(figures, open_skills)[0]
     if skill.id in figures:
         below, tested = figures[skill.id]
-        reason = f"{below} of {tested} {whose} tested so far are below target in {skill.name}."
+        profile = snapshot.role_profile_name(user.role_profile) if by_role else None
+        reason = _lacking_words(below, tested, skill.name, by_role, profile)
     elif skill.id == STRATEGY:
-        reason = "Skills diagnostics of marketers find their largest gap in strategy and planning."
+        reason = _(
+            "Skills diagnostics of marketers find their largest gap in strategy and planning."
+        )
     else:
-        reason = "Next in the framework's order: nobody here has been tested in it yet."
+        reason = _("Next in the framework's order: nobody here has been tested in it yet.")
     return FirstSkill(skill, quiz.minutes(skill.id), reason)
 
 
@@ -138,6 +140,24 @@ def _everyone(lacking: Lacking) -> dict[str, tuple[int, int]]:
     return total
 
 
-def _role_words(snapshot: Snapshot, profile: str | None) -> str:
-    name = snapshot.role_profile_name(profile) if profile else None
-    return f"people in the role {name}" if name else "people without a role profile"
+def _lacking_words(below: int, tested: int, skill: str, by_role: bool, profile: str | None) -> str:
+    """Why this skill: how many of the people compared are below target in it."""
+    values = {"below": below, "tested": tested, "skill": skill}
+    if not by_role:
+        return _(
+            "%(below)s of %(tested)s people in your organisation tested so far are below "
+            "target in %(skill)s.",
+            **values,
+        )
+    if profile:
+        return _(
+            "%(below)s of %(tested)s people in the role %(role)s tested so far are below "
+            "target in %(skill)s.",
+            role=profile,
+            **values,
+        )
+    return _(
+        "%(below)s of %(tested)s people without a role profile tested so far are below "
+        "target in %(skill)s.",
+        **values,
+    )

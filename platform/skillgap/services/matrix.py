@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     DateTime,
     and_,
@@ -260,7 +261,9 @@ def team_matrix(
         if skill_id is not None:
             cell_rows.append(row[:8])
     rows = build_rows(list(members.values()), skills, levels, cell_rows)
-    matrix = Matrix(team, skills, levels, sort_rows(rows, sort), labels=skill_labels(skills))
+    matrix = Matrix(
+        team, skills, levels, sort_rows(rows, sort), labels=skill_labels(skills, short_labels())
+    )
     matrix.summaries = summarise(rows, skills)
     matrix.top_gaps = _top_gaps(session, matrix)
     snapshot = snapshot_of(session)
@@ -334,3 +337,22 @@ def set_gap_targets(
             paths.set_due_date(session, row.user_id, due_date, set_by)
             revisions.record(session, set_by, "path.due_date", row.email, str(due_date))
     return people
+
+
+def short_labels() -> dict[str, str]:
+    """The shipped skills' matrix column labels in the reader's language (at most
+    ten characters; a soft hyphen where a long one may break)."""
+    return {
+        "strategy-planning": _("Strategy"),
+        "kpis-measurement": _("KPIs"),
+        "audience-personas": _("Audience"),
+        "platform-metrics": _("Metrics"),
+        "customer-care": _("Care"),
+        "content-creative": _("Content"),
+        "social-listening": _("Listen\u00ading"),
+        "social-commerce": _("Com\u00admerce"),
+        "paid-social": _("Paid"),
+        "community-management": _("Commu\u00adnity"),
+        "team-wellbeing": _("Well\u00adbeing"),
+        "governance": _("Govern\u00adance"),
+    }

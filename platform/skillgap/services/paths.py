@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -114,6 +115,7 @@ def _planned(
     done: frozenset[str],
     weekly_minutes: int,
     changed_weeks: tuple[tuple[int, int], ...] = (),
+    wording: path_engine.Wording = path_engine.ENGLISH,
 ) -> LearningPath:
     """The engine is a pure function of these (immutable) inputs, so a person who
     reopens their dashboard or path gets the path computed the last time."""
@@ -124,6 +126,17 @@ def _planned(
         weekly_minutes,
         [level.name for level in snapshot.levels],
         dict(changed_weeks),
+        wording,
+    )
+
+
+def wording() -> path_engine.Wording:
+    """The path's reasons in the reader's language (the snapshot gives the names)."""
+    return path_engine.Wording(
+        gap=_("%(skill)s: %(current)s → target %(target)s"),
+        untested=_("%(reason)s (not yet tested)"),
+        prerequisite=_("Prerequisite for %(modules)s"),
+        separator=_("; "),
     )
 
 
@@ -163,6 +176,7 @@ def person_path(session: Session, user: User, today: date, with_history: bool = 
         done_ids,
         plan.weekly_minutes,
         tuple(sorted(changed.items())),
+        wording(),
     )
     course_titles = {course.id: course.title for course in snapshot.courses.values()}
     view = PathView(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -50,8 +51,10 @@ def upcoming_mondays(today: date) -> list[date]:
 def _check_start(start: date, today: date) -> None:
     if start not in upcoming_mondays(today):
         raise PauseError(
-            f"Choose a week from this one to {PLAN_AHEAD_WEEKS - 1} weeks ahead "
-            "(it starts on a Monday)."
+            _(
+                "Choose a week from this one to %(weeks)s weeks ahead (it starts on a Monday).",
+                weeks=PLAN_AHEAD_WEEKS - 1,
+            )
         )
 
 
@@ -59,7 +62,7 @@ def pause(session: Session, user_id: int, start: date, weeks: int, today: date) 
     """Pause ``weeks`` weeks from the week starting ``start``; returns the last day paused."""
     _check_start(start, today)
     if not 1 <= weeks <= MAX_PAUSE_WEEKS:
-        raise PauseError(f"A pause is 1 to {MAX_PAUSE_WEEKS} weeks.")
+        raise PauseError(_("A pause is 1 to %(weeks)s weeks.", weeks=MAX_PAUSE_WEEKS))
     for n in range(weeks):
         _set_week(session, user_id, start + timedelta(weeks=n), 0)
     return start + timedelta(weeks=weeks) - timedelta(days=1)
@@ -70,8 +73,12 @@ def lighter_week(session: Session, user_id: int, start: date, minutes: int, toda
     budget = plan_for(session, user_id).weekly_minutes
     if not 0 < minutes < budget:
         raise PauseError(
-            f"A lighter week is between 1 and {budget - 1} minutes (your usual week is "
-            f"{budget}). To take the week off, pause it instead."
+            _(
+                "A lighter week is between 1 and %(most)s minutes (your usual week is "
+                "%(usual)s). To take the week off, pause it instead.",
+                most=budget - 1,
+                usual=budget,
+            )
         )
     _set_week(session, user_id, start, minutes)
 

@@ -13,9 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from skillgap.curriculum.snapshot import ModuleEntry, snapshot_of
+from skillgap.i18n import percent
 from skillgap.kinds import QuizKind
 from skillgap.models import User
 from skillgap.rules.path_engine import Step
@@ -33,51 +36,79 @@ class Summary:
     measurable: int = 0
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _diagnostic_sentences(rows: list, entry_percent: float) -> list[str]:
     """rows: attempt_pages.SkillRow of the attempt's skills."""
     sentences = []
     at_entry = [r for r in rows if r.result.percent >= entry_percent]
     if len(rows) == 1:
         row = rows[0]
-        below = "" if at_entry else f"; entry level starts at {entry_percent:.0f}%"
-        sentences.append(
-            f"{row.skill.name}: {row.result.percent:.0f}%, tested {row.tested.name}{below}."
-        )
+        values = {
+            "skill": row.skill.name,
+            "percent": percent(row.result.percent),
+            "level": row.tested.name,
+        }
+        if at_entry:
+            sentences.append(_("%(skill)s: %(percent)s, tested %(level)s.", **values))
+        else:
+            sentences.append(
+                _(
+                    "%(skill)s: %(percent)s, tested %(level)s; entry level starts at %(entry)s.",
+                    entry=percent(entry_percent),
+                    **values,
+                )
+            )
     else:
         sentences.append(
-            f"You reached entry level ({entry_percent:.0f}% or more) in "
-            f"{len(at_entry)} of the {_plural(len(rows), 'skill')} measured."
+            ngettext(
+                "You reached entry level (%(entry)s or more) in %(reached)s of the "
+                "%(num)d skill measured.",
+                "You reached entry level (%(entry)s or more) in %(reached)s of the "
+                "%(num)d skills measured.",
+                len(rows),
+                entry=percent(entry_percent),
+                reached=len(at_entry),
+            )
         )
     gaps = [r for r in rows if r.target and r.tested and r.target.position > r.tested.position]
     if gaps:
-
-        def size_of(row) -> int:
-            return row.target.position - row.tested.position
-
-        largest = max(gaps, key=lambda r: (size_of(r), -r.result.percent))
-        size = size_of(largest)
-        if len(rows) > 1:
-            sentences.append(
-                f"Your largest gap: {largest.skill.name}, tested {largest.tested.name} against "
-                f"a target of {largest.target.name} ({_plural(size, 'level')})."
-            )
-        else:
-            sentences.append(
-                f"Your target is {largest.target.name}: a gap of {_plural(size, 'level')}."
-            )
+        sentences.append(_largest_gap(gaps, several=len(rows) > 1))
     elif any(r.target for r in rows):
-        sentences.append("You are at or above your target in every skill measured.")
+        sentences.append(_("You are at or above your target in every skill measured."))
     over = [r.skill.name for r in rows if r.calibration and r.calibration.value == "over-confident"]
     if over:
         sentences.append(
-            f"You rated yourself above your tested level in {', '.join(over)}: "
-            "gaps you might not have looked for, so start there."
+            _(
+                "You rated yourself above your tested level in %(skills)s: "
+                "gaps you might not have looked for, so start there.",
+                skills=", ".join(over),
+            )
         )
     return sentences
+
+
+def _largest_gap(gaps: list, several: bool) -> str:
+    def size_of(row) -> int:
+        return row.target.position - row.tested.position
+
+    largest = max(gaps, key=lambda r: (size_of(r), -r.result.percent))
+    size = size_of(largest)
+    if several:
+        return ngettext(
+            "Your largest gap: %(skill)s, tested %(level)s against a target of %(target)s "
+            "(%(num)d level).",
+            "Your largest gap: %(skill)s, tested %(level)s against a target of %(target)s "
+            "(%(num)d levels).",
+            size,
+            skill=largest.skill.name,
+            level=largest.tested.name,
+            target=largest.target.name,
+        )
+    return ngettext(
+        "Your target is %(target)s: a gap of %(num)d level.",
+        "Your target is %(target)s: a gap of %(num)d levels.",
+        size,
+        target=largest.target.name,
+    )
 
 
 def summary(session: Session, page, viewer: User, today: date) -> Summary:

@@ -15,6 +15,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from skillgap.models import Answer, Question
 from skillgap.rules import calculated, scoring
 
@@ -89,9 +91,10 @@ def accepted_range(question: Question, seed: int | None) -> str:
     allowed = template.tolerance * abs(instance.answer) if template.relative else template.tolerance
     places = template.answer_decimals(instance.answer) + (1 if template.relative else 0)
     low, high = (instance.answer - allowed, instance.answer + allowed)
-    return (
-        f"{calculated.format_value(low, template.unit, places)} to "
-        f"{calculated.format_value(high, template.unit, places)}"
+    return _(
+        "%(low)s to %(high)s",
+        low=calculated.format_value(low, template.unit, places),
+        high=calculated.format_value(high, template.unit, places),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -28,13 +29,13 @@ def team_by_name(session: Session, name: str) -> Team | None:
 
 def _check_name(name: str) -> None:
     if not name.strip() or (problem := name_problem(name.strip())):
-        raise TeamError(problem or "Enter a team name.", field="name")
+        raise TeamError(problem or _("Enter a team name."), field="name")
 
 
 def create_team(session: Session, name: str, managers: Sequence[User] = ()) -> Team:
     _check_name(name)
     if team_by_name(session, name) is not None:
-        raise TeamError("A team with this name already exists.", field="name")
+        raise TeamError(_("A team with this name already exists."), field="name")
     team = Team(name=name.strip(), managers=list(managers))
     session.add(team)
     session.flush()
@@ -54,11 +55,14 @@ def update_team(session: Session, team: Team, name: str, managers: Sequence[User
     _check_name(name)
     existing = team_by_name(session, name)
     if existing is not None and existing.id != team.id:
-        raise TeamError("A team with this name already exists.", field="name")
+        raise TeamError(_("A team with this name already exists."), field="name")
     not_managers = [m.name for m in managers if not m.has_role(Role.MANAGER)]
     if not_managers:
         raise TeamError(
-            f"Only managers or admins can manage a team: {', '.join(not_managers)}.",
+            _(
+                "Only managers or admins can manage a team: %(names)s.",
+                names=", ".join(not_managers),
+            ),
             field="managers",
         )
     team.name = name.strip()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional, ValidationError
@@ -19,14 +21,14 @@ KEEP_TARGETS = ""  # a top gap's form: leave each person's target as it is
 
 class DueDateForm(FlaskForm):
     due_date = DateField(
-        "Due date",
-        description="The date the person's path should be finished by. Leave empty for none.",
+        _l("Due date"),
+        description=_l("The date the person's path should be finished by. Leave empty for none."),
         validators=[Optional()],
     )
 
     def validate_due_date(self, field: DateField) -> None:
         if field.data is not None and field.data < date.today():
-            raise ValidationError("Choose today or a later date.")
+            raise ValidationError(_("Choose today or a later date."))
 
 
 def targets_form(
@@ -45,7 +47,11 @@ def targets_form(
         # No role-profile target: the default (entry level) applies, and says so.
         default = levels[1][1] if len(levels) > 1 else ""
         role_level = role_targets.get(skill.id)
-        label = f"Role target ({role_level})" if role_level else f"Default target ({default})"
+        label = (
+            _("Role target (%(level)s)", level=role_level)
+            if role_level
+            else _("Default target (%(level)s)", level=default)
+        )
         setattr(
             TargetsForm,
             f"target-{skill.id}",
@@ -67,13 +73,13 @@ class GapTargetsForm(DueDateForm):
     skill = HiddenField()
     profile = HiddenField()  # the matrix's filter: the people the gap counted
     sort = HiddenField()
-    target = SelectField("Target level", default=KEEP_TARGETS)
+    target = SelectField(_l("Target level"), default=KEEP_TARGETS)
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.target.data and self.due_date.data is None:
-            self.form_errors.append("Choose a target level or a due date: nothing to set.")
+            self.form_errors.append(_("Choose a target level or a due date: nothing to set."))
             return False
         return True
 
@@ -82,7 +88,7 @@ def gap_targets_form(levels: list[tuple[str, str]], skill_ids: set[str]) -> GapT
     """The form with its level choices (above the lowest: a target of the lowest
     level is no target) and the skills a gap may name."""
     form = GapTargetsForm()
-    form.target.choices = choices([(KEEP_TARGETS, "Keep each person's target"), *levels[1:]])
+    form.target.choices = choices([(KEEP_TARGETS, _("Keep each person's target")), *levels[1:]])
     form.skill.validators = [_one_of(skill_ids)]
     return form
 
@@ -90,6 +96,6 @@ def gap_targets_form(levels: list[tuple[str, str]], skill_ids: set[str]) -> GapT
 def _one_of(skill_ids: set[str]) -> Callable[[FlaskForm, HiddenField], None]:
     def check(_form: FlaskForm, field: HiddenField) -> None:
         if field.data not in skill_ids:
-            raise ValidationError("That skill is not in the framework.")
+            raise ValidationError(_("That skill is not in the framework."))
 
     return check

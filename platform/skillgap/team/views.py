@@ -4,6 +4,7 @@ date). The matrix and its exports are in views_matrix."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from skillgap import clock
@@ -11,6 +12,7 @@ from skillgap.access import requires
 from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
+from skillgap.i18n import day
 from skillgap.models import User
 from skillgap.roles import Role
 from skillgap.services import attempt_pages, paths, visibility
@@ -90,12 +92,21 @@ def set_targets(user_id: int):
         ", ".join(f"{k}: {v or 'role'}" for k, v in overrides.items()),
     )
     db.commit()
-    flash(
-        f"Targets saved for {person.name} ({changed} changed)"
-        + (f", due date {_when(due.due_date.data)}" if due is not None else "")
-        + ". Their path follows them.",
-        "success",
-    )
+    if due is not None:
+        message = _(
+            "Targets saved for %(name)s (%(changed)s changed), due date %(date)s. "
+            "Their path follows them.",
+            name=person.name,
+            changed=changed,
+            date=_when(due.due_date.data),
+        )
+    else:
+        message = _(
+            "Targets saved for %(name)s (%(changed)s changed). Their path follows them.",
+            name=person.name,
+            changed=changed,
+        )
+    flash(message, "success")
     return redirect(url_for("team.person", user_id=person.id))
 
 
@@ -111,7 +122,10 @@ def set_due_date(user_id: int):
         return _render_person(person, due=form, status=422)
     _save_due_date(db, person, form.due_date.data)
     db.commit()
-    flash(f"Due date for {person.name}: {_when(form.due_date.data)}.", "success")
+    flash(
+        _("Due date for %(name)s: %(date)s.", name=person.name, date=_when(form.due_date.data)),
+        "success",
+    )
     return redirect(url_for("team.person", user_id=person.id))
 
 
@@ -121,4 +135,4 @@ def _save_due_date(db, person: User, due_date) -> None:
 
 
 def _when(due_date) -> str:
-    return due_date.strftime("%d %b %Y") if due_date else "none"
+    return day(due_date) if due_date else _("none")

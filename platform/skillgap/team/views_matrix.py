@@ -4,6 +4,8 @@ top gaps' one-step action (a target and due date for everyone below target)."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from skillgap import clock
@@ -11,6 +13,7 @@ from skillgap.access import requires
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import number_arg
+from skillgap.i18n import day
 from skillgap.models import Team
 from skillgap.roles import Role
 from skillgap.rules.matrix_cells import SORTS
@@ -77,7 +80,7 @@ def set_gap_targets(team_id: int):
     form = gap_targets_form(levels, set(snapshot.skill_by_id))
     # The page's filter and sort come back as typed; only known values are used:
     # they choose the people counted, and reach SQL (where a NUL would fail).
-    profile = _known(form.profile.data, {profile_id for profile_id, _ in snapshot.role_profiles})
+    profile = _known(form.profile.data, {pid for pid, _name in snapshot.role_profiles})
     sort = _known(form.sort.data, {*SORTS, *snapshot.skill_by_id}) or "name"
     built = matrix.team_matrix(db, team, sort, profile, with_history=True)
     if not form.validate_on_submit():
@@ -99,16 +102,36 @@ def _known(value: str | None, allowed: set[str]) -> str | None:
 
 def _gap_summary(skill: str, target: str | None, due_date, people: int) -> str:
     """The message after a gap's form, such as 'Target Intermediate in Strategy &
-    planning and due date 31 Mar 2027 set for 4 people.'"""
+    planning and due date March 31, 2027 set for 4 people.'"""
     if not people:
-        return f"No one is below target in {skill} now: nothing was changed."
-    who = "1 person" if people == 1 else f"{people} people"
-    due = due_date.strftime("%d %b %Y") if due_date else None
+        return _("No one is below target in %(skill)s now: nothing was changed.", skill=skill)
+    due = day(due_date) if due_date else None
     if target and due:
-        return f"Target {target} in {skill} and due date {due} set for {who}."
+        return ngettext(
+            "Target %(target)s in %(skill)s and due date %(date)s set for %(num)s person.",
+            "Target %(target)s in %(skill)s and due date %(date)s set for %(num)s people.",
+            people,
+            target=target,
+            skill=skill,
+            date=due,
+        )
     if target:
-        return f"Target {target} in {skill} set for {who}; their due dates are unchanged."
-    return f"Due date {due} set for the {who} below target in {skill}; their targets are unchanged."
+        return ngettext(
+            "Target %(target)s in %(skill)s set for %(num)s person; their due dates are unchanged.",
+            "Target %(target)s in %(skill)s set for %(num)s people; their due dates are unchanged.",
+            people,
+            target=target,
+            skill=skill,
+        )
+    return ngettext(
+        "Due date %(date)s set for the %(num)s person below target in %(skill)s; "
+        "their targets are unchanged.",
+        "Due date %(date)s set for the %(num)s people below target in %(skill)s; "
+        "their targets are unchanged.",
+        people,
+        date=due,
+        skill=skill,
+    )
 
 
 def _export(extension: str) -> Response:

@@ -1,5 +1,7 @@
 // Saves each answer as it is given, so nothing is lost if the tab closes.
 // Without JavaScript the page's buttons save instead; this only adds comfort.
+// The words it shows come from the form's data-*-text attributes, written by
+// templates/assess/take.html in the reader's language.
 (function () {
   "use strict";
   var form = document.getElementById("take-form");
@@ -7,7 +9,8 @@
   var status = document.getElementById("autosave-status");
   var pending = null;
 
-  function say(text) { if (status) { status.textContent = text; } }
+  function text(name) { return form.getAttribute("data-" + name + "-text") || ""; }
+  function say(words) { if (status) { status.textContent = words; } }
 
   function save() {
     var data = new FormData(form);
@@ -16,15 +19,15 @@
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
-      if (response.ok) { say("All answers on this page are saved."); return; }
+      if (response.ok) { say(text("saved")); return; }
       return response.json().then(function (body) {
-        say((body && body.error) || "Not saved: use the Save button.");
+        say((body && body.error) || text("not-saved"));
       });
-    }).catch(function () { say("Not saved (no connection): use the Save button."); });
+    }).catch(function () { say(text("offline")); });
   }
 
   form.addEventListener("change", function () {
-    say("Saving…");
+    say(text("saving"));
     if (pending) { clearTimeout(pending); }
     pending = setTimeout(save, 300);
   });
