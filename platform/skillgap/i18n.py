@@ -105,6 +105,14 @@ def active_locale() -> str | None:
     return locale.language if locale is not None else None
 
 
+def uses_decimal_comma() -> bool:
+    """Whether the reader writes 3,5 for three and a half (Dutch does)."""
+    from babel.numbers import get_decimal_symbol
+
+    locale = active_locale()
+    return bool(locale) and get_decimal_symbol(locale) == ","
+
+
 def current_locale() -> str:
     from flask_babel import get_locale
 

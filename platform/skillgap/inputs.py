@@ -3,7 +3,7 @@
 Every number from a URL, a query string or a form goes through ``whole_number``:
 "²", "-1", a 5,000-digit string or a number beyond what the database stores is
 None (the caller answers 404 or ignores it), never an exception or a query that
-overflows. ``clean_text`` refuses what no field should hold.
+overflows. ``name_problem`` refuses what no name should hold.
 """
 
 from __future__ import annotations
@@ -27,15 +27,32 @@ def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def name_problem(text: str) -> str | None:
-    """Why a person's or a team's name cannot be taken, if it cannot."""
+def N_(message: str) -> str:
+    """Marks a catalogue message without translating it (pybabel extracts ``N_``):
+    the caller translates it when it is shown."""
+    return message
+
+
+def name_problem_message(text: str) -> str | None:
+    """Why a person's or a team's name cannot be taken, if it cannot: the English,
+    which is the catalogue's msgid (rules/user_csv.py, which may not use Flask)."""
     if has_control_characters(text):
-        return "Remove the control characters from this field."
+        return N_("Remove the control characters from this field.")
     if any(ch in BIDI_CONTROLS for ch in text):
-        return "Remove the text-direction characters from this field."
+        return N_("Remove the text-direction characters from this field.")
     if text and not any(ch.isalnum() for ch in text):
-        return "Use at least one letter or digit."
+        return N_("Use at least one letter or digit.")
     return None
+
+
+def name_problem(text: str) -> str | None:
+    """``name_problem_message`` in the reader's language (a form error)."""
+    # Imported here, not at the top: the pure rules import this module, and stay
+    # importable without Flask.
+    from flask_babel import gettext
+
+    message = name_problem_message(text)
+    return gettext(message) if message else None
 
 
 def has_control_characters(text: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 # The password hash of an account nobody can sign in to with a password yet (an
 # invited person who has not chosen one). No argon2 hash starts with "!".
@@ -24,11 +25,12 @@ def make_hasher(config: Mapping[str, Any]) -> PasswordHasher:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None. Any characters are allowed."""
+    """Why a new password is not acceptable (in the reader's language), or None.
+    Any characters are allowed."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(number)s characters.", number=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return _("Use at most %(number)s characters.", number=MAX_PASSWORD_LENGTH)
     return None
 
 

@@ -16,7 +16,14 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The role's name in the reader's language (the one place for it).
+        "Admin" has the context "role": the admin section is another message."""
+        # Imported here, not at the top: the pure rules import this module.
+        from flask_babel import gettext, pgettext
+
+        if self is Role.ADMIN:
+            return pgettext("role", "Admin")
+        return gettext("Manager") if self is Role.MANAGER else gettext("Learner")
 
     def includes(self, other: Role) -> bool:
         """An admin can do all a manager can, a manager all a learner can."""

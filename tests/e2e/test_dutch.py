@@ -15,7 +15,7 @@ import sqlite3
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.e2e.conftest import PASSWORD, ROOT, answer_question, run_axe, write_report
+from tests.e2e.conftest import PASSWORD, ROOT, answer_question, run_axe, screenshot, write_report
 from tests.e2e.test_journeys import create_learner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -69,6 +69,7 @@ def check_axe(page, name: str, report: dict) -> None:  # type: ignore[no-untyped
     assert page.locator("html").get_attribute("lang") == "nl", name
     serious = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
     report[name] = [v["id"] for v in serious]
+    screenshot(page, f"dutch-{name}")
 
 
 def test_a_learner_journey_in_dutch(browser, server):
@@ -92,7 +93,7 @@ def test_a_learner_journey_in_dutch(browser, server):
     page.select_option("select[name=locale]", "nl")
     page.select_option("select[name=timezone]", "Europe/Amsterdam")
     page.locator("form:has(select[name=locale]) button[type=submit]").click()
-    page.wait_for_url("**/account")
+    page.wait_for_url(re.compile(r"/account(#language)?$"))
     check_axe(page, "account", report)
     # The self-assessment: Dutch statements, the Dutch rating scale.
     page.goto("/assessments/self-assessment/take")

@@ -1,13 +1,16 @@
 """The language and time zone a person chooses on /account (POST /account/language),
 against the browser's Accept-Language and the site's defaults (skillgap/i18n.py).
 
-There is no Dutch catalogue yet, so a Dutch page still reads in English: these
-tests look at ``<html lang>`` and at how a moment is written, not at Dutch words.
+These tests look at ``<html lang>``, at the words of the Dutch catalogue and at
+how a moment is written.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from skillgap.models import ModuleCompletion, User
 from tests import factories
@@ -56,7 +59,9 @@ def test_choosing_dutch_makes_the_next_page_dutch(client, db, content):
     assert saved(db) == ("nl", "Europe/Amsterdam")
     page = client.get("/account").get_data(as_text=True)
     assert lang_of(page) == "nl"
-    assert "Your language and time zone are saved." in page  # no Dutch catalogue yet
+    # The message is shown in the language just chosen.
+    assert "Je taal en tijdzone zijn opgeslagen." in page
+    assert "Your language and time zone are saved." not in page
     assert '<option selected value="nl">' in page
 
     assert choose(client, "", "").status_code == 302  # back to the browser's and the site's
@@ -134,3 +139,32 @@ def test_a_choice_without_the_csrf_token_is_refused(client, db, content):
     response = client.post("/account/language", data={"locale": "nl", "timezone": "UTC"})
     assert response.status_code == 400
     assert saved(db) == (None, None)
+
+
+def test_the_site_default_is_used_when_the_browser_asks_for_no_language_we_speak(
+    database_url, monkeypatch, tmp_path
+):
+    from skillgap import create_app
+    from skillgap.config import ConfigError, from_environment
+    from tests.conftest import app_config
+
+    monkeypatch.setenv("SKILLGAP_DEFAULT_LOCALE", "nl")
+    monkeypatch.setenv("SKILLGAP_DEFAULT_TIMEZONE", "Europe/Amsterdam")
+    settings = from_environment(tmp_path)
+    assert (settings["DEFAULT_LOCALE"], settings["DEFAULT_TIMEZONE"]) == ("nl", "Europe/Amsterdam")
+    app = create_app(app_config(database_url, **settings_of(settings)))
+    page = app.test_client().get("/login", headers={"Accept-Language": "de-DE"})
+    assert lang_of(page.get_data(as_text=True)) == "nl"
+    assert "Inloggen" in page.get_data(as_text=True)  # the Dutch catalogue's words
+    for name, value, problem in (
+        ("SKILLGAP_DEFAULT_LOCALE", "de", "must be one of en, nl"),
+        ("SKILLGAP_DEFAULT_TIMEZONE", "Mars/Olympus", "must be an IANA time zone"),
+    ):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ConfigError, match=problem):
+            from_environment(tmp_path)
+        monkeypatch.delenv(name)
+
+
+def settings_of(settings: dict) -> dict:
+    return {key: settings[key] for key in ("DEFAULT_LOCALE", "DEFAULT_TIMEZONE")}

@@ -64,7 +64,7 @@ def test_preview_equals_the_published_rendering(app, admin, db):
         admin, EDIT, {"source": edited, "base": base, "action": "preview"}, page=EDIT
     ).get_data(as_text=True)
     pane = preview.split('id="preview-pane"', 1)[1].split("</section>", 1)[0]
-    preview_html = pane.split('<div class="prose">', 1)[1].rsplit("</div>", 2)[0]
+    preview_html = pane.split('<div class="prose" lang="en">', 1)[1].rsplit("</div>", 2)[0]
     assert "<table>" in preview_html
     assert save(admin, edited, base).status_code == 302
     publish(admin)

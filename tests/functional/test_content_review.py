@@ -9,6 +9,7 @@ import shutil
 from datetime import date, datetime, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from skillgap import clock
 from skillgap.content.errors import ContentInvalidError
@@ -20,6 +21,11 @@ from tests.functional.test_authoring import editor_state, publish, save
 
 EDIT = "/admin/content/metrics/formulas"
 TODAY = date.today()
+
+
+def long_date(day: date) -> str:
+    """A date as the pages show it in English (i18n.day): "May 1, 2025"."""
+    return format_date(day, "long", locale="en")
 
 
 def dated(root, relative: str, lines: str) -> None:
@@ -74,13 +80,26 @@ def test_the_review_page_lists_overdue_never_reviewed_and_due_soon(admin):
     page = review_page(admin)
     overdue = section(page, "Overdue (")
     assert "First steps in planning" in overdue
-    assert "review was due on 2025-05-01 (reviewed 2024-05-01)" in overdue  # a year later
+    assert "review was due on May 1, 2025 (reviewed May 1, 2024)" in overdue  # a year later
     assert "Test diagnostic" in overdue and "never reviewed" in overdue
     assert "Reach basics" not in page  # reviewed 20 days ago, due in six months
     soon = section(page, "Due in the next 30 days (")
     assert "Second steps with calendars" in soon
-    assert f"due on {TODAY + timedelta(days=10)}" in soon
+    assert f"due on {long_date(TODAY + timedelta(days=10))}" in soon
     assert 'href="/admin/content/module/first-steps"' in overdue  # straight to the editor
+
+
+def test_the_reasons_are_in_the_readers_language(admin):
+    page = review_page_in(admin, "nl")
+    overdue = section(page, "Verlopen (")
+    assert "herziening stond gepland op 1 mei 2025 (herzien op 1 mei 2024)" in overdue
+    assert "nooit herzien" in overdue and "review was due" not in page
+
+
+def review_page_in(client, language: str) -> str:
+    response = client.get("/admin/review", headers={"Accept-Language": language})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
 
 
 def test_platform_metrics_content_is_due_after_six_months(app, db, root):
@@ -91,7 +110,8 @@ def test_platform_metrics_content_is_due_after_six_months(app, db, root):
     db.commit()
     from skillgap.services.content_review import review_report
 
-    report = review_report(db, date(2026, 7, 11))
+    with app.app_context():  # the reasons' dates are in the site's language
+        report = review_report(db, date(2026, 7, 11))
     reach = next(item for item in report.overdue if item.label == "Reach basics")
     assert reach.review_after == date(2026, 7, 10)  # platform metrics: six months
     first = next(item for item in report.overdue if item.label == "First steps in planning")
@@ -119,8 +139,8 @@ def test_a_dictionary_edit_flags_the_modules_citing_it(admin):
     assert "Reach basics" in overdue
     recent = TODAY - timedelta(days=20)
     assert (
-        f"cites frequency, whose definition changed on {clock.now().date()}, "
-        f"after this was reviewed on {recent}"
+        f"cites frequency, whose definition changed on {long_date(clock.now().date())}, "
+        f"after this was reviewed on {long_date(recent)}"
     ) in overdue
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from babel.dates import format_date
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from skillgap import clock, create_app
@@ -415,8 +416,8 @@ def test_the_monthly_digest_covers_last_month_once(app, db, content, inbox):
 
 def test_each_email_is_written_in_its_recipients_language(app, db, content, inbox):
     """Sent outside a request, each email takes its recipient's User.locale (None:
-    the site's default). No Dutch catalogue yet: the words stay English, but the
-    page's language and the dates follow the recipient."""
+    the site's default): the page's language, the catalogue's words, the dates,
+    and the path's reasons, which are worked out in that language too."""
     manager = factories.make_user(db, Role.MANAGER, email="baas@example.org")
     manager.locale = "nl"
     team = factories.make_team(db, managers=[manager])
@@ -431,12 +432,21 @@ def test_each_email_is_written_in_its_recipients_language(app, db, content, inbo
     def html_lang(message: EmailMessage) -> str:
         return parts(message)[1].split('<html lang="', 1)[1].split('"', 1)[0]
 
-    assert html_lang(inbox.to("laat@example.org")[0]) == "nl"
-    assert html_lang(inbox.to("default@example.org")[0]) == "en"
-    digest = next(m for m in inbox.to("baas@example.org") if "team" in m["Subject"])
+    with app.app_context(), force_locale("nl"):
+        why = gettext("Why: %(reason)s", reason="").strip()
+        target = gettext(
+            "%(skill)s: %(current)s → target %(target)s", skill="", current="", target=""
+        )
+    assert why != "Why:" and "target" not in target  # the catalogue has them in Dutch
+    dutch, english = inbox.to("laat@example.org")[0], inbox.to("default@example.org")[0]
+    assert (html_lang(dutch), html_lang(english)) == ("nl", "en")
+    assert why in parts(dutch)[0] and "Why:" not in parts(dutch)[0]
+    assert target.split()[-1] in parts(dutch)[0]  # "→ doelniveau": the reason is Dutch too
+    assert "Why:" in parts(english)[0] and "→ target" in parts(english)[0]
+    digest = next(m for m in inbox.to("baas@example.org") if "Late" in parts(m)[0])
     assert html_lang(digest) == "nl"
     text, _ = parts(digest)
-    assert f"Late: due {format_date(due, 'dd MMM y', locale='nl')}, " in text
+    assert "Late: " in text and format_date(due, "dd MMM y", locale="nl") in text
 
 
 def test_digest_periods():

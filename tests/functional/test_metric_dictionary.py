@@ -61,8 +61,9 @@ def test_a_module_shows_the_current_definition_where_it_cites_one(learner):
 @pytest.mark.parametrize(
     ("inputs", "shown"),
     [
-        ({"impressions": "12,000", "reach": "4800"}, "Frequency = 2.50"),
-        ({"impressions": "1000", "reach": "3"}, "Frequency = 333.33"),
+        ({"impressions": "12,000", "reach": "4800"}, "Frequency</span> = 2.50"),
+        ({"impressions": "1000", "reach": "3"}, "Frequency</span> = 333.33"),
+        ({"impressions": "4,000,000", "reach": "3"}, "Frequency</span> = 1,333,333.33"),
     ],
 )
 def test_the_calculator_matches_the_formula(learner, inputs, shown):
@@ -75,7 +76,22 @@ def test_the_percent_formula_shows_a_percent(learner):
     page = learner.get(
         "/metrics/engagement-rate-by-reach?engagements=45&reach=1500&calculate=1"
     ).get_data(as_text=True)
-    assert "Engagement rate by reach = 3.00%" in page
+    assert "Engagement rate by reach</span> = 3.00%" in page
+
+
+def test_the_result_is_in_the_readers_notation(learner):
+    """The dictionary's own words stay English (marked so); the numbers typed and
+    shown are Dutch."""
+    page = learner.get(
+        "/metrics/frequency?impressions=4.000.000&reach=3&calculate=1",
+        headers={"Accept-Language": "nl"},
+    ).get_data(as_text=True)
+    assert '<span lang="en">Frequency</span> = 1.333.333,33' in page
+    rate = learner.get(
+        "/metrics/engagement-rate-by-reach?engagements=45&reach=1500&calculate=1",
+        headers={"Accept-Language": "nl"},
+    ).get_data(as_text=True)
+    assert "Engagement rate by reach</span> = 3,00%" in rate
 
 
 @pytest.mark.parametrize(
@@ -93,7 +109,7 @@ def test_bad_calculator_input_gets_a_clear_message(learner, inputs, message):
     response = learner.get("/metrics/frequency", query_string={**inputs, "calculate": "1"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert message in page and "Frequency =" not in page
+    assert message in page and "Frequency</span> =" not in page
 
 
 def test_an_unknown_citation_fails_the_import_with_file_and_line(db, tmp_path):

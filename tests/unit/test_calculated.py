@@ -316,3 +316,29 @@ def test_a_bad_template_is_refused_with_its_line(old, new, problem):
     quiz, problems = parse(QUIZ.replace(old, new))
     assert quiz is None
     assert any(p.startswith(problem) for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("typed", "english", "dutch"),
+    [
+        ("1.250,5", "1.2505", "1250.5"),  # English: a comma among points groups thousands
+        ("1.250", "1.25", "1250"),
+        ("1,250", "1250", "1.25"),
+        ("3,5", "3.5", "3.5"),
+        ("1250.5", "1250.5", "1250.5"),
+        ("£0,60", "0.60", "0.60"),
+        ("12,5%", "12.5", "12.5"),
+    ],
+)
+def test_a_typed_number_is_read_as_the_reader_writes_numbers(typed, english, dutch):
+    """Dutch groups thousands with a point and writes a decimal comma: the same
+    characters mean the number the person meant, in either language."""
+    from decimal import Decimal
+
+    from skillgap.rules.calculated import NumberProblem, parse_number
+
+    for decimal_comma, wanted in ((False, english), (True, dutch)):
+        assert parse_number(typed, decimal_comma=decimal_comma) == Decimal(wanted)
+    with pytest.raises(NumberProblem) as refused:
+        parse_number("lots", decimal_comma=True)
+    assert refused.value.values["example"] == "1250,5"  # the example as the reader writes it

@@ -265,3 +265,22 @@ def test_a_role_profile_may_be_given_by_its_id_or_its_name() -> None:
         "role profile 'Chief vibes officer' does not exist "
         "(use one of: content-creator, social-media-manager)",
     )
+
+
+def test_a_problem_is_english_text_that_the_page_translates() -> None:
+    """str() and == see the English (these tests, logs); ``translated`` takes a
+    gettext and translates the message, a problem inside it, and a word in a list."""
+    dutch = {
+        "name: %(problem)s": "name: %(problem)s",
+        "Use at least one letter or digit.": "Gebruik minstens één letter of cijfer.",
+        "unknown columns: %(columns)s": "onbekende kolommen: %(columns)s",
+        "(blank)": "(leeg)",
+    }
+    row = parse("email,name\na@example.com,!!\n").rows[0]
+    (problem,) = row.errors
+    assert problem == "name: Use at least one letter or digit."
+    assert problem.template == "name: %(problem)s"
+    assert problem.translated(dutch.__getitem__) == "name: Gebruik minstens één letter of cijfer."
+    (header,) = parse("email,name,,phone\n").problems
+    assert header == "unknown columns: (blank), phone"
+    assert header.translated(dutch.__getitem__) == "onbekende kolommen: (leeg), phone"

@@ -18,7 +18,7 @@ from skillgap.access import requires
 from skillgap.admin.audit_links import audit_links
 from skillgap.admin.forms import GiftImportForm
 from skillgap.admin.views import bp
-from skillgap.admin.words import AUDIT_WORDS, ORIGIN_WORDS, REVIEW_KINDS
+from skillgap.admin.words import AUDIT_WORDS, ORIGIN_WORDS, QUIZ_KINDS, REVIEW_KINDS
 from skillgap.curriculum import authoring, new_content, revisions
 from skillgap.curriculum.authoring import ConflictError, InvalidError
 from skillgap.curriculum.snapshot import snapshot_of
@@ -55,6 +55,7 @@ def _render_listing(typed: dict[str, str] | None = None, errors=(), status: int 
         quizzes=listing.quizzes,
         drafts=listing.drafts,
         metric_files=listing.metric_files,
+        quiz_kinds=QUIZ_KINDS,
         typed=typed or {},
         new_errors=errors,
     ), status

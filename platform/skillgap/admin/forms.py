@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
@@ -12,7 +13,8 @@ from skillgap.forms import Name, NewPassword, choices, strip_filter
 from skillgap.roles import Role
 
 NO_TEAM = 0
-ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Admin")}
+# Role.label, looked up when shown (these are built at import time).
+ROLE_LABELS = {role: LazyString(lambda role=role: role.label) for role in Role}
 
 
 class UserForm(FlaskForm):

@@ -12,17 +12,25 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from skillgap.access import requires
+from skillgap.admin.forms import ROLE_LABELS
 from skillgap.admin.views import bp
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
 from skillgap.models import Team, User
 from skillgap.roles import Role
-from skillgap.rules.user_csv import TEMPLATE_DOMAIN, UserRow, parse_user_csv, template_csv
+from skillgap.rules.user_csv import (
+    TEMPLATE_DOMAIN,
+    CsvProblem,
+    UserRow,
+    parse_user_csv,
+    template_csv,
+)
 from skillgap.services import user_import
 from skillgap.services.exports import safe_cell
 
@@ -33,9 +41,7 @@ MAX_CSV_BYTES = 2_000_000
 @requires(Role.ADMIN)
 def import_users():
     if request.method == "GET":
-        return render_template(
-            "admin/users_import.html", parsed=None, csv_text="", created=None, confirm=ConfirmForm()
-        )
+        return _page(parsed=None, csv_text="", created=None)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db = get_session()
@@ -63,27 +69,34 @@ def import_users():
         rows = parsed.valid_rows
     if not rows:
         status = 422 if parsed.problems or parsed.invalid_rows else 200
-        return render_template(
-            "admin/users_import.html",
-            parsed=parsed,
-            csv_text=csv_text,
-            created=None,
-            confirm=ConfirmForm(),
-        ), status
+        return _page(parsed=parsed, csv_text=csv_text, created=None), status
     report = user_import.import_users(db, rows, current_user)
     links = [
         (row, url_for("auth.invitation", token=token, _external=True))
         for row, token in report.created
     ]
-    return render_template(
-        "admin/users_import.html",
+    return _page(
         parsed=None,
         csv_text="",
         created=links,
         skipped=report.skipped,
         links_csv=invitation_csv(links),
-        confirm=ConfirmForm(),
     )
+
+
+def _page(**context: object) -> str:
+    return render_template(
+        "admin/users_import.html",
+        confirm=ConfirmForm(),
+        problem_text=problem_text,
+        role_labels=ROLE_LABELS,
+        **context,
+    )
+
+
+def problem_text(problem: CsvProblem) -> str:
+    """A problem of the file or of a row (rules/user_csv.py), in the reader's language."""
+    return problem.translated(gettext)
 
 
 @bp.get("/users/import/template.csv")

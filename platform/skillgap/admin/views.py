@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from skillgap.access import requires
 from skillgap.admin.forms import NO_TEAM, ROLE_LABELS, NewUserForm, TeamForm, UserForm
+from skillgap.admin.words import QUIZ_KINDS
 from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
@@ -341,6 +342,7 @@ def items():
         flagged=sum(1 for s in stats if s.flags),
         banked=banked,
         calibrations=current_calibrations(db, banked),
+        quiz_kinds=QUIZ_KINDS,
     )
 
 

@@ -1,9 +1,12 @@
 """The codes the admin pages store and filter by (audit actions, revision origins,
-kinds of content due for review), in words for the reader."""
+kinds of content due for review, kinds of quiz), in words for the reader."""
 
 from __future__ import annotations
 
+from flask_babel import LazyString, pgettext
 from flask_babel import lazy_gettext as _l
+
+from skillgap.kinds import QuizKind
 
 # What each audit action means, in words (the code stays the stored value and filter).
 AUDIT_WORDS = {
@@ -11,7 +14,8 @@ AUDIT_WORDS = {
     "content.create": _l("Created content"),
     "content.save": _l("Saved a draft"),
     "content.publish": _l("Published"),
-    "content.unpublish": _l("Unpublished"),
+    # Context "audit": the badge of unpublished content is another message.
+    "content.unpublish": LazyString(lambda: pgettext("audit", "Unpublished")),
     "content.restore": _l("Restored a revision"),
     "path.targets": _l("Set targets"),
     "path.due_date": _l("Set a due date"),
@@ -32,4 +36,11 @@ REVIEW_KINDS = {
     "quiz": _l("quiz"),
     "bank item": _l("bank item"),
     "metric": _l("metric"),
+}
+# What a quiz is (models.Quiz.kind), in words: lists show these, not the ids.
+QUIZ_KINDS = {
+    QuizKind.CHECK: _l("module check"),
+    QuizKind.DIAGNOSTIC: _l("diagnostic"),
+    QuizKind.SELF_ASSESSMENT: _l("self-assessment"),
+    QuizKind.BANK: _l("item bank"),
 }

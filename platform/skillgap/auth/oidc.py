@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from joserfc.errors import JoseError
 from requests import RequestException
 
@@ -75,16 +77,15 @@ def metadata(provider: OidcProvider) -> Mapping[str, Any]:
     try:
         document = client.load_server_metadata()
     except (RequestException, ValueError) as error:
-        raise SignInFailed(
-            "provider_down",
-            DOWN.format(provider.label),
-            status=502,
-        ) from error
+        raise SignInFailed("provider_down", down(provider), status=502) from error
     if document.get("issuer", "").rstrip("/") != provider.issuer.rstrip("/"):
         raise SignInFailed(
             "issuer_mismatch",
-            f"{provider.label} is not set up correctly (its issuer is not the one configured). "
-            "Tell your admin.",
+            _(
+                "%(provider)s is not set up correctly (its issuer is not the one configured). "
+                "Tell your admin.",
+                provider=provider.label,
+            ),
             status=502,
         )
     return document
@@ -120,16 +121,23 @@ def verify_id_token(provider: OidcProvider, token: Mapping[str, Any], nonce: str
             dict(token), nonce=nonce, leeway=current_app.config["OIDC_LEEWAY"]
         )
     except (JoseError, AuthlibBaseError, ValueError, KeyError) as error:
-        raise SignInFailed("token_invalid", INVALID, status=400) from error
+        raise SignInFailed("token_invalid", str(INVALID), status=400) from error
     except RequestException as error:
-        raise SignInFailed("provider_down", DOWN.format(provider.label), status=502) from error
+        raise SignInFailed("provider_down", down(provider), status=502) from error
     if claims is None:
-        raise SignInFailed("token_invalid", INVALID)
+        raise SignInFailed("token_invalid", str(INVALID))
     return dict(claims)
 
 
-INVALID = (
+INVALID = _l(
     "The sign-in could not be checked (the provider's answer was not valid for Skillgap). "
     "Nothing was changed. Try again; if it happens again, tell your admin."
 )
-DOWN = "{} is not answering just now. Try again in a few minutes."
+
+
+def down(provider: OidcProvider) -> str:
+    """The message for a provider that cannot be reached, in the reader's language."""
+    return _(
+        "%(provider)s is not answering just now. Try again in a few minutes.",
+        provider=provider.label,
+    )

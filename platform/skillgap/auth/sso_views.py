@@ -107,12 +107,12 @@ def _verified_claims(provider: OidcProvider) -> dict:
         )
         raise SignInFailed("token_refused", refused) from error
     except (JoseError, AuthlibBaseError, ValueError, KeyError) as error:
-        raise SignInFailed("token_invalid", oidc.INVALID) from error
+        raise SignInFailed("token_invalid", str(oidc.INVALID)) from error
     except RequestException as error:
-        raise SignInFailed("provider_down", oidc.DOWN.format(provider.label), 502) from error
+        raise SignInFailed("provider_down", oidc.down(provider), 502) from error
     claims = token.get("userinfo")
     if not claims:
-        raise SignInFailed("token_invalid", oidc.INVALID)
+        raise SignInFailed("token_invalid", str(oidc.INVALID))
     return dict(claims)
 
 

@@ -11,7 +11,9 @@ from skillgap.access import requires
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
+from skillgap.i18n import percent
 from skillgap.roles import Role
+from skillgap.rules.scoring import PASS_PERCENT
 from skillgap.services import catalogue, getting_started, paths, teams
 
 bp = Blueprint("learn", __name__)
@@ -101,7 +103,14 @@ def _set_completed(module_id: str, completed: bool):
     db.commit()
     check = catalogue.check_quiz_of(db, module_id)
     if completed and check is not None:  # an old form: the page offers only the check
-        flash(_("A module with a check is done when its check is passed (60% or more)."), "info")
+        passed = percent(PASS_PERCENT)
+        flash(
+            _(
+                "A module with a check is done when its check is passed (%(percent)s or more).",
+                percent=passed,
+            ),
+            "info",
+        )
         return redirect(url_for("assess.take", quiz_id=check))
     flash(_("Marked as read.") if completed else _("Marked as unread."), "success")
     return redirect(url_for("learn.module", module_id=module_id))

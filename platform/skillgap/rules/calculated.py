@@ -29,6 +29,7 @@ from itertools import product
 from typing import Any
 
 from skillgap.rules import formula
+from skillgap.rules.messages import N_, Problem
 
 TIMES = "\u00d7"  # the multiplication sign, as ROAS and frequency are written
 UNITS = ("", "€", "$", "£", "%", "s", TIMES)
@@ -228,15 +229,25 @@ def check(template: Template) -> list[str]:
 # -- answers ------------------------------------------------------------------
 
 
-def parse_number(text: str) -> Decimal:
+class NumberProblem(Problem):
+    """Why a typed answer is not a number."""
+
+
+def parse_number(text: str, decimal_comma: bool = False) -> Decimal:
     """A typed answer as a number. Accepts "1,250.50", "€1,250.5", "2.4%", "3,5"
     (a comma followed by other than three digits is a decimal comma), "1 250";
-    raises ValueError with a message for the person otherwise."""
+    raises NumberProblem with a message for the person otherwise.
+
+    ``decimal_comma``: the reader writes numbers as Dutch does ("1.250,5"), so a
+    point groups thousands and a comma is the decimal mark: the same typed
+    characters mean the same number to the person whatever language they use."""
     cleaned = (text or "").strip()
+    if decimal_comma:
+        cleaned = cleaned.translate(str.maketrans(",.", ".,"))
     if not cleaned:
-        raise ValueError("Enter a number.")
+        raise NumberProblem(N_("Enter a number."))
     if len(cleaned) > MAX_INPUT:
-        raise ValueError(f"Enter a number of at most {MAX_INPUT} characters.")
+        raise NumberProblem(N_("Enter a number of at most %(most)s characters."), most=MAX_INPUT)
     for mark in (*PREFIX_UNITS, "%", TIMES, " ", "\u00a0", "\u202f", "\u2009"):
         cleaned = cleaned.replace(mark, "")
     cleaned = cleaned.removesuffix("x").removesuffix("s").replace("\u2212", "-")
@@ -248,7 +259,11 @@ def parse_number(text: str) -> Decimal:
         cleaned = cleaned.replace(",", "")
     number = _decimal(cleaned)
     if number is None or not re.fullmatch(r"-?(\d+\.?\d*|\.\d+)", cleaned):
-        raise ValueError(f"{text.strip()[:MAX_INPUT]!r} is not a number: write it like 1250.5")
+        raise NumberProblem(
+            N_("“%(text)s” is not a number: write it like %(example)s"),
+            text=text.strip()[:MAX_INPUT],
+            example="1250,5" if decimal_comma else "1250.5",
+        )
     return number
 
 

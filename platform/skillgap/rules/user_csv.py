@@ -7,6 +7,10 @@ caller supplies what it knows from the database (existing emails, role profile
 ids), which keeps these rules easy to test.
 
 Input parsing only: values are stripped and normalised, never escaped.
+
+Each problem is a :class:`CsvProblem`: English text (what ``str()`` and ``==`` see,
+for tests and logs) that also carries its catalogue message and values, so the
+page can show it in the reader's language without this module using Flask.
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 
-from skillgap.inputs import name_problem
+from skillgap.inputs import N_, name_problem_message
 from skillgap.roles import Role
 
 REQUIRED_COLUMNS = ("email", "name")
@@ -31,6 +35,40 @@ MAX_NAME = 100
 MAX_TEAM = 100
 
 
+class CsvProblem(str):
+    """A problem with the file or a row, as English text, carrying its catalogue
+    message (``template``, a msgid marked with ``N_``) and named ``values``. A
+    value may be a CsvProblem itself, or a tuple of words joined with commas."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> CsvProblem:
+        problem = super().__new__(cls, _fill(template, values, lambda message: message))
+        problem.template = template
+        problem.values = values
+        return problem
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The problem in the language of ``gettext`` (flask_babel.gettext on a page)."""
+        return _fill(self.template, self.values, gettext)
+
+
+def _fill(template: str, values: Mapping[str, object], gettext: Callable[[str], str]) -> str:
+    def word(value: object) -> object:
+        if isinstance(value, CsvProblem):
+            return value.translated(gettext)
+        if isinstance(value, tuple):
+            return ", ".join(str(word(item)) for item in value)
+        return value
+
+    message = gettext(template)
+    return message % {name: word(value) for name, value in values.items()} if values else message
+
+
+BLANK = CsvProblem(N_("(blank)"))  # a header cell with no name
+
+
 @dataclass(frozen=True)
 class UserRow:
     number: int  # 1-based data row number; the header is row 0
@@ -39,7 +77,7 @@ class UserRow:
     role: str
     team: str | None
     role_profile: str | None
-    errors: tuple[str, ...]
+    errors: tuple[CsvProblem, ...]
 
     @property
     def valid(self) -> bool:
@@ -52,7 +90,7 @@ class ParsedCsv:
     the cells cannot be trusted to be in the right columns, or there is nothing to read."""
 
     rows: list[UserRow]
-    problems: list[str]
+    problems: list[CsvProblem]
 
     @property
     def valid_rows(self) -> list[UserRow]:
@@ -76,21 +114,29 @@ def parse_user_csv(
         # utf-8-sig drops the byte order mark Excel writes, and reads plain UTF-8 too.
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _failed("the file is not UTF-8 text")
+        return _failed(CsvProblem(N_("the file is not UTF-8 text")))
 
     try:
         records = [cells for cells in _reader(text) if not _blank(cells)]
     except csv.Error as exc:  # e.g. a cell over the csv module's size limit
-        return _failed(f"the file could not be read as CSV: {exc}")
+        return _failed(
+            CsvProblem(N_("the file could not be read as CSV: %(error)s"), error=str(exc))
+        )
     if not records:
-        return _failed("the file is empty")
+        return _failed(CsvProblem(N_("the file is empty")))
 
     header = [cell.strip().lower() for cell in records[0]]
     problems = _header_problems(header)
     data_rows = records[1:]
     # Checked before any row, so a huge file costs no per-row work.
     if len(data_rows) > max_rows:
-        problems.append(f"the file has {len(data_rows)} rows; the most allowed is {max_rows}")
+        problems.append(
+            CsvProblem(
+                N_("the file has %(count)s rows; the most allowed is %(most)s"),
+                count=len(data_rows),
+                most=max_rows,
+            )
+        )
     if problems:
         return ParsedCsv(rows=[], problems=problems)
 
@@ -103,7 +149,7 @@ def parse_user_csv(
     return ParsedCsv(rows=rows, problems=[])
 
 
-def _failed(problem: str) -> ParsedCsv:
+def _failed(problem: CsvProblem) -> ParsedCsv:
     return ParsedCsv(rows=[], problems=[problem])
 
 
@@ -124,17 +170,19 @@ def _blank(cells: list[str]) -> bool:
     return all(not cell.strip() for cell in cells)
 
 
-def _header_problems(header: list[str]) -> list[str]:
+def _header_problems(header: list[str]) -> list[CsvProblem]:
     problems = []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    missing = tuple(column for column in REQUIRED_COLUMNS if column not in header)
     if missing:
-        problems.append(f"missing required columns: {', '.join(missing)}")
-    unknown = [column or "(blank)" for column in header if column not in KNOWN_COLUMNS]
+        problems.append(CsvProblem(N_("missing required columns: %(columns)s"), columns=missing))
+    unknown = tuple(column or BLANK for column in header if column not in KNOWN_COLUMNS)
     if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)}")
-    repeated = sorted({column for column in header if column and header.count(column) > 1})
+        problems.append(CsvProblem(N_("unknown columns: %(columns)s"), columns=unknown))
+    repeated = tuple(sorted({column for column in header if column and header.count(column) > 1}))
     if repeated:
-        problems.append(f"columns given more than once: {', '.join(repeated)}")
+        problems.append(
+            CsvProblem(N_("columns given more than once: %(columns)s"), columns=repeated)
+        )
     return problems
 
 
@@ -146,40 +194,55 @@ def _parse_row(
     role_profiles: Collection[str] | Mapping[str, str],
     first_row_of: dict[str, int],
 ) -> UserRow:
-    errors: list[str] = []
+    errors: list[CsvProblem] = []
     if len(cells) != len(header):
-        errors.append(f"expected {len(header)} cells, found {len(cells)}")
+        errors.append(
+            CsvProblem(
+                N_("expected %(expected)s cells, found %(found)s"),
+                expected=len(header),
+                found=len(cells),
+            )
+        )
     # A short row leaves its last columns empty; extra cells are ignored.
     raw = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header)}
     # Checked before stripping, which would silently remove a trailing newline.
     errors += [
-        f"{column} contains control characters" for column in header if _has_control(raw[column])
+        CsvProblem(N_("%(column)s contains control characters"), column=column)
+        for column in header
+        if _has_control(raw[column])
     ]
 
     email = raw["email"].strip().lower()
     name = raw["name"].strip()
     role = raw.get("role", "").strip().lower() or DEFAULT_ROLE
     team = raw.get("team", "").strip() or None
-    if name and not _has_control(name) and (problem := name_problem(name)):
-        errors.append(f"name: {problem}")
-    if team and not _has_control(team) and (problem := name_problem(team)):
-        errors.append(f"team: {problem}")
+    if name and not _has_control(name) and (problem := name_problem_message(name)):
+        errors.append(CsvProblem(N_("name: %(problem)s"), problem=CsvProblem(problem)))
+    if team and not _has_control(team) and (problem := name_problem_message(team)):
+        errors.append(CsvProblem(N_("team: %(problem)s"), problem=CsvProblem(problem)))
     role_profile = raw.get("role_profile", "").strip() or None
 
     errors += _email_errors(email, number, existing, first_row_of)
     if not name:
-        errors.append("name is missing")
+        errors.append(CsvProblem(N_("name is missing")))
     elif len(name) > MAX_NAME:
-        errors.append(f"name is longer than {MAX_NAME} characters")
+        errors.append(CsvProblem(N_("name is longer than %(most)s characters"), most=MAX_NAME))
     if role not in ROLES:
-        errors.append(f"role {role!r} is not one of: {', '.join(ROLES)}")
+        errors.append(
+            CsvProblem(N_("role %(role)s is not one of: %(roles)s"), role=repr(role), roles=ROLES)
+        )
     if team is not None and len(team) > MAX_TEAM:
-        errors.append(f"team is longer than {MAX_TEAM} characters")
+        errors.append(CsvProblem(N_("team is longer than %(most)s characters"), most=MAX_TEAM))
     if role_profile is not None:
         found = profile_id(role_profile, role_profiles)
         if found is None:
-            known = ", ".join(sorted(role_profiles))
-            errors.append(f"role profile {role_profile!r} does not exist (use one of: {known})")
+            errors.append(
+                CsvProblem(
+                    N_("role profile %(profile)s does not exist (use one of: %(known)s)"),
+                    profile=repr(role_profile),
+                    known=tuple(sorted(role_profiles)),
+                )
+            )
         role_profile = found
 
     return UserRow(number, email, name, role, team, role_profile, tuple(errors))
@@ -197,13 +260,13 @@ def profile_id(value: str, role_profiles: Collection[str] | Mapping[str, str]) -
 
 def _email_errors(
     email: str, number: int, existing: set[str], first_row_of: dict[str, int]
-) -> list[str]:
+) -> list[CsvProblem]:
     if not email:
-        return ["email is missing"]
+        return [CsvProblem(N_("email is missing"))]
     errors = []
     # The validator also rejects long addresses; checking length first gives one clear message.
     if len(email) > MAX_EMAIL:
-        errors.append(f"email is longer than {MAX_EMAIL} characters")
+        errors.append(CsvProblem(N_("email is longer than %(most)s characters"), most=MAX_EMAIL))
     else:
         # Imported here: only a user import needs it, and it slows start-up.
         from email_validator import EmailNotValidError, validate_email
@@ -211,11 +274,12 @@ def _email_errors(
         try:
             validate_email(email, check_deliverability=False)
         except EmailNotValidError as exc:
-            errors.append(f"email is not valid: {exc}")
+            # The validator's reason is English only.
+            errors.append(CsvProblem(N_("email is not valid: %(reason)s"), reason=str(exc)))
     if email in existing:
-        errors.append("email already has an account")
+        errors.append(CsvProblem(N_("email already has an account")))
     if email in first_row_of:
-        errors.append(f"email is also on row {first_row_of[email]}")
+        errors.append(CsvProblem(N_("email is also on row %(row)s"), row=first_row_of[email]))
     else:
         first_row_of[email] = number
     return errors

@@ -11,6 +11,7 @@ Three reasons, each with its dates, so the list says what to do:
 
 Modules, quiz files (their questions share the file's dates), bank items with
 a ``reviewed:`` of their own, and the dictionary's entries are each listed once.
+The reasons are written in the reader's language (the site's default for the CLI).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillgap.content import citations
 from skillgap.content.metrics import Entry
 from skillgap.curriculum.snapshot import snapshot_of
+from skillgap.i18n import day
 from skillgap.models import ContentKind, Module, Question, Quiz
 
 DUE_SOON_DAYS = 30
@@ -37,7 +40,7 @@ class DueItem:
     path: str  # the file to edit
     reviewed: date | None
     review_after: date | None
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in the reader's language
     edit: tuple[str, str]  # (content kind, item id) for the editor link
 
 
@@ -54,8 +57,11 @@ class ReviewReport:
     def lines(self) -> list[str]:
         """The report as text (the CLI prints it)."""
         out = []
-        for title, items in (("Overdue", self.overdue), ("Due soon", self.due_soon)):
-            out.append(f"{title}: {len(items)}")
+        for title, items in (
+            (_("Overdue: %(count)s", count=len(self.overdue)), self.overdue),
+            (_("Due soon: %(count)s", count=len(self.due_soon)), self.due_soon),
+        ):
+            out.append(title)
             out += [f"  {item.path}: {item.label}: {'; '.join(item.reasons)}" for item in items]
         return out
 
@@ -95,30 +101,33 @@ def _dates(
 ) -> tuple[tuple[str, ...], bool]:
     """(reasons, urgent) from an item's own dates."""
     if reviewed is None:
-        return ("never reviewed",), True
+        return (_("never reviewed"),), True
     if review_after is not None and review_after <= today:
-        return (f"review was due on {review_after} (reviewed {reviewed})",), True
+        reason = _(
+            "review was due on %(due)s (reviewed %(reviewed)s)",
+            due=day(review_after),
+            reviewed=day(reviewed),
+        )
+        return (reason,), True
     if review_after is not None and review_after <= today + timedelta(days=DUE_SOON_DAYS):
-        return (f"due on {review_after}",), False
+        return (_("due on %(due)s", due=day(review_after)),), False
     return (), False
 
 
 def _changed(
     cited: Iterable[str], reviewed: date | None, entries: dict[str, Entry]
-) -> tuple[str, ...]:
-    """Citations whose meaning changed after ``reviewed``."""
+) -> list[dict[str, str]]:
+    """Citations whose meaning changed after ``reviewed``: the values of the
+    reason's message (the caller says what cites them)."""
     if reviewed is None:
-        return ()
+        return []
     found = []
     for entry_id in dict.fromkeys(cited):
         entry = entries.get(entry_id)
         changed = entry.definition_changed if entry is not None else None
         if changed is not None and changed > reviewed:
-            found.append(
-                f"cites {entry_id}, whose definition changed on {changed}, "
-                f"after this was reviewed on {reviewed}"
-            )
-    return tuple(found)
+            found.append({"metric": entry_id, "changed": day(changed), "reviewed": day(reviewed)})
+    return found
 
 
 def _modules(session: Session, entries: dict[str, Entry], today: date):
@@ -130,7 +139,14 @@ def _modules(session: Session, entries: dict[str, Entry], today: date):
     )  # fmt: skip
     for row in rows:
         reasons, urgent = _dates(row.reviewed, row.review_after, today)
-        changed = _changed(citations.cited_ids(row.body_html), row.reviewed, entries)
+        changed = tuple(
+            _(
+                "cites %(metric)s, whose definition changed on %(changed)s, "
+                "after this was reviewed on %(reviewed)s",
+                **values,
+            )
+            for values in _changed(citations.cited_ids(row.body_html), row.reviewed, entries)
+        )
         if reasons or changed:
             yield (
                 DueItem(
@@ -164,9 +180,9 @@ def _quizzes(session: Session, entries: dict[str, Entry], today: date):
         cited = citations.cited_ids(f"{row.text}\n{row.explanation}")
         if row.template and row.template.get("formula_id"):
             cited.append(row.template["formula_id"])
-        where = f"item {row.item_id}" if row.item_id else f"the question on line {row.line}"
         flags.setdefault(quiz.id, []).extend(
-            f"{where} {reason}" for reason in _changed(cited, row.reviewed, entries)
+            _question_cites(row.item_id, row.line, values)
+            for values in _changed(cited, row.reviewed, entries)
         )
         if (row.reviewed, row.review_after) != (quiz.reviewed, quiz.review_after):
             reasons, urgent = _dates(row.reviewed, row.review_after, today)
@@ -198,6 +214,22 @@ def _quizzes(session: Session, entries: dict[str, Entry], today: date):
                 urgent or bool(changed),
             )
     yield from own
+
+
+def _question_cites(item_id: str | None, line: int, values: dict[str, str]) -> str:
+    if item_id:
+        return _(
+            "item %(item)s cites %(metric)s, whose definition changed on %(changed)s, "
+            "after this was reviewed on %(reviewed)s",
+            item=item_id,
+            **values,
+        )
+    return _(
+        "the question on line %(line)s cites %(metric)s, whose definition changed on "
+        "%(changed)s, after this was reviewed on %(reviewed)s",
+        line=line,
+        **values,
+    )
 
 
 def _quiz_path(quiz: Quiz) -> str:

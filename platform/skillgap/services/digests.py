@@ -18,7 +18,7 @@ Rendering is in services/email_text.py and sending in services/email_runs.py.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -147,7 +147,6 @@ def nudge_for(
     session: Session, user: User, to: Recipient, today: date, now: datetime, retake: timedelta
 ) -> Nudge | Skip:
     """This week's nudge for ``user``, or why there is none."""
-    to = replace(to, locale=user.locale)
     view = paths.person_path(session, user, today)
     if view.paused_until is not None:
         return Skip.PAUSED
@@ -250,8 +249,6 @@ def digest_for(
     members = team_members(session, manager_id)
     if not members:
         return Skip.NO_TEAM
-    manager = session.get(User, manager_id)  # loaded already: the run read the person
-    to = replace(to, locale=manager.locale if manager is not None else to.locale)
     names = {member.id: member.name for member in members}
     results = _new_results(session, names, window)
     measured = {(r_user, skill_id) for r_user, skill_id, _ in results}

@@ -29,11 +29,13 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, NamedTuple
 
+from flask_babel import force_locale
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from skillgap import clock
+from skillgap.i18n import recipient_locale
 from skillgap.models import EmailDelivery, LearningPlan, User
 from skillgap.roles import Role
 from skillgap.services import digests
@@ -170,14 +172,18 @@ def _jobs(
 ) -> Iterator[Job | tuple[EmailKind, Skip]]:
     """The person's emails this run, or why each kind is skipped before any work."""
     user = person.user
-    to = Recipient(user.id, user.email, user.name)
+    to = Recipient(user.id, user.email, user.name, user.locale)
+    # Everything the email says is worked out in its recipient's language: the
+    # path's reasons and names as well as the template's words.
+    language = recipient_locale(user.locale)
     if not person.weekly_nudge:
         yield EmailKind.NUDGE, Skip.OPTED_OUT
     else:
 
         def nudge() -> Email | Skip:
-            found = digests.nudge_for(reader, user, to, run.today, run.now, run.retake_interval)
-            return found if isinstance(found, Skip) else nudge_email(found, run.links)
+            with force_locale(language):
+                found = digests.nudge_for(reader, user, to, run.today, run.now, run.retake_interval)
+                return found if isinstance(found, Skip) else nudge_email(found, run.links)
 
         yield Job(EmailKind.NUDGE, digests.week_period(run.today), user.id, nudge)
     if not user.has_role(Role.MANAGER):
@@ -188,8 +194,9 @@ def _jobs(
     window = digests.digest_window(person.digest, run.today)
 
     def digest() -> Email | Skip:
-        found = digests.digest_for(reader, user.id, to, window, run.today)
-        return found if isinstance(found, Skip) else digest_email(found, run.links)
+        with force_locale(language):
+            found = digests.digest_for(reader, user.id, to, window, run.today)
+            return found if isinstance(found, Skip) else digest_email(found, run.links)
 
     yield Job(EmailKind.DIGEST, window.period, user.id, digest)
 

@@ -15,6 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -66,18 +67,18 @@ def find(session: Session, token: str, now: datetime | None = None) -> Invitatio
     """The usable invitation behind ``token``; InvitationError says why there is none."""
     now = now or clock.now()
     if not token or len(token) > 100:
-        raise InvitationError("This invitation link is not valid.")
+        raise InvitationError(_("This invitation link is not valid."))
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     )
     if invitation is None:
-        raise InvitationError("This invitation link is not valid.")
+        raise InvitationError(_("This invitation link is not valid."))
     if invitation.used_at is not None:
-        raise InvitationError("This invitation link has been used. Sign in with your password.")
+        raise InvitationError(_("This invitation link has been used. Sign in with your password."))
     if invitation.expires_at <= now:
-        raise InvitationError("This invitation link has expired. Ask an admin for a new one.")
+        raise InvitationError(_("This invitation link has expired. Ask an admin for a new one."))
     if not invitation.user.active:
-        raise InvitationError("This account has been deactivated. Ask an admin.")
+        raise InvitationError(_("This account has been deactivated. Ask an admin."))
     return invitation
 
 

@@ -18,9 +18,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from skillgap.i18n import percent
 from skillgap.models import (
     Answer,
     Attempt,
@@ -70,11 +72,15 @@ class Parameters:
 
     @property
     def source(self) -> str:
+        """Where a and b come from, in the reader's language."""
         if self.estimated:
-            return f"calibrated (version {self.version})"
+            return _("calibrated (version %(version)s)", version=self.version)
         if self.on_prior:
-            return "prior (from level tag)"
-        return f"kept from an earlier version (too few responses in version {self.version})"
+            return _("prior (from level tag)")
+        return _(
+            "kept from an earlier version (too few responses in version %(version)s)",
+            version=self.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,13 +93,14 @@ class ItemStat:
 
     @property
     def flags(self) -> list[str]:
+        """What to look at, in the reader's language."""
         flags = []
         if self.facility is not None and self.facility < TOO_HARD_BELOW:
-            flags.append("very hard (under 20% right)")
+            flags.append(_("very hard (under %(percent)s right)", percent=percent(TOO_HARD_BELOW)))
         if self.facility is not None and self.facility > TOO_EASY_ABOVE:
-            flags.append("very easy (over 95% right)")
+            flags.append(_("very easy (over %(percent)s right)", percent=percent(TOO_EASY_ABOVE)))
         if self.discrimination is not None and self.discrimination < 0:
-            flags.append("negative discrimination: check the key and wording")
+            flags.append(_("negative discrimination: check the key and wording"))
         return flags
 
 

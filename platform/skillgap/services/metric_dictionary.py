@@ -4,15 +4,18 @@ what cites it, and the calculator of a formula. Reads the curriculum snapshot
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from skillgap.content import citations
 from skillgap.content.metrics import Entry, FormulaSpec
 from skillgap.curriculum.snapshot import MetricFileInfo, ModuleEntry, Snapshot, snapshot_of
+from skillgap.i18n import number, percent, uses_decimal_comma
 from skillgap.models import Question
 from skillgap.rules import formula
 
@@ -125,41 +128,79 @@ class Calculation:
 
 def calculate(spec: FormulaSpec, entered: dict[str, str]) -> Calculation:
     """The formula on the numbers entered; a message per input that is empty,
-    not a number, or negative where it counts something."""
+    not a number, or negative where it counts something (in the reader's language
+    and number notation; the input's own label is the dictionary's English)."""
     values, errors, numbers = {}, {}, {}
+    decimal_comma = uses_decimal_comma()
     for item in spec.inputs:
         text = (entered.get(item.name) or "").strip()[:40]
         values[item.name] = text
-        number = parse_number(text)
+        value = parse_number(text, decimal_comma)
         if not text:
-            errors[item.name] = f"Enter {item.label.split(':')[0].lower()}."
-        elif number is None:
-            errors[item.name] = "Enter a number, like 12000 or 12,000.5."
-        elif number < 0 and item.counts in NON_NEGATIVE:
-            errors[item.name] = "This counts something, so it cannot be negative."
+            errors[item.name] = _("Enter %(input)s.", input=item.label.split(":")[0].lower())
+        elif value is None:
+            errors[item.name] = _(
+                "Enter a number, like %(plain)s or %(grouped)s.",
+                plain="12000",
+                grouped=number(12000.5, 1),
+            )
+        elif value < 0 and item.counts in NON_NEGATIVE:
+            errors[item.name] = _("This counts something, so it cannot be negative.")
         else:
-            numbers[item.name] = number
+            numbers[item.name] = value
     if errors:
         return Calculation(values, errors)
     try:
         return Calculation(values, {}, formula.evaluate(spec.expression, numbers))
-    except formula.FormulaError as error:
-        return Calculation(values, {}, problem=str(error).capitalize() + ".")
+    except formula.FormulaError:
+        return Calculation(values, {}, problem=_calculation_problem(spec.expression, numbers))
 
 
-def parse_number(text: str) -> float | None:
+def _calculation_problem(expression: str, numbers: dict[str, float]) -> str:
+    """Why a formula whose inputs are all valid numbers has no value: a divisor
+    that is zero (named by its expression), else numbers too large (the
+    dictionary's formulas were checked when imported, so they parse)."""
+    divisor = _zero_divisor(formula.parse(expression), numbers)
+    if divisor is None:
+        return _("The numbers are too large to calculate with.")
+    message = _("%(divisor)s is zero, and a rate cannot divide by zero.", divisor=divisor)
+    return message[:1].upper() + message[1:]
+
+
+def _zero_divisor(node: ast.AST, numbers: dict[str, float]) -> str | None:
+    """The first divisor, in the order formula.evaluate meets them, that is zero."""
+    for child in ast.iter_child_nodes(node):
+        found = _zero_divisor(child, numbers)
+        if found is not None:
+            return found
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        divisor = ast.unparse(node.right)
+        try:
+            return divisor if formula.evaluate(divisor, numbers) == 0 else None
+        except formula.FormulaError:
+            return None
+    return None
+
+
+def parse_number(text: str, decimal_comma: bool = False) -> float | None:
+    """A typed number: "12000", "12,000.5"; with ``decimal_comma`` (a Dutch
+    reader) "12.000,5", so the same characters mean the same number to the
+    person who typed them."""
     text = text.replace("\u00a0", "").replace(" ", "")
+    if decimal_comma:
+        text = text.translate(str.maketrans(",.", ".,"))
     if not NUMBER.match(text):
         return None
-    number = float(text.replace(",", ""))
-    return number if abs(number) <= MAX_INPUT else None
+    value = float(text.replace(",", ""))
+    return value if abs(value) <= MAX_INPUT else None
 
 
 def formatted(value: float, unit: str) -> str:
+    """A result in the reader's notation: 3.00% / 3,00%, 1,200 / 1.200."""
     if unit == "percent":
-        return f"{value:,.2f}%"
+        return percent(value, 2)
     if unit == "seconds":
-        return f"{value:,.1f} seconds"
+        return _("%(number)s seconds", number=number(value, 1))
     if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+        return number(value, 0)
+    return number(value, 2)

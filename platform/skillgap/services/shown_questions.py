@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from skillgap.i18n import uses_decimal_comma
 from skillgap.models import Answer, Question
 from skillgap.rules import calculated, scoring
 
@@ -64,7 +65,7 @@ def number_score(question: Question, seed: int | None, response: str | None) -> 
     if made is None or response is None:
         return 0.0
     try:
-        given = calculated.parse_number(response)
+        given = _number(response)
     except ValueError:
         return 0.0
     template, instance = made
@@ -76,10 +77,15 @@ def number_problem(response: str | None) -> str:
     if not response:
         return ""
     try:
-        calculated.parse_number(response)
-    except ValueError as error:
-        return str(error)
+        _number(response)
+    except calculated.NumberProblem as problem:
+        return _(problem.message, **problem.values)
     return ""
+
+
+def _number(response: str) -> Decimal:
+    """The typed number, read as the reader writes numbers (a Dutch decimal comma)."""
+    return calculated.parse_number(response, decimal_comma=uses_decimal_comma())
 
 
 def accepted_range(question: Question, seed: int | None) -> str:
@@ -104,7 +110,7 @@ def misconception(question: Question, seed: int | None, response: str | None) ->
     if made is None or not response:
         return ""
     try:
-        given = calculated.parse_number(response)
+        given = _number(response)
     except ValueError:
         return ""
     template, instance = made

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -87,7 +88,7 @@ def sign_in(
         linked = not created
         record(session, user, "sso.link" if linked else "sso.create", user.email, provider.name)
     if not user.active:
-        raise SsoError("inactive", "This account has been deactivated. Ask an admin.")
+        raise SsoError("inactive", _("This account has been deactivated. Ask an admin."))
     _apply_groups(session, provider, claims, user, break_glass)
     identity.email = email or identity.email
     identity.last_login_at = now
@@ -100,12 +101,19 @@ def _match_or_create(
     session: Session, provider: OidcProvider, claims: Mapping[str, Any], email: str | None
 ) -> tuple[User, bool]:
     if email is None:
-        raise SsoError("no_email", f"{provider.label} did not tell us your email address.")
+        raise SsoError(
+            "no_email",
+            _("%(provider)s did not tell us your email address.", provider=provider.label),
+        )
     if not _verified(provider, claims):
         raise SsoError(
             "unverified_email",
-            f"{provider.label} has not verified the email address {email}, so Skillgap "
-            "cannot tell that it is yours. Verify it there, or ask an admin.",
+            _(
+                "%(provider)s has not verified the email address %(email)s, so Skillgap "
+                "cannot tell that it is yours. Verify it there, or ask an admin.",
+                provider=provider.label,
+                email=email,
+            ),
         )
     user = session.scalars(User.by_email(email)).one_or_none()
     if user is not None:
@@ -114,8 +122,12 @@ def _match_or_create(
     if domain not in provider.allowed_domains:
         raise SsoError(
             "domain_not_allowed",
-            f"There is no Skillgap account for {email}, and accounts for {domain} addresses "
-            "are not created automatically. Ask an admin to add you.",
+            _(
+                "There is no Skillgap account for %(email)s, and accounts for %(domain)s "
+                "addresses are not created automatically. Ask an admin to add you.",
+                email=email,
+                domain=domain,
+            ),
         )
     name = claims.get("name") if isinstance(claims.get("name"), str) else None
     user = User(

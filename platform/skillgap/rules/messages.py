@@ -1,0 +1,19 @@
+"""Messages from the pure rules for people to read. The rules cannot import
+Flask-Babel, so they mark a message for the catalogue with ``N_`` and hand it
+over with its values; the caller translates it (``gettext(message) % values``)."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; the caller translates it."""
+    return message
+
+
+class Problem(ValueError):
+    """Why an input is refused: a catalogue message and its values (``str()`` is
+    the English, for logs and the CLI)."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message % values)
+        self.message, self.values = message, values
