@@ -15,6 +15,7 @@ compiled file in the repository to fall out of step (docs/i18n.md).
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from datetime import date, datetime
@@ -70,6 +71,30 @@ def compile_catalogues(source: Path, target: Path) -> Path:
             write_mo(out, catalogue, use_fuzzy=False)
         os.replace(tmp, mo_path)
     return target
+
+
+@functools.cache
+def _messages(locale: str) -> dict[str, str]:
+    """The catalogue of ``locale`` as msgid -> text (simple messages only)."""
+    path = CATALOGUE / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=locale)
+    return {
+        m.id: m.string
+        for m in catalogue
+        if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+    }
+
+
+def translate(message: str, locale: str | None) -> str:
+    """``message`` in ``locale``, without a request or an app: for HTML rendered
+    once and stored (content/markdown.py), which must not depend on who happens
+    to trigger the rendering."""
+    if not locale or locale == SOURCE_LOCALE:
+        return message
+    return _messages(locale).get(message, message)
 
 
 def select_locale() -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from skillgap.catalogue import N_
+
 # The largest id the databases store: ids are INTEGER columns, 32-bit on PostgreSQL.
 MAX_ID = 2**31 - 1
 
@@ -25,12 +27,6 @@ def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
 # Bidirectional overrides and isolates: they reorder how the text around them is
 # shown (a name can make a list read differently from what it holds).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def N_(message: str) -> str:
-    """Marks a catalogue message without translating it (pybabel extracts ``N_``):
-    the caller translates it when it is shown."""
-    return message
 
 
 def name_problem_message(text: str) -> str | None:

@@ -198,7 +198,12 @@ def bundled_counts() -> dict[str, int]:
         "skills": len(framework["skills"]),
         "roles": len(framework["roles"]),
         "courses": len(folders),
-        "modules": sum(len(list(f.glob("[0-9]*-*.md"))) for f in folders),
+        # NN-id.md; NN-id.nl.md is its translation, counted apart.
+        "modules": sum(
+            len([p for p in f.glob("[0-9]*-*.md") if "." not in p.stem]) for f in folders
+        ),
+        "translations": len(list(courses.rglob("*.nl.*")))
+        + len(list((PROJECT_ROOT / "quizzes").rglob("*.nl.md"))),
         "metric-files": len(list((courses / "metrics").glob("*.yml"))),
     }
 

@@ -71,6 +71,8 @@ def test_the_import_stores_each_translation_with_the_source_revision(db, root):
     assert {r.source_revision for r in rows.values()} == {1}
     assert "Begin bij het bedrijfsdoel" in rows[("module", "first-steps")].body_html
     assert "<h1" not in rows[("module", "first-steps")].body_html  # the page shows the title
+    # The words the rendering adds are in the translation's language too.
+    assert 'title="Link naar dit deel"' in rows[("module", "first-steps")].body_html
     assert import_content(db, root).counts["translations"].unchanged == 4  # idempotent
 
 

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from skillgap.content.errors import ErrorList
 from skillgap.content.quizzes import QuestionSpec, QuizSpec, answer_part, question_blocks
 from skillgap.content.review_dates import ReviewDates, item_dates, months_for, read_review_dates
@@ -97,7 +99,7 @@ def collect_banks(
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            errors.add(shown, 1, "not valid UTF-8 text")
+            errors.add(shown, 1, _("not valid UTF-8 text"))
             continue
         bank = parse_bank(text, shown, skill_ids, level_ids, errors)
         if bank is not None:
@@ -110,7 +112,11 @@ def collect_banks(
                 errors.add(
                     bank.path,
                     item.line,
-                    f"item id {item.id!r} is also used at {first_seen[item.id]}",
+                    _(
+                        "item id %(id)s is also used at %(where)s",
+                        id=repr(item.id),
+                        where=first_seen[item.id],
+                    ),
                 )
             first_seen.setdefault(item.id, where)
     return banks
@@ -133,23 +139,11 @@ def parse_bank(
         return None
     meta = parsed.meta
     if not isinstance(meta.data, dict):
-        errors.add(shown, 2, "the front matter must be a mapping of keys to values")
+        errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
         return None
     title = _bank_title(meta, shown, errors)
     review = read_review_dates(shown, meta, months_for([str(meta.data.get("skill"))]), errors)
-    if meta.data.get("kind") != "bank":
-        errors.add(shown, meta.line_of("kind") if "kind" in meta.data else 1, "kind must be 'bank'")
-    skill = meta.data.get("skill")
-    expected = Path(shown).stem
-    if not isinstance(skill, str) or skill != expected:
-        errors.add(
-            shown,
-            meta.line_of("skill") if "skill" in meta.data else 1,
-            f"skill must be the file's name, {expected!r}",
-        )
-        skill = expected
-    elif skill_ids is not None and skill not in skill_ids:
-        errors.add(shown, meta.line_of("skill"), f"unknown skill {skill!r}")
+    skill = _bank_skill(meta, shown, skill_ids, errors)
     items: list[BankItemSpec] = []
     seen: dict[str, int] = {}
     for heading_line, stem, lines in question_blocks(
@@ -160,16 +154,42 @@ def parse_bank(
             continue
         if item.id in seen:
             errors.add(
-                shown, heading_line, f"item id {item.id!r} is already used on line {seen[item.id]}"
+                shown,
+                heading_line,
+                _(
+                    "item id %(id)s is already used on line %(line)s",
+                    id=repr(item.id),
+                    line=seen[item.id],
+                ),
             )
             continue
         seen[item.id] = heading_line
         items.append(item)
     if not items and len(errors) == count_before:
-        errors.add(shown, parsed.body_first_line, "the bank has no items ('## ' headings)")
+        errors.add(shown, parsed.body_first_line, _("the bank has no items ('## ' headings)"))
     if len(errors) > count_before:
         return None
     return BankSpec(skill, shown, Path(shown).name, text, title, review, items)
+
+
+def _bank_skill(meta, shown: str, skill_ids: set[str] | None, errors: ErrorList) -> str:
+    """The bank's skill: the file's name (and the kind checked to be 'bank')."""
+    if meta.data.get("kind") != "bank":
+        errors.add(
+            shown, meta.line_of("kind") if "kind" in meta.data else 1, _("kind must be 'bank'")
+        )
+    skill = meta.data.get("skill")
+    expected = Path(shown).stem
+    if not isinstance(skill, str) or skill != expected:
+        errors.add(
+            shown,
+            meta.line_of("skill") if "skill" in meta.data else 1,
+            _("skill must be the file's name, %(expected)s", expected=repr(expected)),
+        )
+        skill = expected
+    elif skill_ids is not None and skill not in skill_ids:
+        errors.add(shown, meta.line_of("skill"), _("unknown skill %(skill)s", skill=repr(skill)))
+    return skill
 
 
 def _bank_title(meta, shown: str, errors: ErrorList) -> str:
@@ -177,10 +197,14 @@ def _bank_title(meta, shown: str, errors: ErrorList) -> str:
     for key in meta.data:
         if key not in BANK_KEYS:
             allowed = ", ".join(sorted(BANK_KEYS))
-            errors.add(shown, meta.line_of(key), f"unknown key {key!r} (allowed: {allowed})")
+            errors.add(
+                shown,
+                meta.line_of(key),
+                _("unknown key %(key)s (allowed: %(allowed)s)", key=repr(key), allowed=allowed),
+            )
     title = meta.data.get("title")
     if not isinstance(title, str) or not title.strip():
-        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, _("missing title"))
         title = ""
     return title.strip()
 
@@ -197,13 +221,13 @@ def _parse_item(
 ) -> BankItemSpec | None:
     count_before = len(errors)
     if not stem:
-        errors.add(shown, heading_line, "the item heading has no text")
+        errors.add(shown, heading_line, _("the item heading has no text"))
     content = [(number, line) for number, line in lines if line.strip()]
     fields: dict[str, str] = {}
     field_lines: dict[str, int] = {}
     while content and (match := ITEM_LINE.match(content[0][1])):
         if match.group(1) in fields:
-            errors.add(shown, content[0][0], f"{match.group(1)}: is given twice")
+            errors.add(shown, content[0][0], _("%(field)s: is given twice", field=match.group(1)))
         fields[match.group(1)] = match.group(2)
         field_lines[match.group(1)] = content[0][0]
         content = content[1:]
@@ -211,20 +235,30 @@ def _parse_item(
     level = fields.get("level", "")
     if "id" not in fields or "level" not in fields:
         errors.add(
-            shown, heading_line, "an item starts with 'id: <item-id>' and 'level: <level-id>' lines"
+            shown,
+            heading_line,
+            _("an item starts with 'id: <item-id>' and 'level: <level-id>' lines"),
         )
     elif not SLUG.match(item_id) or len(item_id) > MAX_ITEM_ID:
         errors.add(
             shown,
             field_lines["id"],
-            f"item ids are lower-case-with-hyphens, at most {MAX_ITEM_ID} characters,"
-            f" got {item_id!r}",
+            _(
+                "item ids are lower-case-with-hyphens, at most %(most)s "
+                "characters, got %(item_id)s",
+                most=MAX_ITEM_ID,
+                item_id=repr(item_id),
+            ),
         )
     if level and level_ids is not None and level not in level_ids:
         errors.add(
             shown,
             field_lines["level"],
-            f"level must be one of {', '.join(sorted(level_ids))}, got {level!r}",
+            _(
+                "level must be one of %(values)s, got %(level)s",
+                values=", ".join(sorted(level_ids)),
+                level=repr(level),
+            ),
         )
     kind, options, explanation, template = answer_part(heading_line, stem, content, shown, errors)
     own = _item_reviewed(fields.get("reviewed"), field_lines.get("reviewed", 0), shown, errors)
@@ -244,9 +278,11 @@ def _item_reviewed(value: str | None, line: int, shown: str, errors: ErrorList) 
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        errors.add(shown, line, f"reviewed must be a date (YYYY-MM-DD), got {value!r}")
+        errors.add(
+            shown, line, _("reviewed must be a date (YYYY-MM-DD), got %(value)s", value=repr(value))
+        )
         return None
     if day > dt.date.today():
-        errors.add(shown, line, f"reviewed {day} is in the future")
+        errors.add(shown, line, _("reviewed %(day)s is in the future", day=day))
         return None
     return day

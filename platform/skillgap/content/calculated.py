@@ -27,7 +27,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from skillgap.content.errors import ErrorList
+from flask_babel import gettext as _
+
+from skillgap.content.errors import ErrorList, grouped
 from skillgap.content.metrics import FormulaSpec
 from skillgap.content.source import SLUG
 from skillgap.rules import calculated, formula
@@ -57,43 +59,32 @@ def parse_calc_lines(
     """The template these lines define (its expression empty while a
     ``formula:`` id awaits resolving), and the lines after them."""
     before = len(errors)
-    fields: dict[str, tuple[int, str]] = {}
-    variables: list[Variable] = []
-    wrong: list[Misconception] = []
-    while content and (match := CALC_LINE.match(content[0][1])):
-        number, (key, value) = content[0][0], match.groups()
-        content = content[1:]
-        if key == "var":
-            variable = _variable(value, shown, number, errors)
-            if variable is not None and variable.name in {v.name for v in variables}:
-                errors.add(shown, number, f"the variable {variable.name!r} is defined twice")
-            elif variable is not None:
-                variables.append(variable)
-        elif key == "wrong":
-            name, _, expression = value.rpartition("=")
-            if not name.strip() or not expression.strip():
-                errors.add(shown, number, "write 'wrong: <the misconception> = <expression>'")
-            else:
-                wrong.append(Misconception(name.strip(), expression.strip()))
-        elif key in fields:
-            errors.add(shown, number, f"{key}: is given twice")
-        else:
-            fields[key] = (number, value)
-    first = min([n for n, _ in fields.values()] or [content[0][0] if content else 1])
+    fields, variables, wrong, content = _read_lines(content, shown, errors)
+    first = min([n for n, _value in fields.values()] or [content[0][0] if content else 1])
     if ("calc" in fields) == ("formula" in fields):
         errors.add(
-            shown, first, "a calculated question has one 'formula: <dictionary id>' or 'calc: ...'"
+            shown,
+            first,
+            _("a calculated question has one 'formula: <dictionary id>' or 'calc: ...'"),
         )
     if len(variables) > MAX_VARIABLES:
-        errors.add(shown, first, f"a calculated question has at most {MAX_VARIABLES} variables")
+        errors.add(
+            shown,
+            first,
+            _("a calculated question has at most %(most)s variables", most=MAX_VARIABLES),
+        )
     unit = _unit(fields, shown, errors)
     tolerance, relative = _tolerance(fields, shown, first, errors)
     ask = fields.get("ask", (0, "number"))
     if ask[1] not in calculated.ASK:
-        errors.add(shown, ask[0], f"ask: is 'number' or 'choice', got {ask[1]!r}")
+        errors.add(shown, ask[0], _("ask: is 'number' or 'choice', got %(ask)s", ask=repr(ask[1])))
     formula_id = fields.get("formula", (0, ""))[1]
     if formula_id and not SLUG.match(formula_id):
-        errors.add(shown, fields["formula"][0], f"{formula_id!r} is not a formula id")
+        errors.add(
+            shown,
+            fields["formula"][0],
+            _("%(formula_id)s is not a formula id", formula_id=repr(formula_id)),
+        )
     if len(errors) > before:
         return None, content
     template = Template(
@@ -112,46 +103,103 @@ def parse_calc_lines(
     return template, content
 
 
+def _read_lines(
+    content: list[tuple[int, str]], shown: str, errors: ErrorList
+) -> tuple[dict[str, tuple[int, str]], list[Variable], list[Misconception], list[tuple[int, str]]]:
+    """The ``key: value`` lines at the start of ``content``: the fields by key
+    (with their line), the variables, the misconceptions, and the lines after."""
+    fields: dict[str, tuple[int, str]] = {}
+    variables: list[Variable] = []
+    wrong: list[Misconception] = []
+    while content and (match := CALC_LINE.match(content[0][1])):
+        number, (key, value) = content[0][0], match.groups()
+        content = content[1:]
+        if key == "var":
+            variable = _variable(value, shown, number, errors)
+            if variable is not None and variable.name in {v.name for v in variables}:
+                errors.add(
+                    shown,
+                    number,
+                    _("the variable %(name)s is defined twice", name=repr(variable.name)),
+                )
+            elif variable is not None:
+                variables.append(variable)
+        elif key == "wrong":
+            name, _equals, expression = value.rpartition("=")
+            if not name.strip() or not expression.strip():
+                errors.add(shown, number, _("write 'wrong: <the misconception> = <expression>'"))
+            else:
+                wrong.append(Misconception(name.strip(), expression.strip()))
+        elif key in fields:
+            errors.add(shown, number, _("%(key)s: is given twice", key=key))
+        else:
+            fields[key] = (number, value)
+    return fields, variables, wrong, content
+
+
 def _variable(value: str, shown: str, number: int, errors: ErrorList) -> Variable | None:
     name, equals, definition = value.partition("=")
     name, definition = name.strip(), definition.strip()
     if not equals or not NAME.match(name):
         errors.add(
-            shown, number, "write 'var: <name> = <low>..<high> step <step> [unit]' or 'a | b | c'"
+            shown,
+            number,
+            _("write 'var: <name> = <low>..<high> step <step> [unit]' or 'a | b | c'"),
         )
         return None
     if name == calculated.ANSWER:
-        errors.add(shown, number, "'answer' is the worked-out answer's name; pick another")
+        errors.add(shown, number, _("'answer' is the worked-out answer's name; pick another"))
         return None
     if "|" in definition:
         choices = tuple(c.strip() for c in definition.split("|"))
         if len(choices) > MAX_CHOICES or not all(choices):
-            errors.add(shown, number, f"give 2 to {MAX_CHOICES} choices, none empty")
+            errors.add(shown, number, _("give 2 to %(most)s choices, none empty", most=MAX_CHOICES))
             return None
         return Variable(name, choices=choices)
     match = RANGE.match(definition)
     numbers = [_number(match.group(i)) for i in (1, 2, 3)] if match else []
     if not match or None in numbers:
         errors.add(
-            shown, number, f"{name}: expected '<low>..<high> step <step>', got {definition!r}"
+            shown,
+            number,
+            _(
+                "%(name)s: expected '<low>..<high> step <step>', got %(definition)s",
+                name=name,
+                definition=repr(definition),
+            ),
         )
         return None
     low, high, step = numbers
     assert low is not None and high is not None and step is not None
     unit = match.group(4) or ""
-    if unit not in calculated.UNITS:
-        errors.add(shown, number, f"{name}: unit must be one of {UNIT_NAMES}, got {unit!r}")
-        return None
-    if step <= 0 or high < low:
-        errors.add(shown, number, f"{name}: the range needs low <= high and a step above 0")
-        return None
-    if (high - low) / step > calculated.MAX_STEPS:
-        errors.add(shown, number, f"{name}: at most {calculated.MAX_STEPS:,} steps")
-        return None
-    if (high - low) % step != 0:
-        errors.add(shown, number, f"{name}: {high} is not reached from {low} in steps of {step}")
+    if problem := _range_problem(name, low, high, step, unit):
+        errors.add(shown, number, problem)
         return None
     return Variable(name, low, high, step, unit=unit)
+
+
+def _range_problem(name: str, low: Decimal, high: Decimal, step: Decimal, unit: str) -> str | None:
+    """Why ``<low>..<high> step <step> [unit]`` cannot be a variable's range, if it cannot."""
+    if unit not in calculated.UNITS:
+        return _(
+            "%(name)s: unit must be one of %(units)s, got %(unit)s",
+            name=name,
+            units=UNIT_NAMES,
+            unit=repr(unit),
+        )
+    if step <= 0 or high < low:
+        return _("%(name)s: the range needs low <= high and a step above 0", name=name)
+    if (high - low) / step > calculated.MAX_STEPS:
+        return _("%(name)s: at most %(most)s steps", name=name, most=grouped(calculated.MAX_STEPS))
+    if (high - low) % step != 0:
+        return _(
+            "%(name)s: %(high)s is not reached from %(low)s in steps of %(step)s",
+            name=name,
+            high=high,
+            low=low,
+            step=step,
+        )
+    return None
 
 
 def _unit(fields: dict[str, tuple[int, str]], shown: str, errors: ErrorList) -> str | None:
@@ -159,7 +207,15 @@ def _unit(fields: dict[str, tuple[int, str]], shown: str, errors: ErrorList) -> 
         return None
     number, unit = fields["unit"]
     if unit not in calculated.UNITS:
-        errors.add(shown, number, f"unit: must be one of {UNIT_NAMES} (or left out), got {unit!r}")
+        errors.add(
+            shown,
+            number,
+            _(
+                "unit: must be one of %(units)s (or left out), got %(unit)s",
+                units=UNIT_NAMES,
+                unit=repr(unit),
+            ),
+        )
     return unit
 
 
@@ -167,7 +223,7 @@ def _tolerance(
     fields: dict[str, tuple[int, str]], shown: str, first: int, errors: ErrorList
 ) -> tuple[Decimal, bool]:
     if "tolerance" not in fields:
-        errors.add(shown, first, "a calculated question needs a 'tolerance:' line")
+        errors.add(shown, first, _("a calculated question needs a 'tolerance:' line"))
         return Decimal(0), False
     number, text = fields["tolerance"]
     relative = RELATIVE.match(text)
@@ -176,7 +232,7 @@ def _tolerance(
         errors.add(
             shown,
             number,
-            "tolerance: is a number above 0 (in the answer's unit) or '<n>% of the answer'",
+            _("tolerance: is a number above 0 (in the answer's unit) or '<n>% of the answer'"),
         )
         return Decimal(0), False
     return (value / 100, True) if relative else (value, False)
@@ -212,8 +268,10 @@ def _resolve(
         errors.add(
             shown,
             question.line,
-            f"unknown formula {template.formula_id!r} (the formulas are in "
-            "courses/metrics/formulas.yml)",
+            _(
+                "unknown formula %(formula_id)s (the formulas are in courses/metrics/formulas.yml)",
+                formula_id=repr(template.formula_id),
+            ),
         )
         return question
     unit = template.unit or UNIT_OF_FORMULA.get(spec.unit, "")
@@ -221,10 +279,16 @@ def _resolve(
     try:
         formula.names(spec.expression)
     except formula.FormulaError as error:
-        errors.add(shown, question.line, f"formula {spec.id!r}: {error}")
+        errors.add(
+            shown, question.line, _("formula %(id)s: %(error)s", id=repr(spec.id), error=error)
+        )
         return question
     for problem in calculated.check(template):
-        errors.add(shown, question.line, f"formula {spec.id!r}: {problem}")
+        errors.add(
+            shown,
+            question.line,
+            _("formula %(id)s: %(problem)s", id=repr(spec.id), problem=problem),
+        )
     return replace(question, template=template)
 
 
@@ -239,8 +303,16 @@ def check_placeholders(
         for found in calculated.PLACEHOLDER.findall(text):
             allowed = names | ({calculated.ANSWER} if index else set())
             if found not in allowed:
-                errors.add(shown, line, f"{{{found}}} is not a variable of this question")
+                errors.add(
+                    shown, line, _("{%(found)s} is not a variable of this question", found=found)
+                )
     for name in sorted(names - set(calculated.PLACEHOLDER.findall(question))):
         errors.add(
-            shown, line, f"the variable {name!r} is not shown in the question: add {{{name}}}"
+            shown,
+            line,
+            _(
+                "the variable %(quoted)s is not shown in the question: add {%(name)s}",
+                quoted=repr(name),
+                name=name,
+            ),
         )

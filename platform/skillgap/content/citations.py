@@ -11,7 +11,9 @@ import re
 
 from markupsafe import escape
 
+from skillgap.catalogue import N_
 from skillgap.content.metrics import Entry, FormulaSpec
+from skillgap.i18n import translate
 
 SHORTCODE = re.compile(r"\[\[metric:([^\]\s]{1,120})\]\]")
 
@@ -34,21 +36,30 @@ def mark_citations(source: str) -> str:
     return SHORTCODE.sub(lambda match: f"\u27e6metric:{match.group(1)}\u27e7", source)
 
 
-def expand(html: str, entries: dict[str, Entry], link: str = "/metrics/") -> str:
+CHECKED = N_(", checked %(month)s")
+
+
+def expand(
+    html: str, entries: dict[str, Entry], link: str = "/metrics/", locale: str = "en"
+) -> str:
     """Rendered HTML with each marker replaced by the entry's name, linked to its
     page, its checked date and its current definition (shown on hover or focus,
     always read by screen readers). An id no longer in the dictionary (a file
-    unpublished since) shows as plain text rather than a broken link."""
+    unpublished since) shows as plain text rather than a broken link. ``locale``:
+    the language of the module the citation is in."""
 
     def cite(match: re.Match[str]) -> str:
         entry = entries.get(match.group(1))
         if entry is None:
             return str(escape(match.group(1)))
         label = f"{_platform_label(entry, entries)}{entry.name}"
+        checked = translate(CHECKED, locale) % {"month": checked_day(entry, locale)}
+        # The dictionary has no translations yet: its words are marked English.
+        english = ' lang="en"' if locale != "en" else ""
         return (
-            f'<span class="metric-cite">[<a href="{escape(link + entry.id)}">{escape(label)}</a>'
-            f", checked {entry.checked.day} {entry.checked:%b %Y}"
-            f'<span class="metric-definition">: {escape(entry.definition)}</span>]</span>'
+            f'<span class="metric-cite">[<a href="{escape(link + entry.id)}"{english}>'
+            f'{escape(label)}</a>{escape(checked)}<span class="metric-definition"{english}>: '
+            f"{escape(entry.definition)}</span>]</span>"
         )
 
     return MARKER.sub(cite, html)
@@ -63,3 +74,10 @@ def cited_ids(html_or_source: str) -> list[str]:
     found = [m.group(1) for m in MARKER.finditer(html_or_source)]
     found += [m.group(1) for m in SHORTCODE.finditer(html_or_source)]
     return list(dict.fromkeys(found))
+
+
+def checked_day(entry: Entry, locale: str) -> str:
+    """The day a metric's definition was checked ("30 Nov 2026", "30 nov 2026")."""
+    from babel.dates import format_date
+
+    return format_date(entry.checked, "d MMM y", locale=locale)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from skillgap.i18n import active_locale
+from skillgap.i18n import number as localized_number
+
 
 @dataclass(frozen=True, order=True)
 class ContentError:
@@ -32,6 +35,12 @@ class ErrorList:
 
     def sorted(self) -> list[ContentError]:
         return sorted(set(self.errors))
+
+
+def grouped(value: int) -> str:
+    """A count in a reason, with the reader's separators ("200,000" / "200.000");
+    as English writes it outside the app (unit tests, scripts)."""
+    return localized_number(value) if active_locale() else f"{value:,}"
 
 
 class ContentInvalidError(Exception):

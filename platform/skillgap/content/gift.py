@@ -31,9 +31,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import nh3
+from flask_babel import gettext as _
 
 from skillgap.content.quizzes import OptionSpec, QuestionSpec, question_kind
-from skillgap.content.source import NUL_REASON, nul_line
+from skillgap.content.source import nul_line, nul_reason
 from skillgap.kinds import QuestionKind
 from skillgap.rules import calculated
 
@@ -45,7 +46,7 @@ FALSE_WORDS = {"F", "FALSE"}
 @dataclass(frozen=True)
 class GiftProblem:
     line: int
-    kind: str  # the GIFT question type, or "syntax"
+    kind: str  # the GIFT question type, or "syntax" (shown: a catalogue message)
     reason: str
 
     def __str__(self) -> str:
@@ -148,7 +149,7 @@ def parse_gift(text: str, skill: str) -> GiftResult:
     seen: dict[str, int] = {}  # fingerprint -> line of the first copy
     line = nul_line(text)
     if line is not None:
-        result.problems.append(GiftProblem(line, "syntax", NUL_REASON))
+        result.problems.append(GiftProblem(line, _("syntax"), nul_reason()))
         return result
     for line, block in _blocks(text):
         title = ""
@@ -156,19 +157,21 @@ def parse_gift(text: str, skill: str) -> GiftResult:
         if body.startswith("::"):
             end = body.find("::", 2)
             if end < 0:
-                result.problems.append(GiftProblem(line, "syntax", "the '::title::' is not closed"))
+                result.problems.append(
+                    GiftProblem(line, _("syntax"), _("the '::title::' is not closed"))
+                )
                 continue
             title, body = _text(body[2:end]), body[end + 2 :].strip()
         open_at = _find_unescaped(body, "{")
         close_at = _find_unescaped(body, "}", open_at + 1) if open_at >= 0 else -1
         if open_at < 0:
             result.problems.append(
-                GiftProblem(line, "description", "no answers ({...}): not a question")
+                GiftProblem(line, _("description"), _("no answers ({...}): not a question"))
             )
             continue
         if close_at < 0:
             result.problems.append(
-                GiftProblem(line, "syntax", "the answer block '{' is not closed")
+                GiftProblem(line, _("syntax"), _("the answer block '{' is not closed"))
             )
             continue
         before = _text(body[:open_at])
@@ -183,7 +186,9 @@ def parse_gift(text: str, skill: str) -> GiftResult:
         if question.fingerprint in seen:
             result.problems.append(
                 GiftProblem(
-                    line, "duplicate", f"the same question as line {seen[question.fingerprint]}"
+                    line,
+                    _("duplicate"),
+                    _("the same question as line %(line)s", line=seen[question.fingerprint]),
                 )
             )
             continue
@@ -197,35 +202,37 @@ def _parse_answers(
     line: int, text: str, answers: str, skill: str, result: GiftResult
 ) -> QuestionSpec | None:
     def unsupported(kind: str) -> None:
-        result.problems.append(GiftProblem(line, kind, "this question type is not supported"))
+        result.problems.append(GiftProblem(line, kind, _("this question type is not supported")))
 
     if not answers:
-        unsupported("essay")
+        unsupported(_("essay"))
         return None
     general_at = answers.find("####")
     general = _text(answers[general_at + 4 :]) if general_at >= 0 else ""
     answer_part = answers[:general_at] if general_at >= 0 else answers
     template = _numerical(answer_part[1:]) if answers.startswith("#") else None
     if answers.startswith("#") and template is None:
-        unsupported("numerical with several answers or per-answer feedback")
+        unsupported(_("numerical with several answers or per-answer feedback"))
         return None
     if template is not None:
         return QuestionSpec(
             text, skill, QuestionKind.CALCULATED.value, (), general, line, template=template
         )
-    head, *feedbacks = [part.strip() for _, part in _split_unescaped(answer_part, "#")]
+    head, *feedbacks = [part.strip() for _mark, part in _split_unescaped(answer_part, "#")]
     if head.upper() in TRUE_WORDS | FALSE_WORDS:
         pair = _true_false(head.upper() in TRUE_WORDS, feedbacks)
         return QuestionSpec(text, skill, QuestionKind.TRUE_FALSE.value, pair, general, line)
     if "->" in answer_part:
-        unsupported("matching")
+        unsupported(_("matching"))
         return None
     pieces = [(mark, part) for mark, part in _split_unescaped(answer_part, "~=") if mark]
     if not pieces:
-        result.problems.append(GiftProblem(line, "syntax", "no answers start with '=' or '~'"))
+        result.problems.append(
+            GiftProblem(line, _("syntax"), _("no answers start with '=' or '~'"))
+        )
         return None
-    if all(mark == "=" for mark, _ in pieces):
-        unsupported("short answer")
+    if all(mark == "=" for mark, _part in pieces):
+        unsupported(_("short answer"))
         return None
     options: list[OptionSpec] = []
     for mark, part in pieces:
@@ -242,7 +249,7 @@ def _parse_answers(
         options.append(OptionSpec(_text(option_text), correct, weight, _text(feedback)))
     if not any(option.correct for option in options):
         result.problems.append(
-            GiftProblem(line, "syntax", "no answer is right (= or a positive %weight%)")
+            GiftProblem(line, _("syntax"), _("no answer is right (= or a positive %weight%)"))
         )
         return None
     return QuestionSpec(text, skill, question_kind(options), tuple(options), general, line)

@@ -20,7 +20,9 @@ from multiprocessing import get_all_start_methods, get_context
 import nh3
 from markupsafe import Markup, escape
 
+from skillgap.catalogue import N_
 from skillgap.content.citations import MARKER, mark_citations
+from skillgap.i18n import translate
 
 EXTENSIONS = ["tables", "fenced_code", "admonition", "footnotes", "toc", "sane_lists"]
 SECTION_ID_PREFIX = "sec-"
@@ -32,7 +34,7 @@ def _section_id(value: str, separator: str) -> str:
     return SECTION_ID_PREFIX + slugify(value, separator)
 
 
-EXTENSION_CONFIG = {
+EXTENSION_CONFIG: dict[str, dict] = {
     # align="..." instead of style="text-align: ...", which the sanitiser drops.
     "tables": {"use_align_attribute": True},
     "toc": {
@@ -40,11 +42,22 @@ EXTENSION_CONFIG = {
         # uses (id="main" would hijack the skip link: DOM clobbering).
         "slugify": lambda value, separator: _section_id(value, separator),
         "permalink": "#",
-        "permalink_title": "Link to this section",
+        "permalink_title": N_("Link to this section"),
         "toc_depth": "2-3",
     },
-    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+    "footnotes": {"BACKLINK_TITLE": N_("Back to reference %d")},
 }
+TABLE_LABEL = N_("Table")
+
+
+def extension_config(locale: str) -> dict:
+    """The extensions' settings, with their texts in the language of the content."""
+    config: dict[str, dict] = {name: dict(values) for name, values in EXTENSION_CONFIG.items()}
+    config["toc"]["permalink_title"] = translate(config["toc"]["permalink_title"], locale)
+    backlink = config["footnotes"]["BACKLINK_TITLE"]
+    config["footnotes"]["BACKLINK_TITLE"] = translate(backlink, locale)
+    return config
+
 
 ALLOWED_TAGS = {
     "a",
@@ -167,13 +180,13 @@ def _closing_div(html: str) -> int:
     return len(html)
 
 
-def make_scrollers_focusable(html: str) -> str:
+def make_scrollers_focusable(html: str, label: str = TABLE_LABEL) -> str:
     """Wide tables and code blocks scroll sideways on small screens; keyboard users
     must be able to reach them (WCAG: scrollable regions are focusable). Applied to
     sanitised output, where <table> and <pre> never carry attributes."""
     html = html.replace(
         "<table>",
-        '<div class="table-scroll" tabindex="0" role="region" aria-label="Table">\n<table>',
+        f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">\n<table>',
     ).replace("</table>", "</table>\n</div>")
     return html.replace("<pre>", '<pre tabindex="0">')
 
@@ -195,11 +208,13 @@ class Rendered:
         return len(re.findall(r"[\w'\u2019%-]+", self.text))
 
 
-def render(source: str, drop_leading_title: bool = False) -> Rendered:
+def render(source: str, drop_leading_title: bool = False, locale: str = "en") -> Rendered:
     """Render Markdown to sanitised HTML, a sanitised table of contents and plain text.
 
     ``drop_leading_title`` removes a first ``# Title`` line: module pages show
-    the title from the front matter, so the page keeps a single h1.
+    the title from the front matter, so the page keeps a single h1. ``locale``:
+    the content's language, for the few words the rendering adds (a section
+    link's title, a table's label).
     """
     if drop_leading_title:
         source = LEADING_H1.sub("", source, count=1)
@@ -207,12 +222,12 @@ def render(source: str, drop_leading_title: bool = False) -> Rendered:
     # preview convert Markdown, and the site starts faster without it.
     import markdown
 
-    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
+    converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=extension_config(locale))
     source = mark_citations(ANSWER_BLOCK.sub("!!! answer", source))
     html = sanitise(converter.convert(source))
     html = answer_disclosures(html)
     text = MARKER.sub(" ", plain_text(html))  # citations are not the module's words
-    html = make_scrollers_focusable(html)
+    html = make_scrollers_focusable(html, str(escape(translate(TABLE_LABEL, locale))))
     toc_tokens = getattr(converter, "toc_tokens", [])
     toc_html = sanitise(converter.toc) if toc_tokens else ""
     return Rendered(html=html, toc_html=toc_html, text=text)

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from skillgap.content.errors import ErrorList
-from skillgap.content.source import SLUG, YamlDoc, YamlProblem, load_yaml, size_problem
+from skillgap.content.metric_checks import Change, EntryChecks
+from skillgap.content.source import YamlProblem, load_yaml, size_problem
 from skillgap.rules import formula
 
 FORMULAS_FILE = "formulas"
@@ -31,15 +34,7 @@ FORMULA_KEYS = {
 }  # fmt: skip
 # How long a platform fact is trusted before someone reads its source again.
 REVIEW_MONTHS = 6
-MAX_TEXT = 2000
-CHANGE_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 INPUT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Change:
-    date: str  # YYYY-MM or YYYY-MM-DD: platforms announce some changes by month only
-    change: str
 
 
 @dataclass(frozen=True)
@@ -137,9 +132,9 @@ def parse_metric_file(
         errors.add(shown, error.line, error.reason)
         return None
     before = len(errors)
-    reader = _Reader(doc, shown, file_id, errors, today or date.today())
+    reader = _Reader(doc, shown, errors, today or date.today(), file_id)
     if not isinstance(doc.data, dict):
-        errors.add(shown, 1, "a metric file is a mapping (see docs/metrics.md)")
+        errors.add(shown, 1, _("a metric file is a mapping (see docs/metrics.md)"))
         return None
     if file_id == FORMULAS_FILE:
         reader.unknown_keys((), doc.data, {"formulas"})
@@ -150,7 +145,11 @@ def parse_metric_file(
             errors.add(
                 shown,
                 doc.line_of("platform"),
-                f"platform must be the file's name, {file_id!r}, got {doc.data.get('platform')!r}",
+                _(
+                    "platform must be the file's name, %(file_id)s, got %(platform)s",
+                    file_id=repr(file_id),
+                    platform=repr(doc.data.get("platform")),
+                ),
             )
         name = reader.text((), doc.data, "name")
         spec = MetricFileSpec(file_id, name, shown, text, metrics=reader.metrics())
@@ -158,74 +157,14 @@ def parse_metric_file(
 
 
 @dataclass
-class _Reader:
-    doc: YamlDoc
-    shown: str
+class _Reader(EntryChecks):
     file_id: str
-    errors: ErrorList
-    today: date
-
-    def error(self, path: tuple, reason: str) -> None:
-        self.errors.add(self.shown, self.doc.line_of(*path), reason)
-
-    def unknown_keys(self, path: tuple, item: dict, allowed: set[str]) -> None:
-        for key in sorted(set(item) - allowed, key=str):
-            self.error((*path, key) if path else (key,), f"unknown key {key!r}")
-
-    def text(self, path: tuple, item: dict, key: str, required: bool = True) -> str:
-        value = item.get(key)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.error((*path, key) if key in item else path or (key,), f"needs a {key!r} text")
-            return ""
-        if len(value) > MAX_TEXT:
-            self.error((*path, key), f"{key} is longer than {MAX_TEXT} characters")
-        return " ".join(value.split())
-
-    def entries(self, key: str) -> list[tuple[int, dict[str, Any]]]:
-        value = self.doc.data.get(key)
-        if not isinstance(value, list) or not value:
-            self.error((key,), f"{key!r} must be a non-empty list")
-            return []
-        found, seen = [], set()
-        for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                self.error((key, index), f"each entry of {key!r} must be a mapping")
-                continue
-            entry_id = item.get("id")
-            if not isinstance(entry_id, str) or not SLUG.match(entry_id):
-                self.error(
-                    (key, index), f"needs an 'id' in lower-case-with-hyphens, got {entry_id!r}"
-                )
-                continue
-            if entry_id in seen:
-                self.error((key, index), f"duplicate id {entry_id!r}")
-            seen.add(entry_id)
-            found.append((index, item))
-        return found
-
-    def choice(self, path: tuple, item: dict, key: str, allowed: tuple[str, ...]) -> str:
-        value = item.get(key)
-        if value not in allowed:
-            self.error((*path, key), f"{key} must be one of {', '.join(allowed)}, got {value!r}")
-            return allowed[0]
-        return str(value)
-
-    def day(self, path: tuple, item: dict, key: str, default: date | None = None) -> date:
-        value = item.get(key, default)
-        if not isinstance(value, date):
-            self.error((*path, key), f"{key} must be a date like 2026-11-30, got {value!r}")
-            return self.today
-        if key in ("checked", "reviewed") and key in item and value > self.today:
-            self.error((*path, key), f"{key} {value} is in the future")
-        return value
 
     def common(self, key: str, index: int, item: dict) -> dict[str, Any]:
         path = (key, index)
         source = self.text(path, item, "source")
         if source and not source.startswith("https://"):
-            self.error((*path, "source"), "source must be an https:// address")
+            self.error((*path, "source"), _("source must be an https:// address"))
         checked = self.day(path, item, "checked")
         reviewed = self.day(path, item, "reviewed", checked)
         review_after = self.day(path, item, "review_after", months_later(reviewed, REVIEW_MONTHS))
@@ -241,31 +180,6 @@ class _Reader:
             "file": self.file_id,
             "line": self.doc.line_of(*path),
         }
-
-    def changes(self, path: tuple, item: dict) -> tuple[Change, ...]:
-        value = item.get("changes") or []
-        if not isinstance(value, list):
-            self.error((*path, "changes"), "changes must be a list of {date, change}")
-            return ()
-        changes = []
-        for index, change in enumerate(value):
-            where = (*path, "changes", index)
-            if not isinstance(change, dict) or set(change) != {"date", "change"}:
-                self.error(where, "each change is {date: YYYY-MM[-DD], change: what changed}")
-                continue
-            when = change["date"]
-            when = when.isoformat() if isinstance(when, date) else str(when)
-            if not CHANGE_DATE.match(when):
-                self.error(where, f"a change's date is YYYY-MM or YYYY-MM-DD, got {when!r}")
-            text = change["change"]
-            if not isinstance(text, str) or not text.strip():
-                self.error(where, "a change needs its text")
-                continue
-            changes.append(Change(when, " ".join(text.split())))
-        dates = [c.date for c in changes]
-        if all(CHANGE_DATE.match(d) for d in dates) and dates != sorted(dates):
-            self.error((*path, "changes"), "changes are listed oldest first")
-        return tuple(changes)
 
     def metrics(self) -> tuple[MetricSpec, ...]:
         metrics = []
@@ -302,8 +216,11 @@ class _Reader:
                     if used != declared:
                         self.error(
                             (*path, "expression"),
-                            f"the expression uses {', '.join(sorted(used)) or 'no inputs'} "
-                            f"but the inputs are {', '.join(sorted(declared)) or 'none'}",
+                            _(
+                                "the expression uses %(used)s but the inputs are %(inputs)s",
+                                used=", ".join(sorted(used)) or _("no inputs"),
+                                inputs=", ".join(sorted(declared)) or _("none"),
+                            ),
                         )
             formulas.append(
                 FormulaSpec(
@@ -320,21 +237,27 @@ class _Reader:
         value = item.get("inputs")
         if not isinstance(value, list) or not value:
             self.error(
-                (*path, "inputs"), "inputs must be a non-empty list of {name, label, counts}"
+                (*path, "inputs"), _("inputs must be a non-empty list of {name, label, counts}")
             )
             return ()
         inputs, seen = [], set()
         for index, entry in enumerate(value):
             where = (*path, "inputs", index)
             if not isinstance(entry, dict):
-                self.error(where, "each input is {name, label, counts}")
+                self.error(where, _("each input is {name, label, counts}"))
                 continue
             name = entry.get("name")
             if not isinstance(name, str) or not INPUT_NAME.match(name):
-                self.error(where, f"an input name is lower_case_with_underscores, got {name!r}")
+                self.error(
+                    where,
+                    _(
+                        "an input name is lower_case_with_underscores, got %(name)s",
+                        name=repr(name),
+                    ),
+                )
                 continue
             if name in seen:
-                self.error(where, f"duplicate input {name!r}")
+                self.error(where, _("duplicate input %(name)s", name=repr(name)))
             seen.add(name)
             inputs.append(
                 FormulaInput(

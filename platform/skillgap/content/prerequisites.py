@@ -3,6 +3,8 @@ quizzes, and no prerequisite cycles (a cycle would make a path impossible)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from skillgap.content.errors import ErrorList
 from skillgap.content.specs import ModuleSpec
 
@@ -12,7 +14,13 @@ def check_across_modules(modules: list[ModuleSpec], quiz_ids: set[str], errors: 
     for module in modules:
         if module.id in by_id:
             errors.add(
-                module.path, 1, f"duplicate module id {module.id!r}: also {by_id[module.id].path}"
+                module.path,
+                1,
+                _(
+                    "duplicate module id %(id)s: also %(path)s",
+                    id=repr(module.id),
+                    path=by_id[module.id].path,
+                ),
             )
         else:
             by_id[module.id] = module
@@ -20,12 +28,18 @@ def check_across_modules(modules: list[ModuleSpec], quiz_ids: set[str], errors: 
         line = module.lines.get("prerequisites", 1)
         for prerequisite in module.prerequisites:
             if prerequisite == module.id:
-                errors.add(module.path, line, "a module cannot be its own prerequisite")
+                errors.add(module.path, line, _("a module cannot be its own prerequisite"))
             elif prerequisite not in by_id:
-                errors.add(module.path, line, f"unknown prerequisite {prerequisite!r}")
+                errors.add(
+                    module.path,
+                    line,
+                    _("unknown prerequisite %(prerequisite)s", prerequisite=repr(prerequisite)),
+                )
         if module.check is not None and module.check not in quiz_ids:
             errors.add(
-                module.path, module.lines.get("check", 1), f"unknown check quiz {module.check!r}"
+                module.path,
+                module.lines.get("check", 1),
+                _("unknown check quiz %(check)s", check=repr(module.check)),
             )
     for cycle in find_cycles(
         {m.id: [p for p in m.prerequisites if p in by_id and p != m.id] for m in by_id.values()}
@@ -34,7 +48,7 @@ def check_across_modules(modules: list[ModuleSpec], quiz_ids: set[str], errors: 
         errors.add(
             first.path,
             first.lines.get("prerequisites", 1),
-            f"prerequisites form a cycle: {' -> '.join([*cycle, cycle[0]])}",
+            _("prerequisites form a cycle: %(values)s", values=" -> ".join([*cycle, cycle[0]])),
         )
 
 

@@ -4,6 +4,8 @@ mode (fixed forms or adaptive) and the adaptive stopping rule."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from skillgap.content.errors import ErrorList
 from skillgap.kinds import QuizKind
 
@@ -19,7 +21,7 @@ def time_limit(meta, shown: str, errors: ErrorList) -> int | None:
         errors.add(
             shown,
             meta.line_of("time_limit_minutes"),
-            f"time_limit_minutes must be a whole number from 1 to {MAX_TIME_LIMIT}",
+            _("time_limit_minutes must be a whole number from 1 to %(most)s", most=MAX_TIME_LIMIT),
         )
         return None
     return limit
@@ -35,16 +37,18 @@ def read_blueprint(
     line = meta.line_of("blueprint")
     value = meta.data["blueprint"]
     if kind != QuizKind.DIAGNOSTIC:
-        errors.add(shown, line, "only a diagnostic has a blueprint")
+        errors.add(shown, line, _("only a diagnostic has a blueprint"))
         return None
     if not isinstance(value, dict) or not value:
-        errors.add(shown, line, "blueprint maps 'default' or skill ids to {level: items}")
+        errors.add(shown, line, _("blueprint maps 'default' or skill ids to {level: items}"))
         return None
     blueprint: dict[str, dict[str, int]] = {}
     for skill, counts in value.items():
         where = meta.line_of("blueprint", skill)
         if skill != "default" and skill_ids is not None and skill not in skill_ids:
-            errors.add(shown, where, f"unknown skill {skill!r} in the blueprint")
+            errors.add(
+                shown, where, _("unknown skill %(skill)s in the blueprint", skill=repr(skill))
+            )
         if not isinstance(counts, dict) or not all(
             isinstance(level, str)
             and isinstance(n, int)
@@ -55,7 +59,11 @@ def read_blueprint(
             errors.add(
                 shown,
                 where,
-                f"{skill}: give each level a number of items from 0 to {MAX_PER_LEVEL}",
+                _(
+                    "%(skill)s: give each level a number of items from 0 to %(most)s",
+                    skill=skill,
+                    most=MAX_PER_LEVEL,
+                ),
             )
             continue
         blueprint[str(skill)] = dict(counts)
@@ -73,16 +81,20 @@ def read_mode(meta, shown: str, blueprint, errors: ErrorList) -> tuple[str, dict
     adaptive stopping rule: ``{min_items: 5, max_items: 20, certainty: 0.95}``."""
     mode = meta.data.get("mode", "fixed")
     if mode not in MODES:
-        errors.add(shown, meta.line_of("mode"), f"mode must be fixed or adaptive, got {mode!r}")
+        errors.add(
+            shown,
+            meta.line_of("mode"),
+            _("mode must be fixed or adaptive, got %(mode)s", mode=repr(mode)),
+        )
         return "fixed", None
     if mode == "adaptive" and blueprint is None:
-        errors.add(shown, meta.line_of("mode"), "adaptive draws from the banks: add a blueprint")
+        errors.add(shown, meta.line_of("mode"), _("adaptive draws from the banks: add a blueprint"))
     if "stopping" not in meta.data:
         return str(mode), None
     line = meta.line_of("stopping")
     value = meta.data["stopping"]
     if mode != "adaptive" or not isinstance(value, dict):
-        errors.add(shown, line, "stopping is a mapping, for an adaptive diagnostic only")
+        errors.add(shown, line, _("stopping is a mapping, for an adaptive diagnostic only"))
         return str(mode), None
     stopping: dict = {}
     for key, given in value.items():
@@ -90,16 +102,31 @@ def read_mode(meta, shown: str, blueprint, errors: ErrorList) -> tuple[str, dict
             low, high = STOPPING_KEYS[key]
             ok = isinstance(given, int) and not isinstance(given, bool) and low <= given <= high
             if not ok:
-                errors.add(shown, line, f"stopping.{key}: a whole number from {low} to {high}")
+                errors.add(
+                    shown,
+                    line,
+                    _(
+                        "stopping.%(key)s: a whole number from %(low)s to %(high)s",
+                        key=key,
+                        low=low,
+                        high=high,
+                    ),
+                )
         elif key == "certainty":
             ok = isinstance(given, float) and 0.5 <= given < 1
             if not ok:
-                errors.add(shown, line, "stopping.certainty must be a number from 0.5 to below 1")
+                errors.add(
+                    shown, line, _("stopping.certainty must be a number from 0.5 to below 1")
+                )
         else:
             names = ", ".join(STOPPING_NAMES)
-            errors.add(shown, line, f"unknown stopping setting {key!r}: {names}")
+            errors.add(
+                shown,
+                line,
+                _("unknown stopping setting %(key)s: %(names)s", key=repr(key), names=names),
+            )
             continue
         stopping[str(key)] = given
     if stopping.get("min_items", 5) > stopping.get("max_items", 20):
-        errors.add(shown, line, "stopping.min_items cannot be more than max_items")
+        errors.add(shown, line, _("stopping.min_items cannot be more than max_items"))
     return str(mode), stopping

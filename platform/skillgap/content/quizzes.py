@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from skillgap.content import calculated as calculated_lines
 from skillgap.content.errors import ErrorList
 from skillgap.content.quiz_meta import read_blueprint, read_mode, time_limit
@@ -132,7 +134,7 @@ def parse_quiz_file(
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        errors.add(shown, 1, "not valid UTF-8 text")
+        errors.add(shown, 1, _("not valid UTF-8 text"))
         return None
     return parse_quiz(text, path.stem, shown, skill_ids, errors)
 
@@ -145,7 +147,10 @@ def parse_quiz(
         errors.add(
             shown,
             1,
-            f"quiz ids are lower-case-with-hyphens, at most 80 characters, got {quiz_id[:80]!r}",
+            _(
+                "quiz ids are lower-case-with-hyphens, at most 80 characters, got %(quiz_id)s",
+                quiz_id=repr(quiz_id[:80]),
+            ),
         )
     try:
         parsed = split_front_matter(text)
@@ -154,11 +159,8 @@ def parse_quiz(
         return None
     meta = parsed.meta
     if not isinstance(meta.data, dict):
-        errors.add(shown, 2, "the front matter must be a mapping of keys to values")
+        errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
         return None
-    for key in sorted(set(meta.data) - QUIZ_KEYS, key=str):
-        allowed = ", ".join(sorted(QUIZ_KEYS))
-        errors.add(shown, meta.line_of(key), f"unknown key {key!r} (allowed: {allowed})")
     title = _quiz_title(meta, shown, errors)
     kind = _quiz_kind(meta, shown, errors)
     limit = time_limit(meta, shown, errors)
@@ -171,10 +173,10 @@ def parse_quiz(
         errors.add(
             shown,
             parsed.body_first_line,
-            "a diagnostic drawn from the banks has no questions of its own",
+            _("a diagnostic drawn from the banks has no questions of its own"),
         )
     if not questions and blueprint is None and len(errors) == count_before:
-        errors.add(shown, parsed.body_first_line, "the quiz has no questions ('## ' headings)")
+        errors.add(shown, parsed.body_first_line, _("the quiz has no questions ('## ' headings)"))
     skills = {question.skill for question in questions}
     review = read_review_dates(shown, meta, months_for(skills), errors)
     if len(errors) > count_before:
@@ -202,18 +204,34 @@ def _quiz_kind(meta, shown: str, errors: ErrorList) -> object:
         errors.add(
             shown,
             meta.line_of("kind") if "kind" in meta.data else 1,
-            f"kind must be one of {', '.join(kinds)}, got {kind!r}",
+            _(
+                "kind must be one of %(values)s, got %(kind)s",
+                values=", ".join(kinds),
+                kind=repr(kind),
+            ),
         )
     return kind
 
 
 def _quiz_title(meta, shown: str, errors: ErrorList) -> str:
+    """The title (and every key checked against the quiz's keys)."""
+    for key in sorted(set(meta.data) - QUIZ_KEYS, key=str):
+        allowed = ", ".join(sorted(QUIZ_KEYS))
+        errors.add(
+            shown,
+            meta.line_of(key),
+            _("unknown key %(key)s (allowed: %(allowed)s)", key=repr(key), allowed=allowed),
+        )
     title = meta.data.get("title")
     if not isinstance(title, str) or not title.strip():
-        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, _("missing title"))
         return ""
     if len(title.strip()) > MAX_TITLE:
-        errors.add(shown, meta.line_of("title"), f"the title is longer than {MAX_TITLE} characters")
+        errors.add(
+            shown,
+            meta.line_of("title"),
+            _("the title is longer than %(most)s characters", most=MAX_TITLE),
+        )
     return title
 
 
@@ -229,10 +247,10 @@ def question_blocks(
         if line.startswith("## "):
             blocks.append((line_no, line[3:].strip(), []))
         elif line.startswith("#"):
-            errors.add(shown, line_no, "only '## ' headings are allowed: one per question")
+            errors.add(shown, line_no, _("only '## ' headings are allowed: one per question"))
         elif not blocks:
             if line.strip():
-                errors.add(shown, line_no, "text before the first question ('## ' heading)")
+                errors.add(shown, line_no, _("text before the first question ('## ' heading)"))
         else:
             blocks[-1][2].append((line_no, line))
     return blocks
@@ -256,7 +274,7 @@ def _parse_questions(
             errors.add(
                 shown,
                 heading_line,
-                f"the same question is already on line {seen[question.fingerprint]}",
+                _("the same question is already on line %(line)s", line=seen[question.fingerprint]),
             )
             continue
         seen[question.fingerprint] = heading_line
@@ -275,33 +293,39 @@ def _parse_question(
 ) -> QuestionSpec | None:
     count_before = len(errors)
     if not text:
-        errors.add(shown, heading_line, "the question heading has no text")
+        errors.add(shown, heading_line, _("the question heading has no text"))
     content = [(number, line) for number, line in lines if line.strip()]
     skill = ""
     match = SKILL_LINE.match(content[0][1]) if content else None
     if match:
         skill = match.group(1)
         if skill_ids is not None and skill not in skill_ids:
-            errors.add(shown, content[0][0], f"unknown skill {skill!r}")
+            errors.add(shown, content[0][0], _("unknown skill %(skill)s", skill=repr(skill)))
         content = content[1:]
     else:
         errors.add(
             shown,
             content[0][0] if content else heading_line,
-            "the line after the question must be 'skill: <skill-id>'",
+            _("the line after the question must be 'skill: <skill-id>'"),
         )
     name = None
     named = NAME_LINE.match(content[0][1]) if content else None
     if named:
         name = named.group(1)
         if not name or len(name) > MAX_NAME:
-            errors.add(shown, content[0][0], f"name: needs a text of at most {MAX_NAME} characters")
+            errors.add(
+                shown,
+                content[0][0],
+                _("name: needs a text of at most %(most)s characters", most=MAX_NAME),
+            )
         content = content[1:]
     if quiz_kind == QuizKind.SELF_ASSESSMENT:
         options, explanation = parse_answer_lines(content, shown, errors)
         if options or calculated_lines.starts_calculated(content):
             errors.add(
-                shown, heading_line, "self-assessment statements have no options: people rate them"
+                shown,
+                heading_line,
+                _("self-assessment statements have no options: people rate them"),
             )
         kind, template = QuestionKind.RATING.value, None
     else:
@@ -331,7 +355,7 @@ def answer_part(
         errors.add(
             shown,
             heading_line,
-            "a calculated question has no options: they are worked out ('ask: choice')",
+            _("a calculated question has no options: they are worked out ('ask: choice')"),
         )
     if template is not None:
         calculated_lines.check_placeholders(
@@ -350,7 +374,7 @@ def parse_answer_lines(
         option = OPTION.match(line)
         if option and not explanation:
             if not option.group(2).strip():
-                errors.add(shown, number, "an option has no text")
+                errors.add(shown, number, _("an option has no text"))
             options.append(OptionSpec(option.group(2).strip(), option.group(1) != " "))
         elif line.startswith(">"):
             explanation.append(line[1:].strip())
@@ -358,7 +382,7 @@ def parse_answer_lines(
             errors.add(
                 shown,
                 number,
-                "expected an option '- [ ] ...' / '- [x] ...' or an explanation '> ...'",
+                _("expected an option '- [ ] ...' / '- [x] ...' or an explanation '> ...'"),
             )
     return tuple(options), " ".join(explanation)
 
@@ -367,8 +391,10 @@ def check_options(
     heading_line: int, options: tuple[OptionSpec, ...], shown: str, errors: ErrorList
 ) -> None:
     if len(options) < 2:
-        errors.add(shown, heading_line, "a question needs at least two options")
+        errors.add(shown, heading_line, _("a question needs at least two options"))
     elif len(options) > MAX_OPTIONS:
-        errors.add(shown, heading_line, f"a question has at most {MAX_OPTIONS} options")
+        errors.add(
+            shown, heading_line, _("a question has at most %(most)s options", most=MAX_OPTIONS)
+        )
     elif not any(option.correct for option in options):
-        errors.add(shown, heading_line, "no option is marked correct with '- [x]'")
+        errors.add(shown, heading_line, _("no option is marked correct with '- [x]'"))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from skillgap.content.errors import ErrorList
 from skillgap.content.metrics import months_later
 from skillgap.content.source import YamlDoc
@@ -39,10 +41,14 @@ def read_review_dates(
     reviewed = _day(shown, meta, "reviewed", errors)
     after = _day(shown, meta, "review_after", errors)
     if reviewed is not None and reviewed > today:
-        errors.add(shown, meta.line_of("reviewed"), f"reviewed {reviewed} is in the future")
+        errors.add(
+            shown,
+            meta.line_of("reviewed"),
+            _("reviewed %(reviewed)s is in the future", reviewed=reviewed),
+        )
         reviewed = None
     if reviewed is not None and after is not None and after <= reviewed:
-        errors.add(shown, meta.line_of("review_after"), "review_after must be after reviewed")
+        errors.add(shown, meta.line_of("review_after"), _("review_after must be after reviewed"))
         after = None
     if after is None and reviewed is not None:
         after = months_later(reviewed, months)
@@ -61,6 +67,6 @@ def _day(shown: str, meta: YamlDoc, key: str, errors: ErrorList) -> date | None:
     if value is None:
         return None
     if not isinstance(value, date):
-        errors.add(shown, meta.line_of(key), f"{key} must be a date (YYYY-MM-DD)")
+        errors.add(shown, meta.line_of(key), _("%(key)s must be a date (YYYY-MM-DD)", key=key))
         return None
     return value

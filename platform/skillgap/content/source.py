@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, SequenceNode
+
+from skillgap.content.errors import grouped
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_LENGTH = 80  # the database's id columns
@@ -26,7 +29,11 @@ def is_id(value: str) -> bool:
 def size_problem(text: str) -> str | None:
     """Why a content text is too large to take, if it is."""
     if len(text) > MAX_SOURCE_CHARS:
-        return f"the text has {len(text):,} characters; at most {MAX_SOURCE_CHARS:,} are accepted"
+        return _(
+            "the text has %(count)s characters; at most %(most)s are accepted",
+            count=grouped(len(text)),
+            most=grouped(MAX_SOURCE_CHARS),
+        )
     return None
 
 
@@ -34,9 +41,11 @@ def markdown_problem(body: str) -> str | None:
     """Why a Markdown body would take too long to render, if it would."""
     brackets = body.count("[")
     if brackets > MAX_BRACKETS:
-        return (
-            f"the text has {brackets:,} '[' characters; at most {MAX_BRACKETS:,} are accepted "
-            "(each starts a possible link, and rendering slows down with every one)"
+        return _(
+            "the text has %(count)s '[' characters; at most %(most)s are accepted "
+            "(each starts a possible link, and rendering slows down with every one)",
+            count=grouped(brackets),
+            most=grouped(MAX_BRACKETS),
         )
     return None
 
@@ -54,14 +63,17 @@ class _ContentLoader(yaml.SafeLoader):
         if self.check_event(yaml.events.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in content files", mark
+                None, None, _("aliases (*name) are not allowed in content files"), mark
             )
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 mark = self.peek_event().start_mark
                 raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", mark
+                    None,
+                    None,
+                    _("nested more than %(most)s levels deep", most=MAX_YAML_DEPTH),
+                    mark,
                 )
             return super().compose_node(parent, index)
         finally:
@@ -75,7 +87,10 @@ def _timestamp(loader: _ContentLoader, node: yaml.ScalarNode):
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as error:
         raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a real date ({error})", node.start_mark
+            None,
+            None,
+            _("%(value)s is not a real date (%(error)s)", value=repr(node.value), error=error),
+            node.start_mark,
         ) from None
 
 
@@ -126,7 +141,11 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + first_line
         raise YamlProblem(
-            line, f"invalid YAML: character {error.character!r} is not allowed"
+            line,
+            _(
+                "invalid YAML: character %(character)s is not allowed",
+                character=repr(error.character),
+            ),
         ) from error
     try:
         node = loader.get_single_node()
@@ -136,14 +155,20 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         # list, say), which is where the author has to look; else the problem.
         mark = error.context_mark or error.problem_mark
         line = (mark.line if mark else 0) + first_line
-        raise YamlProblem(line, f"invalid YAML: {error.problem or error.context}") from error
+        raise YamlProblem(
+            line, _("invalid YAML: %(problem)s", problem=error.problem or error.context)
+        ) from error
     except yaml.reader.ReaderError as error:  # a control character further in
         line = text[: error.position].count("\n") + first_line
         raise YamlProblem(
-            line, f"invalid YAML: character {error.character!r} is not allowed"
+            line,
+            _(
+                "invalid YAML: character %(character)s is not allowed",
+                character=repr(error.character),
+            ),
         ) from error
     except yaml.YAMLError as error:
-        raise YamlProblem(first_line, f"invalid YAML: {error}") from error
+        raise YamlProblem(first_line, _("invalid YAML: %(error)s", error=error)) from error
     finally:
         loader.dispose()
     return YamlDoc(data=data, node=node, first_line=first_line)
@@ -163,21 +188,22 @@ def nul_line(text: str) -> int | None:
     return None if at < 0 else text.count("\n", 0, at) + 1
 
 
-NUL_REASON = "the text contains a NUL character (byte 0), which is not allowed"
+def nul_reason() -> str:
+    return _("the text contains a NUL character (byte 0), which is not allowed")
 
 
 def split_front_matter(text: str) -> FrontMatterFile:
     """``---`` YAML ``---`` then the Markdown body."""
     line = nul_line(text)
     if line is not None:
-        raise YamlProblem(line, NUL_REASON)
+        raise YamlProblem(line, nul_reason())
     if problem := size_problem(text):
         raise YamlProblem(1, problem)
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise YamlProblem(1, "the file must start with a '---' line opening the front matter")
+        raise YamlProblem(1, _("the file must start with a '---' line opening the front matter"))
     for index in range(1, len(lines)):
         if lines[index].rstrip() == "---":
             meta = load_yaml("\n".join(lines[1:index]), first_line=2)
             return FrontMatterFile(meta, "\n".join(lines[index + 1 :]), index + 2)
-    raise YamlProblem(1, "the front matter is never closed with a '---' line")
+    raise YamlProblem(1, _("the front matter is never closed with a '---' line"))

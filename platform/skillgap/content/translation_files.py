@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from skillgap.content.bank import bank_quiz_id
 from skillgap.content.errors import ErrorList
 from skillgap.content.quizzes import QuizSpec
@@ -61,7 +63,7 @@ def _parse_one(
     names = split_name(path)
     if names is None:
         errors.add(
-            shown, 1, "a translation is named <source name>.<language>.md, e.g. course.nl.md"
+            shown, 1, _("a translation is named <source name>.<language>.md, e.g. course.nl.md")
         )
         return None
     source_name, locale = names
@@ -70,12 +72,16 @@ def _parse_one(
         return None
     source_shown = (path.parent / source_name).relative_to(root).as_posix()
     if source_shown not in sources:
-        errors.add(shown, 1, f"there is no {source_shown} for this to translate")
+        errors.add(
+            shown,
+            1,
+            _("there is no %(source_shown)s for this to translate", source_shown=source_shown),
+        )
         return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        errors.add(shown, 1, "not valid UTF-8 text")
+        errors.add(shown, 1, _("not valid UTF-8 text"))
         return None
     kind, item_id, source = sources[source_shown]
     if kind == "framework":

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from skillgap.config import LOCALES
 from skillgap.content.bank import _parse_item
 from skillgap.content.errors import ErrorList
@@ -59,9 +61,13 @@ def split_name(path: Path) -> tuple[str, str] | None:
 
 def locale_problem(locale: str) -> str | None:
     if locale == SOURCE_LOCALE:
-        return "English is the source language: edit the file without '.en'"
+        return _("English is the source language: edit the file without '.en'")
     if locale not in LOCALES:
-        return f"unknown language {locale!r} (Skillgap speaks {', '.join(LOCALES)})"
+        return _(
+            "unknown language %(locale)s (Skillgap speaks %(locales)s)",
+            locale=repr(locale),
+            locales=", ".join(LOCALES),
+        )
     return None
 
 
@@ -93,24 +99,34 @@ def _front(text: str, shown: str, allowed: set[str], errors: ErrorList):
         return None
     meta = parsed.meta
     if not isinstance(meta.data, dict):
-        errors.add(shown, 2, "the front matter must be a mapping of keys to values")
+        errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
         return None
     for key in sorted(set(meta.data) - allowed, key=str):
         errors.add(
             shown,
             meta.line_of(key),
-            f"a translation's front matter holds only {', '.join(sorted(allowed))}; "
-            f"{key!r} comes from the English source",
+            _(
+                "a translation's front matter holds only %(values)s; %(key)s comes from "
+                "the English source",
+                values=", ".join(sorted(allowed)),
+                key=repr(key),
+            ),
         )
     title = meta.data.get("title")
     if not isinstance(title, str) or not title.strip():
-        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, "missing title")
+        errors.add(shown, meta.line_of("title") if "title" in meta.data else 1, _("missing title"))
     elif len(title) > MAX_TITLE:
-        errors.add(shown, meta.line_of("title"), f"title is longer than {MAX_TITLE} characters")
+        errors.add(
+            shown,
+            meta.line_of("title"),
+            _("title is longer than %(most)s characters", most=MAX_TITLE),
+        )
     summary = meta.data.get("summary", "")
     if not isinstance(summary, str) or len(summary) > MAX_SUMMARY:
         errors.add(
-            shown, meta.line_of("summary"), f"summary must be at most {MAX_SUMMARY} characters"
+            shown,
+            meta.line_of("summary"),
+            _("summary must be at most %(most)s characters", most=MAX_SUMMARY),
         )
     return parsed
 
@@ -127,7 +143,7 @@ def parse_page(
         errors.add(shown, parsed.body_first_line, problem)
     if len(errors) > count_before:
         return None
-    rendered = render(parsed.body, drop_leading_title=kind == "module")
+    rendered = render(parsed.body, drop_leading_title=kind == "module", locale=locale)
     return TranslationSpec(
         kind,
         item_id,
@@ -154,8 +170,13 @@ def parse_quiz(
         errors.add(
             shown,
             parsed.body_first_line,
-            f"the translation has {len(blocks)} questions; the source "
-            f"{source.path} has {len(source.questions)}, in the same order",
+            _(
+                "the translation has %(count)s questions; the source %(path)s has "
+                "%(source_count)s, in the same order",
+                count=len(blocks),
+                path=source.path,
+                source_count=len(source.questions),
+            ),
         )
         return None
     questions: dict[str, dict[str, Any]] = {}
@@ -199,8 +220,14 @@ def _question(
         errors.add(
             shown,
             line,
-            f"this is item {item.id!r} ({item.level}); the source has "
-            f"{original.item_id!r} ({original.level}) here: keep the source's order",
+            _(
+                "this is item %(id)s (%(level)s); the source has %(item_id)s "
+                "(%(source_level)s) here: keep the source's order",
+                id=repr(item.id),
+                level=item.level,
+                item_id=repr(original.item_id),
+                source_level=original.level,
+            ),
         )
         return None
     return item.question
@@ -212,18 +239,27 @@ def _same_structure(
     """The translated question keeps the source's skill, kind and keyed options."""
     problem = None
     if translated.skill != original.skill:
-        problem = f"skill is {translated.skill!r}; the source question's is {original.skill!r}"
+        problem = _(
+            "skill is %(skill)s; the source question's is %(source_skill)s",
+            skill=repr(translated.skill),
+            source_skill=repr(original.skill),
+        )
     elif len(translated.options) != len(original.options):
-        problem = (
-            f"{len(translated.options)} options; the source question has "
-            f"{len(original.options)}, in the same order"
+        problem = _(
+            "%(count)s options; the source question has %(source_count)s, in the same order",
+            count=len(translated.options),
+            source_count=len(original.options),
         )
     elif [o.correct for o in translated.options] != [o.correct for o in original.options]:
-        problem = "[x] must mark the same options as in the source question"
+        problem = _("[x] must mark the same options as in the source question")
     elif translated.kind != original.kind:
-        problem = f"this is a {translated.kind} question; the source's is {original.kind}"
+        problem = _(
+            "this is a %(kind)s question; the source's is %(source_kind)s",
+            kind=translated.kind,
+            source_kind=original.kind,
+        )
     elif (translated.template is None) != (original.template is None):
-        problem = "a calculated question stays calculated in every language"
+        problem = _("a calculated question stays calculated in every language")
     if problem:
         errors.add(shown, line, problem)
     return problem is None
@@ -240,7 +276,7 @@ def parse_framework(
         errors.add(shown, problem.line, problem.reason)
         return None
     if not isinstance(doc.data, dict):
-        errors.add(shown, 1, "a framework translation maps levels, self_ratings, skills, roles")
+        errors.add(shown, 1, _("a framework translation maps levels, self_ratings, skills, roles"))
         return None
     known = {
         "levels": {level.id for level in framework.levels},
@@ -251,10 +287,16 @@ def parse_framework(
     data: dict[str, dict[str, dict[str, str]]] = {}
     for section, entries in doc.data.items():
         if section not in FRAMEWORK_FIELDS:
-            errors.add(shown, doc.line_of(section), f"unknown key {section!r}")
+            errors.add(
+                shown, doc.line_of(section), _("unknown key %(section)s", section=repr(section))
+            )
             continue
         if not isinstance(entries, dict):
-            errors.add(shown, doc.line_of(section), f"{section} maps ids to their texts")
+            errors.add(
+                shown,
+                doc.line_of(section),
+                _("%(section)s maps ids to their texts", section=section),
+            )
             continue
         data[section] = _framework_section(doc, section, entries, known[section], shown, errors)
     if len(errors) > count_before:
@@ -270,15 +312,41 @@ def _framework_section(
     for entry_id, texts in entries.items():
         line = doc.line_of(section, entry_id)
         if entry_id not in known_ids:
-            errors.add(shown, line, f"the framework has no {section} entry {entry_id!r}")
+            errors.add(
+                shown,
+                line,
+                _(
+                    "the framework has no %(section)s entry %(entry_id)s",
+                    section=section,
+                    entry_id=repr(entry_id),
+                ),
+            )
             continue
         if not isinstance(texts, dict) or not texts:
-            errors.add(shown, line, f"give {entry_id!r} its {' and '.join(fields)}")
+            errors.add(
+                shown,
+                line,
+                _(
+                    "give %(entry_id)s its %(values)s",
+                    entry_id=repr(entry_id),
+                    values=" and ".join(fields),
+                ),
+            )
             continue
         for key, value in texts.items():
             if key not in fields:
-                errors.add(shown, line, f"{section} entries translate only {', '.join(fields)}")
+                errors.add(
+                    shown,
+                    line,
+                    _(
+                        "%(section)s entries translate only %(values)s",
+                        section=section,
+                        values=", ".join(fields),
+                    ),
+                )
             elif not isinstance(value, str) or not value.strip():
-                errors.add(shown, line, f"{entry_id}: {key} must be text")
+                errors.add(
+                    shown, line, _("%(entry_id)s: %(key)s must be text", entry_id=entry_id, key=key)
+                )
         found[entry_id] = {k: str(v).strip() for k, v in texts.items() if k in fields}
     return found

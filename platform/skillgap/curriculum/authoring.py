@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillgap import clock
-from skillgap.content import citations, markdown
+from skillgap.content import markdown
 from skillgap.content.bank import BANK_QUIZ_PREFIX, as_quiz, parse_bank
-from skillgap.content.calculated import resolve_formulas
 from skillgap.content.errors import ContentError, ErrorList
-from skillgap.content.files import check_citations, parse_course, parse_module
+from skillgap.content.files import check_citations, parse_course
 from skillgap.content.framework import parse_framework
-from skillgap.content.metrics import FormulaSpec, MetricFileSpec, parse_metric_file
-from skillgap.content.prerequisites import find_cycles
+from skillgap.content.metrics import MetricFileSpec, parse_metric_file
+from skillgap.content.module_files import parse_module
 from skillgap.content.quizzes import QuizSpec, parse_quiz
 from skillgap.content.specs import (
     CourseSpec,
@@ -34,6 +34,7 @@ from skillgap.content.specs import (
 )
 from skillgap.curriculum import revisions
 from skillgap.curriculum.dictionary import write_metric_file
+from skillgap.curriculum.item_checks import check_module_links, check_still_cited, with_formulas
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.curriculum.writers import (
     Counts,
@@ -57,7 +58,6 @@ from skillgap.models import (
     SelfRating,
     Skill,
     User,
-    module_prerequisites,
 )
 
 
@@ -139,14 +139,20 @@ def find_item(session: Session, kind: str, item_id: str) -> Item | None:
         return (
             None
             if f is None
-            else Item(kind, f.id, f"Metrics: {f.name}", f"courses/metrics/{f.id}.yml", f.published)
+            else Item(
+                kind,
+                f.id,
+                _("Metrics: %(name)s", name=f.name),
+                f"courses/metrics/{f.id}.yml",
+                f.published,
+            )
         )
     if kind == ContentKind.FRAMEWORK and item_id == "framework":
         found = session.get(FrameworkSource, 1) is not None
         return (
             None
             if not found
-            else Item(kind, "framework", "Skill framework", "courses/framework.yml", True)
+            else Item(kind, "framework", _("Skill framework"), "courses/framework.yml", True)
         )
     return None
 
@@ -209,11 +215,11 @@ def validate(session: Session, item: Item, text: str):
         skills = set(session.scalars(select(Skill.id)))
         levels = list(session.scalars(select(Level.id).order_by(Level.position)))[1:]
         bank = parse_bank(text, item.path, skills, set(levels), errors)
-        spec = _with_formulas(session, as_quiz(bank), errors) if bank is not None else None
+        spec = with_formulas(session, as_quiz(bank), errors) if bank is not None else None
     elif item.kind == ContentKind.QUIZ:
         skills = set(session.scalars(select(Skill.id)))
         spec = parse_quiz(text, item.id, item.path, skills, errors)
-        spec = _with_formulas(session, spec, errors) if spec is not None else None
+        spec = with_formulas(session, spec, errors) if spec is not None else None
     elif item.kind == ContentKind.MODULE:
         spec = parse_module(
             text,
@@ -226,60 +232,15 @@ def validate(session: Session, item: Item, text: str):
             errors,
         )
         if spec is not None:
-            _check_module_links(session, spec, errors)
+            check_module_links(session, spec, errors)
             check_citations([spec], set(snapshot_of(session).metrics), errors)
     elif item.kind == ContentKind.METRICS:
         spec = parse_metric_file(text, item.path, item.id, errors)
         if spec is not None:
-            _check_still_cited(session, spec, errors)
+            check_still_cited(session, spec, errors)
     if errors or spec is None:
-        raise InvalidError(errors.sorted() or [ContentError(item.path, 1, "cannot be read")])
+        raise InvalidError(errors.sorted() or [ContentError(item.path, 1, _("cannot be read"))])
     return spec
-
-
-def _with_formulas(session: Session, spec: QuizSpec, errors: ErrorList) -> QuizSpec:
-    """Calculated questions' ``formula:`` ids resolved against today's dictionary."""
-    formulas = {
-        entry_id: entry
-        for entry_id, entry in snapshot_of(session).metrics.items()
-        if isinstance(entry, FormulaSpec)
-    }
-    return resolve_formulas([spec], formulas, errors)[0]
-
-
-def _check_still_cited(session: Session, spec: MetricFileSpec, errors: ErrorList) -> None:
-    """A dictionary edit may not remove an entry that a module still cites."""
-    snapshot = snapshot_of(session)
-    kept = {entry.id for entry in spec.entries}
-    removed = {e.id for e in snapshot.metrics.values() if e.file == spec.id} - kept
-    for module in snapshot.modules.values():
-        for cited in sorted(removed & set(citations.cited_ids(module.body_html))):
-            errors.add(
-                spec.path,
-                1,
-                f"{cited!r} is cited by module {module.id!r}: keep it or edit the module",
-            )
-
-
-def _check_module_links(session: Session, spec, errors: ErrorList) -> None:
-    line = spec.lines.get("prerequisites", 1)
-    known = set(session.scalars(select(Module.id)))
-    for prerequisite in spec.prerequisites:
-        if prerequisite == spec.id:
-            errors.add(spec.path, line, "a module cannot be its own prerequisite")
-        elif prerequisite not in known:
-            errors.add(spec.path, line, f"unknown prerequisite {prerequisite!r}")
-    if spec.check is not None and session.get(Quiz, spec.check) is None:
-        errors.add(spec.path, spec.lines.get("check", 1), f"unknown check quiz {spec.check!r}")
-    graph: dict[str, list[str]] = {}
-    for module_id, prerequisite_id in session.execute(select(module_prerequisites)):
-        graph.setdefault(module_id, []).append(prerequisite_id)
-    graph[spec.id] = [p for p in spec.prerequisites if p in known and p != spec.id]
-    for cycle in find_cycles(graph):
-        if spec.id in cycle:
-            errors.add(
-                spec.path, line, f"prerequisites form a cycle: {' -> '.join([*cycle, cycle[0]])}"
-            )
 
 
 def preview_html(item: Item, spec) -> str:
@@ -326,7 +287,7 @@ def publish(session: Session, item: Item, author: User, shown: int | None = None
     published unseen (ConflictError)."""
     newest = revisions.latest(session, item.kind, item.id)
     if newest is None:
-        raise InvalidError([ContentError(item.path, 1, "nothing to publish")])
+        raise InvalidError([ContentError(item.path, 1, _("nothing to publish"))])
     if shown is None or shown != newest.number:
         raise ConflictError(newest)
     spec = validate(session, item, newest.source)
@@ -353,7 +314,7 @@ def unpublish(session: Session, item: Item, author: User) -> None:
     """Hide it from learners; their completions and results stay."""
     model = MODELS
     if item.kind == ContentKind.FRAMEWORK:
-        raise InvalidError([ContentError(item.path, 1, "the framework cannot be unpublished")])
+        raise InvalidError([ContentError(item.path, 1, _("the framework cannot be unpublished"))])
     row = session.get(model[ContentKind(item.kind)], item.id)
     row.published = False  # type: ignore[union-attr]
     revisions.record(session, author, "content.unpublish", f"{item.kind} {item.id}")
@@ -365,7 +326,9 @@ def restore(session: Session, item: Item, number: int, author: User) -> Revision
         (r for r in revisions.revisions_of(session, item.kind, item.id) if r.number == number), None
     )
     if old is None:
-        raise InvalidError([ContentError(item.path, 1, f"there is no revision {number}")])
+        raise InvalidError(
+            [ContentError(item.path, 1, _("there is no revision %(number)s", number=number))]
+        )
     revision = add_revision(
         session, item, old.source, author, f"restored revision {number}", RevisionOrigin.RESTORE
     )

@@ -79,7 +79,6 @@ def translation_files(sources: dict[str, str], session: Session) -> dict[str, st
     return files
 
 
-
 def export_content(session: Session, root: Path) -> ExportReport:
     """Write every published item under ``root``; files already identical are left alone."""
     report = ExportReport()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,14 +94,27 @@ def check_blueprints(
     for quiz in quizzes:
         if quiz.id.startswith(BANK_QUIZ_PREFIX):
             errors.add(
-                quiz.path, 1, f"quiz ids starting {BANK_QUIZ_PREFIX!r} are kept for item banks"
+                quiz.path,
+                1,
+                _(
+                    "quiz ids starting %(prefix)s are kept for item banks",
+                    prefix=repr(BANK_QUIZ_PREFIX),
+                ),
             )
         if quiz.blueprint is None or level_ids is None:
             continue
         for skill, counts in quiz.blueprint.items():
             for level in counts:
                 if level not in level_ids:
-                    errors.add(quiz.path, 2, f"blueprint {skill}: unknown level {level!r}")
+                    errors.add(
+                        quiz.path,
+                        2,
+                        _(
+                            "blueprint %(skill)s: unknown level %(level)s",
+                            skill=skill,
+                            level=repr(level),
+                        ),
+                    )
         for bank in banks:
             wanted = quiz.blueprint.get(bank.skill, quiz.blueprint.get("default", {}))
             have = bank.level_counts()
@@ -109,8 +123,14 @@ def check_blueprints(
                     errors.add(
                         bank.path,
                         1,
-                        f"{quiz.path} draws {count} {level} items per form but this bank "
-                        f"has {have.get(level, 0)}",
+                        _(
+                            "%(path)s draws %(count)s %(level)s items per form but this bank has "
+                            "%(have)s",
+                            path=quiz.path,
+                            count=count,
+                            level=level,
+                            have=have.get(level, 0),
+                        ),
                     )
 
 
@@ -170,8 +190,14 @@ def browser_conflicts(
         live_text = published[-1].source if published else None
         if edits and source != live_text:
             conflicts.append(
-                f"{path}: {kind} {item_id!r} was edited in the browser (revision "
-                f"{edits[-1].number}) since it was last imported"
+                _(
+                    "%(path)s: %(kind)s %(id)s was edited in the browser (revision "
+                    "%(number)s) since it was last imported",
+                    path=path,
+                    kind=kind,
+                    id=repr(item_id),
+                    number=edits[-1].number,
+                )
             )
     return conflicts
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,15 +64,15 @@ def new_module(session: Session, course_id: str, module_id: str, title: str, aut
     # Not an id, no course: PostgreSQL refuses a NUL character even in a lookup.
     course = session.get(Course, course_id) if is_id(course_id) else None
     if course is None:
-        problems.append("choose a course")
+        problems.append(_("choose a course"))
     if not is_id(module_id or ""):
-        problems.append("the module id is lower-case-with-hyphens (at most 80), like kpi-basics")
+        problems.append(_("the module id is lower-case-with-hyphens (at most 80), like kpi-basics"))
     elif session.get(Module, module_id) is not None:
-        problems.append(f"a module {module_id!r} already exists")
+        problems.append(_("a module %(id)s already exists", id=repr(module_id)))
     if not title.strip() or len(title) > 200:
-        problems.append("give a title of at most 200 characters")
+        problems.append(_("give a title of at most 200 characters"))
     if problems:
-        raise InvalidError([ContentError("new module", 1, p) for p in problems])
+        raise InvalidError([ContentError(_("new module"), 1, p) for p in problems])
     position = (max((m.position for m in course.modules), default=0)) + 1  # type: ignore[union-attr]
     snapshot = snapshot_of(session)  # framework order: the first skill, the entry level
     skill, entry = snapshot.skills[0].id, snapshot.levels[1].id
@@ -104,9 +105,13 @@ def new_quiz(
     from skillgap.content.source import is_id
 
     if not is_id(quiz_id or ""):
-        raise InvalidError([ContentError("new quiz", 1, "the quiz id is lower-case-with-hyphens")])
+        raise InvalidError(
+            [ContentError(_("new quiz"), 1, _("the quiz id is lower-case-with-hyphens"))]
+        )
     if session.get(Quiz, quiz_id) is not None:
-        raise InvalidError([ContentError("new quiz", 1, f"a quiz {quiz_id!r} already exists")])
+        raise InvalidError(
+            [ContentError(_("new quiz"), 1, _("a quiz %(id)s already exists", id=repr(quiz_id)))]
+        )
     item = Item(
         ContentKind.QUIZ.value,
         quiz_id,
@@ -127,7 +132,9 @@ def import_gift_quiz(
 ) -> Item:
     """A new draft quiz from a parsed GIFT file (the questions it understood)."""
     if not parsed.questions:
-        raise InvalidError([ContentError("GIFT file", 1, "No supported questions to import.")])
+        raise InvalidError(
+            [ContentError(_("GIFT file"), 1, _("No supported questions to import."))]
+        )
     title = title or quiz_id.replace("-", " ").capitalize()
     return new_quiz(
         session,

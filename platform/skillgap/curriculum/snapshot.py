@@ -100,7 +100,8 @@ class Snapshot:
         snapshot's dictionary (worked out once per module and snapshot)."""
         html = self._module_html.get(module_id)
         if html is None:
-            html = citations.expand(self.modules[module_id].body_html, self.metrics)
+            module = self.modules[module_id]
+            html = citations.expand(module.body_html, self.metrics, locale=module.lang)
             self._module_html[module_id] = html
         return html
 

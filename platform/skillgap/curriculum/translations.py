@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -220,7 +221,7 @@ def validate(session: Session, item: Item, locale: str, text: str) -> Translatio
     else:
         spec = parse_page(text, shown, item.kind, item.id, locale, errors)
     if errors or spec is None:
-        raise InvalidError(errors.sorted() or [ContentError(shown, 1, "cannot be read")])
+        raise InvalidError(errors.sorted() or [ContentError(shown, 1, _("cannot be read"))])
     return spec
 
 

@@ -21,7 +21,8 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 
-from skillgap.inputs import N_, name_problem_message
+from skillgap.catalogue import N_
+from skillgap.inputs import name_problem_message
 from skillgap.roles import Role
 
 REQUIRED_COLUMNS = ("email", "name")

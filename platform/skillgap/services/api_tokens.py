@@ -29,16 +29,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from skillgap import clock
+from skillgap.catalogue import N_
 from skillgap.curriculum import revisions
 from skillgap.models import ApiToken, User
 from skillgap.roles import Role
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue (pybabel's N_ keyword) where it must stay
-    English: the admin form translates it where it shows it, the API does not."""
-    return message
-
 
 PEOPLE_READ = "people:read"
 RESULTS_READ = "results:read"
