@@ -91,7 +91,7 @@ def test_a_5000_row_import_leaves_the_site_usable(tmp_path, backend, capsys):
             importer.join(timeout=120)
 
         assert outcome["status"] == 200
-        assert f"{ROWS} users created" in outcome["page"]
+        assert f"{ROWS:,} users created" in outcome["page"]
         assert len(re.findall(r"/invitation/[\w-]+</code>", outcome["page"])) == ROWS
         assert statuses == [302] * OTHER_REQUESTS  # every save went through
         with database.write_sessions() as session:

@@ -17,9 +17,10 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from skillgap.content.errors import ErrorList
+from skillgap.content.front_matter import parsed_front_matter
 from skillgap.content.quizzes import QuestionSpec, QuizSpec, answer_part, question_blocks
 from skillgap.content.review_dates import ReviewDates, item_dates, months_for, read_review_dates
-from skillgap.content.source import SLUG, YamlProblem, split_front_matter
+from skillgap.content.source import SLUG
 from skillgap.kinds import QuizKind
 
 BANK_KEYS = {"title", "kind", "skill", "reviewed", "review_after"}
@@ -132,15 +133,10 @@ def parse_bank(
     """One bank file. ``skill_ids``/``level_ids`` None: the framework is broken, so
     they are not checked. Returns None (with errors added) when anything is wrong."""
     count_before = len(errors)
-    try:
-        parsed = split_front_matter(text)
-    except YamlProblem as problem:
-        errors.add(shown, problem.line, problem.reason)
+    parsed = parsed_front_matter(text, shown, errors)
+    if parsed is None:
         return None
     meta = parsed.meta
-    if not isinstance(meta.data, dict):
-        errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
-        return None
     title = _bank_title(meta, shown, errors)
     review = read_review_dates(shown, meta, months_for([str(meta.data.get("skill"))]), errors)
     skill = _bank_skill(meta, shown, skill_ids, errors)

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from skillgap.content.errors import ErrorList
-from skillgap.content.source import YamlDoc, YamlProblem, split_front_matter
+from skillgap.content.source import FrontMatterFile, YamlDoc, YamlProblem, split_front_matter
 from skillgap.content.specs import FrameworkSpec
 
 MAX_TITLE = 200
@@ -44,15 +44,21 @@ def front_matter(root: Path, path: Path, errors: ErrorList):
 
 
 def front_matter_text(text: str, shown: str, errors: ErrorList):
+    return shown, text, parsed_front_matter(text, shown, errors)
+
+
+def parsed_front_matter(text: str, shown: str, errors: ErrorList) -> FrontMatterFile | None:
+    """The front matter (a mapping) and body of any content file; None with the
+    problem added to ``errors`` when it cannot be read."""
     try:
         parsed = split_front_matter(text)
     except YamlProblem as problem:
         errors.add(shown, problem.line, problem.reason)
-        return shown, text, None
+        return None
     if not isinstance(parsed.meta.data, dict):
         errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
-        return shown, text, None
-    return shown, text, parsed
+        return None
+    return parsed
 
 
 def title_of(shown: str, meta: YamlDoc, errors: ErrorList) -> str:

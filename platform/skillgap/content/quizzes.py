@@ -20,9 +20,10 @@ from flask_babel import gettext as _
 
 from skillgap.content import calculated as calculated_lines
 from skillgap.content.errors import ErrorList
+from skillgap.content.front_matter import parsed_front_matter
 from skillgap.content.quiz_meta import read_blueprint, read_mode, time_limit
 from skillgap.content.review_dates import ReviewDates, months_for, read_review_dates
-from skillgap.content.source import YamlProblem, is_id, split_front_matter
+from skillgap.content.source import is_id
 from skillgap.kinds import QuestionKind, QuizKind
 from skillgap.rules import calculated
 
@@ -152,15 +153,10 @@ def parse_quiz(
                 quiz_id=repr(quiz_id[:80]),
             ),
         )
-    try:
-        parsed = split_front_matter(text)
-    except YamlProblem as problem:
-        errors.add(shown, problem.line, problem.reason)
+    parsed = parsed_front_matter(text, shown, errors)
+    if parsed is None:
         return None
     meta = parsed.meta
-    if not isinstance(meta.data, dict):
-        errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
-        return None
     title = _quiz_title(meta, shown, errors)
     kind = _quiz_kind(meta, shown, errors)
     limit = time_limit(meta, shown, errors)

@@ -25,10 +25,11 @@ from flask_babel import gettext as _
 from skillgap.config import LOCALES
 from skillgap.content.bank import _parse_item
 from skillgap.content.errors import ErrorList
+from skillgap.content.front_matter import parsed_front_matter
 from skillgap.content.markdown import render
 from skillgap.content.quizzes import QuestionSpec, QuizSpec, _parse_question, question_blocks
 from skillgap.content.review_dates import ReviewDates
-from skillgap.content.source import YamlProblem, load_yaml, markdown_problem, split_front_matter
+from skillgap.content.source import YamlProblem, load_yaml, markdown_problem
 from skillgap.content.specs import FrameworkSpec
 
 SOURCE_LOCALE = "en"
@@ -92,15 +93,10 @@ class TranslationSpec:
 
 def _front(text: str, shown: str, allowed: set[str], errors: ErrorList):
     """The front matter and body of a .md translation, or None with errors added."""
-    try:
-        parsed = split_front_matter(text)
-    except YamlProblem as problem:
-        errors.add(shown, problem.line, problem.reason)
+    parsed = parsed_front_matter(text, shown, errors)
+    if parsed is None:
         return None
     meta = parsed.meta
-    if not isinstance(meta.data, dict):
-        errors.add(shown, 2, _("the front matter must be a mapping of keys to values"))
-        return None
     for key in sorted(set(meta.data) - allowed, key=str):
         errors.add(
             shown,
