@@ -9,8 +9,8 @@ request, pick the recipient's with :func:`recipient_locale` under
 The catalogue lives in ``translations/`` (``messages.pot`` and one ``.po`` per
 language, committed). The ``.mo`` files Flask-Babel reads are compiled from the
 ``.po`` files when the app starts, into the instance folder, and only when a
-``.po`` is newer than its ``.mo``: there is no build step to forget, and no
-compiled file in the repository to fall out of step (docs/i18n.md).
+``.po`` has changed: there is no build step to forget, and no compiled file in
+the repository to fall out of step (docs/i18n.md).
 """
 
 from __future__ import annotations
@@ -58,10 +58,13 @@ def compile_catalogues(source: Path, target: Path) -> Path:
     """Compile every ``<lang>/LC_MESSAGES/messages.po`` under source into target.
 
     Written to a temporary file and renamed, so that two processes starting
-    at once never read half a catalogue."""
+    at once never read half a catalogue. A ``.mo`` carries its ``.po``'s
+    modification time, and is compiled again when the two differ: a newer
+    ``.po`` (a pull) and an older one (a checkout of an earlier version) alike."""
     for po_path in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         mo_path = target / po_path.relative_to(source).with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        po_time = po_path.stat().st_mtime_ns
+        if mo_path.exists() and mo_path.stat().st_mtime_ns == po_time:
             continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as handle:
@@ -69,6 +72,7 @@ def compile_catalogues(source: Path, target: Path) -> Path:
         fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
             write_mo(out, catalogue, use_fuzzy=False)
+        os.utime(tmp, ns=(po_time, po_time))
         os.replace(tmp, mo_path)
     return target
 

@@ -149,3 +149,36 @@ def test_no_template_text_is_outside_the_catalogue():
                 left.append(f"{path.relative_to(ROOT)}:{line}: {piece!r}")
     assert len(templates) > 40
     assert not left, "text outside the catalogue:\n" + "\n".join(left[:40])
+
+
+def test_the_catalogue_is_compiled_again_whenever_its_po_file_changes(tmp_path):
+    """Start-up compiles .po to .mo (docs/i18n.md): again after the .po changes,
+    whether it became newer (a pull) or older (a checkout), and not otherwise."""
+    import os
+    import shutil
+
+    from babel.support import Translations
+
+    from skillgap.i18n import compile_catalogues
+
+    source = tmp_path / "source"
+    shutil.copytree(CATALOGUE, source)
+    po = source / "nl" / "LC_MESSAGES" / "messages.po"
+    target = compile_catalogues(source, tmp_path / "compiled")
+    mo = target / "nl" / "LC_MESSAGES" / "messages.mo"
+
+    def dutch(message: str) -> str:
+        return Translations.load(str(target), ["nl"]).gettext(message)
+
+    assert dutch("Sign in") == "Inloggen"
+    compiled_at = mo.stat().st_mtime_ns
+    compile_catalogues(source, target)
+    assert mo.stat().st_mtime_ns == compiled_at  # unchanged: not compiled again
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr "Inloggen"', 'msgstr "Aanmelden"', 1),
+        encoding="utf-8",
+    )
+    old = compiled_at - 10**10  # ten seconds before: an older file, as after a checkout
+    os.utime(po, ns=(old, old))
+    compile_catalogues(source, target)
+    assert dutch("Sign in") == "Aanmelden"
