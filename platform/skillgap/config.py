@@ -139,7 +139,6 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
-
 def locale_from_environment() -> dict[str, object]:
     """The site's language and time zone, for people who have not chosen their
     own and whose browser asks for no language Skillgap speaks."""

@@ -8,7 +8,6 @@ how a moment is written.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 

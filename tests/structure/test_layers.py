@@ -18,7 +18,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "platform" / "skillgap"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [  # lowest first; a prefix names a package
-    ("foundation", ("kinds", "roles", "config", "clock", "passwords", "inputs", "i18n", "catalogue")),
+    (
+        "foundation",
+        ("kinds", "roles", "config", "clock", "passwords", "inputs", "i18n", "catalogue"),
+    ),
     ("rules", ("rules",)),
     ("models", ("models",)),
     ("content", ("content",)),
