@@ -155,7 +155,8 @@ def test_the_retake_interval_holds_back_a_skill_just_measured(database_url, db, 
     post_answers(client, "diagnostic", section, {}, "submit", skill="strategy-planning")
     reread(db)
     measured = db.scalar(select(SkillResult).where(SkillResult.skill_id == "strategy-planning"))
-    opens = (measured.created_at + timedelta(days=7)).strftime("%d %b %Y")
+    on = measured.created_at + timedelta(days=7)
+    opens = f"{on.day} {on:%b %Y}"
     # The same section again: refused, with the date it opens.
     page = client.get("/assessments/diagnostic/take?skill=strategy-planning").get_data(as_text=True)
     assert f"opens on {opens}" in page

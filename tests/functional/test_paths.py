@@ -39,7 +39,8 @@ def test_path_orders_steps_with_reasons_and_weeks(app, client, team):
     assert "Strategy &amp; planning: Below entry → target Intermediate (not yet tested)" in page
     assert "Platform metrics: Below entry → target Entry" in page
     assert "3 modules (45 minutes) in 1 week" in page
-    finish = (date.today() + timedelta(weeks=1)).strftime("%d %b %Y")
+    week_on = date.today() + timedelta(weeks=1)
+    finish = f"{week_on.day} {week_on:%b %Y}"
     assert f"estimated finish <strong>{finish}</strong>" in page
     assert '<li class="step step-next">' in page and page.count("step-later") == 2
 

@@ -21,7 +21,7 @@ from skillgap.services import paths, pauses
 
 def _week_choices(today: date) -> list[tuple[str, str]]:
     mondays = pauses.upcoming_mondays(today)
-    labels = [format_date(m, "EEEE dd MMM y") for m in mondays]  # "Monday 07 Dec 2026"
+    labels = [format_date(m, "EEEE d MMM y") for m in mondays]  # "Monday 07 Dec 2026"
     labels[0] = _("This week, %(day)s", day=labels[0])
     return list(zip((m.isoformat() for m in mondays), labels, strict=True))
 
@@ -79,7 +79,7 @@ def pause():
                 _(
                     "Learning is paused until %(day)s. Your path picks up again the "
                     "Monday after, and no reminder comes in between.",
-                    day=format_date(last, "EEEE dd MMMM"),
+                    day=format_date(last, "EEEE d MMMM"),
                 ),
                 "success",
             )
@@ -105,7 +105,7 @@ def lighter_week():
                 _(
                     "The week of %(day)s now holds %(minutes)s minutes; "
                     "the rest of your path moves to the weeks after.",
-                    day=format_date(start, "dd MMMM"),
+                    day=format_date(start, "d MMMM"),
                     minutes=form.minutes.data,
                 ),
                 "success",
@@ -128,7 +128,7 @@ def clear_week(start: str):
         abort(404)
     db.commit()
     flash(
-        _("The week of %(day)s is back to your usual time.", day=format_date(monday, "dd MMMM")),
+        _("The week of %(day)s is back to your usual time.", day=format_date(monday, "d MMMM")),
         "success",
     )
     return redirect(url_for("learn.pause_page"))

@@ -155,7 +155,7 @@ def _check_closed_message(opens: datetime) -> str:
     return _(
         "Re-read the module first: this check opens again at %(time)s on %(day)s.",
         time=format_datetime(opens, "HH:mm z"),
-        day=format_date(opens, "dd MMM y"),
+        day=format_date(opens, "d MMM y"),
     )
 
 
@@ -188,7 +188,7 @@ def not_yet_message(session: Session, opens: Mapping[str, datetime]) -> str:
     """Why a skill cannot be measured again yet, and when it can."""
     names = snapshot_of(session).skill_names()
     parts = [
-        _("%(skill)s on %(day)s", skill=names.get(skill, skill), day=format_date(when, "dd MMM y"))
+        _("%(skill)s on %(day)s", skill=names.get(skill, skill), day=format_date(when, "d MMM y"))
         for skill, when in opens.items()
     ]
     return _(

@@ -85,8 +85,8 @@ def digest_email(digest: Digest, links: Links) -> Email:
         else:
             period = _(
                 "week of %(first)s to %(last)s",
-                first=format_date(window.first_day, "dd MMM"),
-                last=format_date(window.last_day, "dd MMM y"),
+                first=format_date(window.first_day, "d MMM"),
+                last=format_date(window.last_day, "d MMM y"),
             )
         unsubscribe = links.unsubscribe(digest.to.user_id, EmailKind.DIGEST)
         context = {
