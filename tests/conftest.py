@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+# Credential signing keys for the suite, outside the project's instance folder.
+TEST_KEYS_FILE = Path(tempfile.mkdtemp(prefix="skillgap-keys-")) / "credential-keys.json"
+
+
 def app_config(database_url: str, **overrides: object) -> dict[str, object]:
     return {
         "TESTING": True,
@@ -82,6 +87,8 @@ def app_config(database_url: str, **overrides: object) -> dict[str, object]:
         # Re-takes at once; test_item_bank turns the interval on where it is the subject.
         "RETAKE_INTERVAL": timedelta(0),
         "CHECK_RETAKE_INTERVAL": timedelta(0),
+        "CREDENTIAL_KEYS_FILE": str(TEST_KEYS_FILE),
+        "CREDENTIAL_KEYS": "",
         **overrides,
     }
 

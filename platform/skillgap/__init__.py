@@ -73,9 +73,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from skillgap import admin, assess, auth, core, dictionary, learn, team
+    from skillgap import admin, assess, auth, core, credentials, dictionary, learn, team
 
-    blueprints = (core.bp, auth.bp, learn.bp, dictionary.bp, assess.bp, team.bp, admin.bp)
+    blueprints = (
+        core.bp,
+        auth.bp,
+        learn.bp,
+        dictionary.bp,
+        assess.bp,
+        team.bp,
+        admin.bp,
+        credentials.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     core.register_error_pages(app)

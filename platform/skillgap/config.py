@@ -121,6 +121,28 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         ),
         **email_from_environment(),
         **locale_from_environment(),
+        **credentials_from_environment(instance_path),
+    }
+
+
+# --- Verifiable credentials: docs/credentials.md ----------------------------------
+
+DEFAULT_CREDENTIAL_VALID_DAYS = 730
+
+
+def credentials_from_environment(instance_path: Path) -> dict[str, object]:
+    """Who issues the credentials, from which level, for how long, with which keys.
+    The keys themselves are read (and checked) by services/credential_keys.py."""
+    return {
+        "ISSUER_NAME": os.environ.get("SKILLGAP_ISSUER_NAME", "").strip() or "Skillgap",
+        "CREDENTIAL_MIN_LEVEL": os.environ.get("SKILLGAP_CREDENTIAL_MIN_LEVEL", "").strip()
+        or "entry",
+        "CREDENTIAL_VALID_DAYS": env_int(
+            "SKILLGAP_CREDENTIAL_VALID_DAYS", DEFAULT_CREDENTIAL_VALID_DAYS, minimum=0
+        ),
+        "CREDENTIAL_KEYS": os.environ.get("SKILLGAP_CREDENTIAL_KEYS", "").strip(),
+        "CREDENTIAL_KEYS_FILE": os.environ.get("SKILLGAP_CREDENTIAL_KEYS_FILE", "").strip()
+        or str(instance_path / "credential-keys.json"),
     }
 
 
@@ -214,6 +236,10 @@ BASE = {
     "OIDC_LEEWAY": 60,
     "DEFAULT_LOCALE": "en",
     "DEFAULT_TIMEZONE": "UTC",
+    "ISSUER_NAME": "Skillgap",
+    "CREDENTIAL_MIN_LEVEL": "entry",
+    "CREDENTIAL_VALID_DAYS": DEFAULT_CREDENTIAL_VALID_DAYS,
+    "CREDENTIAL_KEYS": "",
 }
 
 

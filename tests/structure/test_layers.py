@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [  # lowest first; a prefix names a 
             "team",
             "admin",
             "api",
+            "credentials",
         ),
     ),
     ("app", ("", "cli", "startup")),  # "" is skillgap/__init__.py

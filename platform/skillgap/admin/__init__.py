@@ -1,7 +1,9 @@
-"""Admin area: users, teams, content authoring, item statistics, audit log, API tokens."""
+"""Admin area: users, teams, content authoring, item statistics, audit log, API tokens,
+credentials."""
 
 from skillgap.admin import (  # noqa: F401  (register their routes)
     content_views,
+    credentials_views,
     tokens_views,
     translations_views,
     users_import,

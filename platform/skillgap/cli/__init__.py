@@ -20,6 +20,7 @@ from skillgap.cli.database import (
     db_upgrade,
     require_current_schema,
 )
+from skillgap.cli.credentials import credentials_cli
 from skillgap.cli.email import send_digests
 from skillgap.content.errors import ContentInvalidError
 from skillgap.curriculum.importer import ContentConflictError, import_content
@@ -389,3 +390,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_demo)
     app.cli.add_command(send_digests)
+    app.cli.add_command(credentials_cli)

@@ -13,6 +13,7 @@ from skillgap.models.assessments import (
 )
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
+from skillgap.models.credentials import Credential, CredentialKey
 from skillgap.models.content import (
     ContentVersion,
     Course,
@@ -43,6 +44,8 @@ __all__ = [
     "ContentTranslation",
     "ContentVersion",
     "Course",
+    "Credential",
+    "CredentialKey",
     "EmailDelivery",
     "ExternalIdentity",
     "FrameworkSource",
