@@ -39,6 +39,14 @@ ALLOWED_OUTCOME = {
     "learn.pause": "422",  # an empty form: the page again, with its errors
     "learn.lighter_week": "422",
     "learn.clear_week": "404",  # the probe's week was never changed
+    # The probe's credential id and key id are made up (privacy: test_credentials.py).
+    "credentials.claim": "400",  # no offer named
+    "credentials.visibility": "404",
+    "credentials.show": "404",
+    "credentials.credential_jwt": "404",
+    "credentials.credential_document": "404",
+    "credentials.key": "404",
+    "admin.revoke_credential": "404",
 }
 # endpoint -> (least role allowed, HTTP method used to probe it)
 EXPECTED: dict[str, tuple[Role | None, str]] = {
@@ -109,6 +117,21 @@ EXPECTED: dict[str, tuple[Role | None, str]] = {
     "admin.users_import_template": (Role.ADMIN, "GET"),
     "admin.tokens": (Role.ADMIN, "GET"),
     "admin.revoke_token": (Role.ADMIN, "POST"),
+    "admin.credentials_list": (Role.ADMIN, "GET"),
+    "admin.revoke_credential": (Role.ADMIN, "POST"),
+    "credentials.index": (Role.LEARNER, "GET"),
+    "credentials.claim": (Role.LEARNER, "POST"),
+    "credentials.visibility": (Role.LEARNER, "POST"),
+    # Public: a verifier has no account here.
+    "credentials.show": (PUBLIC, "GET"),
+    "credentials.credential_jwt": (PUBLIC, "GET"),
+    "credentials.credential_document": (PUBLIC, "GET"),
+    "credentials.issuer": (PUBLIC, "GET"),
+    "credentials.jwks": (PUBLIC, "GET"),
+    "credentials.key": (PUBLIC, "GET"),
+    "credentials.status": (PUBLIC, "GET"),
+    "credentials.achievement": (PUBLIC, "GET"),
+    "credentials.verify": (PUBLIC, "GET"),
     # The API takes bearer tokens only (tests/functional/test_api_access.py):
     # no session user is loaded, and every viewer here has only a cookie.
     **{f"api.{name}": (PUBLIC, "GET") for name in API_ENDPOINTS},
@@ -192,6 +215,18 @@ def _url(app: Flask, endpoint: str, org: dict, person_key: str = "member") -> st
             values[argument] = "2026-12-07"
         elif argument == "name":
             values[argument] = "test"
+        elif argument == "credential_id":
+            values[argument] = "00000000-0000-4000-8000-000000000000"
+        elif argument == "kid":
+            values[argument] = "made-up-key"
+        elif argument == "number":
+            values[argument] = 1
+        elif argument == "skill_id":
+            values[argument] = "strategy-planning"
+        elif argument == "level_id":
+            values[argument] = "entry"
+        elif argument == "closed":
+            values[argument] = "gap-closed"
         elif argument == "filename":
             values[argument] = "css/skillgap.css"
         else:  # pragma: no cover - a new argument needs a sample value here

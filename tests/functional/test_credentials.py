@@ -97,10 +97,14 @@ def test_claimed_credential_verifies_with_only_the_served_key_set(app, holder) -
     # The page, the JSON and the vc+jwt media type.
     page = anonymous.get(f"/credentials/{credential_id}").get_data(as_text=True)
     assert "Verified" in page and "Not revoked." in page
-    as_jwt = anonymous.get(f"/credentials/{credential_id}", headers={"Accept": "application/vc+jwt"})
+    as_jwt = anonymous.get(
+        f"/credentials/{credential_id}", headers={"Accept": "application/vc+jwt"}
+    )
     assert as_jwt.mimetype == "application/vc+jwt" and as_jwt.get_data(as_text=True) == token
     document = anonymous.get(f"/credentials/{credential_id}/credential.json").get_json()
-    assert document["credentialSubject"]["achievement"]["name"] == "Strategy & planning: Intermediate"
+    assert (
+        document["credentialSubject"]["achievement"]["name"] == "Strategy & planning: Intermediate"
+    )
     assert "iss" not in document and document["validFrom"]
 
 
@@ -123,7 +127,9 @@ def test_tampered_payload_fails_with_a_clear_reason(app, holder, tmp_path) -> No
     result = verify_cli(app, tmp_path, forged)
     assert result.exit_code == 1
     assert "Signature: FAILED: The signature does not match" in result.output
-    page = post_form(app.test_client(), "/credentials/verify", {"token": forged}, "/credentials/verify")
+    page = post_form(
+        app.test_client(), "/credentials/verify", {"token": forged}, "/credentials/verify"
+    )
     text = page.get_data(as_text=True)
     assert "Not verified" in text and "The signature does not match" in text
 
@@ -187,7 +193,9 @@ def test_revocation_is_published_in_the_status_list(app, db, holder, tmp_path) -
     url = f"/admin/credentials/{credential_id}/revoke"
     assert post_form(admin_client, url, {"reason": ""}, "/admin/credentials").status_code == 422
     assert not revoked_in_list()  # a bad form changes nothing
-    done = post_form(admin_client, url, {"reason": "Issued to the wrong person"}, "/admin/credentials")
+    done = post_form(
+        admin_client, url, {"reason": "Issued to the wrong person"}, "/admin/credentials"
+    )
     assert done.status_code == 302
     assert revoked_in_list()
     result = verify_cli(app, tmp_path, token)
@@ -204,8 +212,11 @@ def test_after_key_rotation_old_credentials_verify_and_new_ones_use_the_new_key(
 ) -> None:
     app.config["CREDENTIAL_KEYS_FILE"] = str(tmp_path / "keys.json")
     client, old_id, old_token = issue(app, holder)
-    old_kid = jwt.decode(old_token, KeySet.import_key_set(
-        app.test_client().get("/credentials/jwks.json").get_json()), algorithms=["EdDSA"]).header["kid"]
+    old_kid = jwt.decode(
+        old_token,
+        KeySet.import_key_set(app.test_client().get("/credentials/jwks.json").get_json()),
+        algorithms=["EdDSA"],
+    ).header["kid"]
     rotated = app.test_cli_runner().invoke(args=["credentials", "rotate-key"])
     assert rotated.exit_code == 0, rotated.output
     saved = json.loads((tmp_path / "keys.json").read_text())["keys"]
@@ -228,12 +239,13 @@ def test_after_key_rotation_old_credentials_verify_and_new_ones_use_the_new_key(
     assert verify_cli(app, tmp_path, new_token).exit_code == 0
 
 
-def test_a_private_credential_is_404_to_everyone_but_its_holder_and_admins(
-    app, db, holder
-) -> None:
+def test_a_private_credential_is_404_to_everyone_but_its_holder_and_admins(app, db, holder) -> None:
     client, credential_id, _token = issue(app, holder, public=False)
-    paths = [f"/credentials/{credential_id}", f"/credentials/{credential_id}/credential.jwt",
-             f"/credentials/{credential_id}/credential.json"]
+    paths = [
+        f"/credentials/{credential_id}",
+        f"/credentials/{credential_id}/credential.jwt",
+        f"/credentials/{credential_id}/credential.json",
+    ]
     other = factories.make_user(db, Role.LEARNER, email="other@example.net")
     manager = factories.make_user(db, Role.MANAGER, email="boss@example.net")
     admin = factories.make_user(db, Role.ADMIN, email="root@example.net")
@@ -246,8 +258,12 @@ def test_a_private_credential_is_404_to_everyone_but_its_holder_and_admins(
             assert viewer.get(path).status_code == 200, path
     # Someone else cannot flip it public; the holder can.
     flip = {"public": "1", "csrf_token": csrf_token(signed_in(app, other), "/credentials")}
-    assert signed_in(app, other).post(f"/credentials/{credential_id}/visibility", data=flip).status_code in (400, 404)
-    made_public = post_form(client, f"/credentials/{credential_id}/visibility", {"public": "1"}, "/credentials")
+    assert signed_in(app, other).post(
+        f"/credentials/{credential_id}/visibility", data=flip
+    ).status_code in (400, 404)
+    made_public = post_form(
+        client, f"/credentials/{credential_id}/visibility", {"public": "1"}, "/credentials"
+    )
     assert made_public.status_code == 302
     assert app.test_client().get(paths[0]).status_code == 200
 
@@ -285,7 +301,9 @@ def test_claiming_twice_or_someone_elses_result_is_refused(app, db, holder) -> N
 def test_a_closed_gap_is_offered_with_both_results_as_evidence(app, db, holder) -> None:
     from skillgap.services import paths
 
-    factories.make_results(db, holder, {"platform-metrics": 1}, when=clock.now() + timedelta(seconds=5))
+    factories.make_results(
+        db, holder, {"platform-metrics": 1}, when=clock.now() + timedelta(seconds=5)
+    )
     db.commit()
     client = signed_in(app, holder)
     keys = offer_keys(client)
@@ -297,7 +315,9 @@ def test_a_closed_gap_is_offered_with_both_results_as_evidence(app, db, holder) 
     claims = payload(token)
     assert claims["name"] == "Platform metrics: gap closed at Entry"
     assert [e["narrative"].split(":")[1].split(",")[0].strip() for e in claims["evidence"]] == [
-        "Below entry", "Entry"]
+        "Below entry",
+        "Entry",
+    ]
     assert paths  # imported for the rule it applies
 
 

@@ -503,9 +503,36 @@ def _arrange(app: Flask, db, org: dict) -> dict[str, str]:
     for key in VIEWERS.values():
         if key is not None:
             db.add(PlanWeek(user_id=org[key].id, week_start=next_monday, minutes=0))
+    # A level to claim for every viewer, and a claimed credential of the learner's
+    # (its page shows the visibility form, the admin list the revoke form).
+    from skillgap.services import credential_keys, credentials
+
+    for key in VIEWERS.values():
+        if key is not None:
+            factories.make_results(
+                db,
+                org[key],
+                {"strategy-planning": 2, "platform-metrics": 2},
+                when=clock.now() + timedelta(minutes=1),
+            )
+    db.commit()
+    held = credentials.claim(
+        db,
+        org[Role.LEARNER],
+        next(
+            o.key
+            for o in credentials.offers(db, org[Role.LEARNER], "entry", clock.now().date()).open
+        ),
+        True,
+        credentials.Site("http://localhost", "Skillgap"),
+        credential_keys.load(app.config),
+        app.config,
+    )
     db.commit()
     paths = {
-        rule.endpoint: test_access._url(app, rule.endpoint, org)
+        rule.endpoint: test_access._url(app, rule.endpoint, org).replace(
+            "00000000-0000-4000-8000-000000000000", held.id
+        )
         for rule in app.url_map.iter_rules()
     }
     paths["learn.clear_week"] = f"/path/weeks/{next_monday.isoformat()}/clear"

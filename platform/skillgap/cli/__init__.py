@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from skillgap.cli.credentials import credentials_cli
 from skillgap.cli.database import (
     backup,
     db_cli,
@@ -20,7 +21,6 @@ from skillgap.cli.database import (
     db_upgrade,
     require_current_schema,
 )
-from skillgap.cli.credentials import credentials_cli
 from skillgap.cli.email import send_digests
 from skillgap.content.errors import ContentInvalidError
 from skillgap.curriculum.importer import ContentConflictError, import_content

@@ -28,7 +28,9 @@ def keyring() -> Keyring:
     path = Path(config["CREDENTIAL_KEYS_FILE"])
 
     def stamp() -> tuple[str, int | None]:
-        return config.get("CREDENTIAL_KEYS") or "", path.stat().st_mtime_ns if path.exists() else None
+        return config.get(
+            "CREDENTIAL_KEYS"
+        ) or "", path.stat().st_mtime_ns if path.exists() else None
 
     cached = current_app.extensions.get(EXTENSION)
     if cached is not None and cached[0] == stamp():

@@ -74,7 +74,12 @@ def claim():
     db = get_session()
     try:
         credential = credentials.claim(
-            db, current_user, form.offer.data or "", bool(form.public.data), site(), keyring(),
+            db,
+            current_user,
+            form.offer.data or "",
+            bool(form.public.data),
+            site(),
+            keyring(),
             current_app.config,
         )
     except credentials.CredentialError as error:
@@ -105,9 +110,10 @@ def visibility(credential_id):
 
 def _wants(media_type: str) -> bool:
     best = request.accept_mimetypes.best_match(["text/html", media_type])
-    return best == media_type and request.accept_mimetypes[media_type] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == media_type
+        and request.accept_mimetypes[media_type] > request.accept_mimetypes["text/html"]
+    )
 
 
 @bp.get("/<uuid:credential_id>")

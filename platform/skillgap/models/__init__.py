@@ -13,7 +13,6 @@ from skillgap.models.assessments import (
 )
 from skillgap.models.authoring import AuditEvent, ContentKind, Revision, RevisionOrigin
 from skillgap.models.base import Base
-from skillgap.models.credentials import Credential, CredentialKey
 from skillgap.models.content import (
     ContentVersion,
     Course,
@@ -28,6 +27,7 @@ from skillgap.models.content import (
     module_prerequisites,
     module_skills,
 )
+from skillgap.models.credentials import Credential, CredentialKey
 from skillgap.models.integrations import ApiToken, ExternalIdentity
 from skillgap.models.plans import EmailDelivery, LearningPlan, PlanWeek, TargetOverride
 from skillgap.models.progress import ModuleCompletion

@@ -126,7 +126,10 @@ def _check_issuer(claims: dict[str, Any], trusted: Collection[str], report: Repo
         return report.add(
             _("Issuer"),
             False,
-            _("Issued by %(issuer)s, which is not this site's issuer.", issuer=str(issuer_id)[:200]),
+            _(
+                "Issued by %(issuer)s, which is not this site's issuer.",
+                issuer=str(issuer_id)[:200],
+            ),
         )
     name = issuer.get("name", issuer_id) if isinstance(issuer, dict) else issuer_id
     return report.add(_("Issuer"), True, _("Issued by %(name)s.", name=name))
@@ -142,9 +145,7 @@ def _check_dates(claims: dict[str, Any], now: datetime, report: Report) -> bool:
             _("Dates"), False, _("Not valid before %(day)s.", day=format_date(valid_from))
         )
     if valid_until is not None and valid_until <= now:
-        return report.add(
-            _("Dates"), False, _("Expired on %(day)s.", day=format_date(valid_until))
-        )
+        return report.add(_("Dates"), False, _("Expired on %(day)s.", day=format_date(valid_until)))
     if valid_until is None:
         return report.add(_("Dates"), True, _("Valid since %(day)s.", day=format_date(valid_from)))
     return report.add(
@@ -177,7 +178,9 @@ def _status_bit(
     if subject.get("statusPurpose") != "revocation":
         return _("The status list is not a revocation list.")
     try:
-        return status_list.is_set(str(subject.get("encodedList", "")), int(entry["statusListIndex"]))
+        return status_list.is_set(
+            str(subject.get("encodedList", "")), int(entry["statusListIndex"])
+        )
     except (status_list.StatusListError, KeyError, ValueError):
         return _("The credential's place in the status list cannot be read.")
 

@@ -62,9 +62,13 @@ def _parse(text: str, source: str) -> Keyring:
     except (ValueError, KeyError, TypeError, JoseError) as error:
         raise CredentialKeyError(f"{source}: not a JWK Set of Ed25519 keys ({error})") from error
     if not keys or any(key.as_dict().get("crv") != CURVE for key in keys):
-        raise CredentialKeyError(f"{source}: every key must be an Ed25519 (OKP) key, and one at least")
+        raise CredentialKeyError(
+            f"{source}: every key must be an Ed25519 (OKP) key, and one at least"
+        )
     if not keys[0].is_private:
-        raise CredentialKeyError(f"{source}: the first key signs, so it must include its private part")
+        raise CredentialKeyError(
+            f"{source}: the first key signs, so it must include its private part"
+        )
     return Keyring(keys[0], tuple(public_jwk(key) for key in keys), source)
 
 

@@ -128,7 +128,8 @@ def _measured(session: Session, user_id: int) -> list[Measured]:
         .join(Attempt, Attempt.id == SkillResult.attempt_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(SkillResult.user_id == user_id, SkillResult.kind == QuizKind.DIAGNOSTIC)
-        .order_by(Attempt.submitted_at, SkillResult.id)
+        # The order of the "latest" rule (services/standing.record_results).
+        .order_by(SkillResult.created_at, SkillResult.id)
     ).all()
     found = []
     for result, submitted_at, title in rows:
@@ -169,7 +170,9 @@ def minimum_level(snapshot: Snapshot, level_id: str) -> LevelInfo:
 
 def _why_not(result: Measured, level: LevelInfo, minimum: LevelInfo) -> str | None:
     if level.position < minimum.position:
-        return _("below %(level)s, the lowest level this organisation certifies", level=minimum.name)
+        return _(
+            "below %(level)s, the lowest level this organisation certifies", level=minimum.name
+        )
     if result.low_evidence:
         return _("fewer than %(count)s questions: too little evidence", count=MIN_QUESTIONS)
     if result.certainty is not None and result.certainty < UNCERTAIN_BELOW:
@@ -211,9 +214,7 @@ def offers(session: Session, user: User, minimum_id: str, today) -> Offers:
         before = next((r for r in reversed(earlier) if r.level_id == gap.before.id), None)
         shown = (before, now) if before else (now,)
         skill = snapshot.skill_by_id[gap.skill.id]
-        found.open.append(
-            Offer(GAP, skill, snapshot.level_by_id[now.level_id], shown, gap.before)
-        )
+        found.open.append(Offer(GAP, skill, snapshot.level_by_id[now.level_id], shown, gap.before))
     return found
 
 
@@ -321,7 +322,9 @@ def visible_to(credential: Credential, viewer: Any) -> bool:
 
 def held_by(session: Session, user_id: int) -> Sequence[Credential]:
     return session.scalars(
-        select(Credential).where(Credential.user_id == user_id).order_by(Credential.issued_at.desc())
+        select(Credential)
+        .where(Credential.user_id == user_id)
+        .order_by(Credential.issued_at.desc())
     ).all()
 
 
