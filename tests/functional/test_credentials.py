@@ -116,7 +116,7 @@ def verify_cli(app, tmp_path, token: str):
 
 def test_tampered_payload_fails_with_a_clear_reason(app, holder, tmp_path) -> None:
     _client, _id, token = issue(app, holder)
-    header, body, signature = token.split(".")
+    header, _body, signature = token.split(".")
     claims = payload(token)
     claims["credentialSubject"]["achievement"]["name"] = "Strategy & planning: Advanced"
     forged_body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")

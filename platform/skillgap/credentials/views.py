@@ -3,6 +3,7 @@ and the page where anyone checks a credential file."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -153,16 +154,15 @@ def verify():
     if form.is_submitted():
         upload = read_text_upload("file", MAX_TOKEN_BYTES, "token")
         if not form.validate() or upload.error or not upload.text.strip():
-            form.token.errors = list(form.token.errors) + [
-                upload.error or _("Choose a credential file (.jwt) or paste its text.")
+            form.token.errors = [
+                *list(form.token.errors),
+                upload.error or _("Choose a credential file (.jwt) or paste its text."),
             ]
             status = 422
         else:
             text = upload.text.strip()
             if text.startswith("{"):  # a JSON wrapper some wallets export: {"jwt": "..."}
-                try:
+                with contextlib.suppress(ValueError, AttributeError):
                     text = str(json.loads(text).get("jwt", text))
-                except (ValueError, AttributeError):
-                    pass
             report = credentials.verify(get_session(), text, site(), keyring())
     return render_template("credentials/verify.html", form=form, report=report), status

@@ -168,7 +168,7 @@ class Measurement:
         ]
         if self.interval is not None:
             low, high = self.interval
-            words.append(f"90% interval of the domain score {low:.0f}–{high:.0f}%")
+            words.append(f"90% interval of the domain score {low:.0f} to {high:.0f}%")
         if self.certainty is not None:
             words.append(f"probability of this level {self.certainty * 100:.0f}%")
         return "; ".join(words) + "."
