@@ -50,6 +50,9 @@ PAGES = [
     ("learner4@example.com", "adaptive-take", "/assessments/diagnostic/take?skill=paid-social"),
     ("learner2@example.com", "assessments", "/assessments"),
     ("learner2@example.com", "metrics", "/metrics"),
+    ("learner2@example.com", "credentials", "/credentials"),
+    (None, "credential-verify", "/credentials/verify"),
+    ("admin@example.com", "admin-credentials", "/admin/credentials"),
     ("learner2@example.com", "metric", "/metrics/instagram.views"),
     (
         "learner2@example.com",
