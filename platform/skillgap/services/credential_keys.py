@@ -18,7 +18,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, OKPKey
@@ -29,7 +29,7 @@ from skillgap import clock
 from skillgap.config import ConfigError
 from skillgap.models import CredentialKey
 
-CURVE = "Ed25519"
+CURVE: Final = "Ed25519"
 ALGORITHM = "EdDSA"  # the JOSE name Open Badges 3.0 verifiers know (docs/credentials.md)
 
 

@@ -192,8 +192,8 @@ def offers(session: Session, user: User, minimum_id: str, today) -> Offers:
     }
     history = _measured(session, user.id)
     latest: dict[str, Measured] = {}
-    for result in history:
-        latest[result.skill_id] = result
+    for measured in history:
+        latest[measured.skill_id] = measured
     found = Offers([], [])
     for skill in snapshot.skills:
         result = latest.get(skill.id)
