@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from skillgap import api
 
     api.init_app(app)  # the JSON API: its blueprint, CSRF exemption, rate limit
+    credentials.init_app(app)  # signing keys made or read at start
 
 
 def register_template_helpers(app: Flask) -> None:

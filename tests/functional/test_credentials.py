@@ -327,3 +327,22 @@ def test_the_organisation_can_certify_from_a_higher_level_only(app, holder) -> N
     app.config["CREDENTIAL_MIN_LEVEL"] = "expert"
     page = signed_in(app, holder).get("/credentials").get_data(as_text=True)
     assert "SKILLGAP_CREDENTIAL_MIN_LEVEL is expert, which is no level of the framework" in page
+
+
+def test_keys_are_made_at_the_first_start_and_bad_environment_keys_stop_it(
+    database_url, tmp_path
+) -> None:
+    from skillgap import create_app
+    from skillgap.config import ConfigError
+    from tests.conftest import app_config
+
+    key_file = tmp_path / "instance" / "credential-keys.json"
+    create_app(app_config(database_url, CREDENTIAL_KEYS_FILE=str(key_file)))
+    assert key_file.exists() and key_file.stat().st_mode & 0o077 == 0
+    first = key_file.read_text()
+    create_app(app_config(database_url, CREDENTIAL_KEYS_FILE=str(key_file)))
+    assert key_file.read_text() == first  # a restart keeps the key
+
+    public_only = json.dumps({"keys": [OKPKey.generate_key("Ed25519").as_dict(private=False)]})
+    with pytest.raises(ConfigError, match="private part"):
+        create_app(app_config(database_url, CREDENTIAL_KEYS=public_only))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Flask, current_app, request
 
 from skillgap.services import credential_keys, credentials
 from skillgap.services.credential_keys import Keyring
@@ -38,3 +38,12 @@ def keyring() -> Keyring:
     ring = credential_keys.load(config)
     current_app.extensions[EXTENSION] = (stamp(), ring)
     return ring
+
+
+def init_app(app: Flask) -> None:
+    """Make or read the keys when the app starts, as with the secret key: the key
+    file exists from the first start (README, "Credentials"), and a bad
+    SKILLGAP_CREDENTIAL_KEYS stops the start with its reason instead of failing
+    the first claim."""
+    with app.app_context():
+        keyring()
