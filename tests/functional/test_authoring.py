@@ -291,6 +291,7 @@ def test_every_admin_post_route_needs_a_csrf_token(app, admin):
             "item_id": "first-steps",
             "token_id": 1,
             "locale": "nl",
+            "credential_id": "00000000-0000-4000-8000-000000000000",
         }
         urls = [url_for(r.endpoint, **{a: values[a] for a in r.arguments}) for r in rules]
     assert len(urls) >= 12
