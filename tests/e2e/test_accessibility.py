@@ -53,6 +53,8 @@ PAGES = [
     ("learner2@example.com", "credentials", "/credentials"),
     (None, "credential-verify", "/credentials/verify"),
     ("admin@example.com", "admin-credentials", "/admin/credentials"),
+    # A credential claimed in the browser (the demo's learner3 has levels to claim).
+    ("learner3@example.com", "credential", "CREDENTIAL"),
     ("learner2@example.com", "metric", "/metrics/instagram.views"),
     (
         "learner2@example.com",
@@ -90,6 +92,14 @@ def resolve(page, path: str) -> str:  # type: ignore[no-untyped-def]
         page.locator("fieldset.question input[name^=q-]").first.check()
         page.click("button[value=save]")
         return "/"
+    if path == "CREDENTIAL":  # claimed at the first width, found in the list at the next
+        page.goto("/credentials")
+        claimed = page.locator("table a[href^='/credentials/']")
+        if not claimed.count():
+            page.click("button:has-text('Claim this credential')")
+            page.wait_for_url(re.compile(r"/credentials/[0-9a-f-]{36}$"))
+            return page.url
+        return claimed.first.get_attribute("href")
     if path == "PERSON":
         page.goto("/team")
         return page.locator("table.matrix tbody th a").first.get_attribute("href")

@@ -142,19 +142,23 @@ def _check_dates(claims: dict[str, Any], now: datetime, report: Report) -> bool:
         return report.add(_("Dates"), False, _("The credential's dates cannot be read."))
     if valid_from > now + LEEWAY:
         return report.add(
-            _("Dates"), False, _("Not valid before %(day)s.", day=format_date(valid_from))
+            _("Dates"), False, _("Not valid before %(day)s.", day=format_date(valid_from, "long"))
         )
     if valid_until is not None and valid_until <= now:
-        return report.add(_("Dates"), False, _("Expired on %(day)s.", day=format_date(valid_until)))
+        return report.add(
+            _("Dates"), False, _("Expired on %(day)s.", day=format_date(valid_until, "long"))
+        )
     if valid_until is None:
-        return report.add(_("Dates"), True, _("Valid since %(day)s.", day=format_date(valid_from)))
+        return report.add(
+            _("Dates"), True, _("Valid since %(day)s.", day=format_date(valid_from, "long"))
+        )
     return report.add(
         _("Dates"),
         True,
         _(
             "Valid from %(start)s until %(end)s.",
-            start=format_date(valid_from),
-            end=format_date(valid_until),
+            start=format_date(valid_from, "long"),
+            end=format_date(valid_until, "long"),
         ),
     )
 
