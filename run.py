@@ -1,7 +1,9 @@
 """Entry point.
 
 ``python run.py`` serves Skillgap on http://127.0.0.1:5000 (``PORT`` and
-``HOST`` override). On the embedded SQLite database it first brings the
+``HOST`` override) with Waitress, a production WSGI server that runs wherever
+Python does (``THREADS`` request threads, default 8; gunicorn, for Linux
+deployments, is in the README). On the embedded SQLite database it first brings the
 schema up to date and, on an empty database, creates the demo organisation
 (unless ``SKILLGAP_DEMO=0``) and prints its sign-in details once.
 
@@ -22,7 +24,17 @@ from skillgap.config import ConfigError
 from skillgap.migrate import SchemaNotCurrentError
 
 
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) < 1:
+        sys.exit(f"Skillgap cannot start: {name}={value!r} is not a whole number above 0")
+    return int(value)
+
+
 def main() -> None:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = _whole_number("PORT", 5000)
+    threads = _whole_number("THREADS", 8)
     # Only `python run.py` prepares the embedded database (and needs Alembic).
     from skillgap.startup import StartupError, prepare_embedded_database
 
@@ -31,10 +43,14 @@ def main() -> None:
         app = create_app()
     except (StartupError, ConfigError) as error:
         sys.exit(f"Skillgap cannot start: {error}")
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "5000"))
+    from waitress import serve
+
     print(f"Skillgap is running on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    try:
+        # _quiet: the line above replaces Waitress's own "Serving on" line.
+        serve(app, host=host, port=port, threads=threads, ident="Skillgap", _quiet=True)
+    except KeyboardInterrupt:
+        print("Skillgap stopped.", flush=True)
 
 
 if __name__ == "__main__":

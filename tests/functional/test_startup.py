@@ -91,6 +91,7 @@ def test_python_run_py_serves_the_site(tmp_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     body = r.read().decode()
+                    served_by = r.headers.get("Server")
                     break
             except OSError:
                 time.sleep(0.2)
@@ -102,6 +103,19 @@ def test_python_run_py_serves_the_site(tmp_path):
     assert f"http://127.0.0.1:{port}/" in output
     # The request log reaches stderr with nothing configured by the host.
     assert "INFO skillgap.requests method=GET route=/healthz status=200" in output
+    # A production server (Waitress), not Flask's development server and its warning.
+    assert "development server" not in output and "Serving on" not in output
+    assert served_by == "Skillgap"
+
+
+def test_a_bad_thread_count_stops_python_run_py_before_it_touches_the_database(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "THREADS": "many"}
+    done = subprocess.run(
+        [sys.executable, "run.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "Skillgap cannot start: THREADS='many' is not a whole number above 0" in done.stderr
+    assert not (tmp_path / "x.db").exists()
 
 
 def _check_demo_assessments(url: str) -> None:
