@@ -6,8 +6,10 @@ Builds an organisation (bench/matrix.py's generator), serves the app and a Flask
 hello-world on the same settings, and prints for each page the median over three
 runs of requests/s, p50 and p99 latency, and the ratio to the hello-world ceiling
 (the median of per-run ratios, the hello-world measured right before each run),
-all measured in the same run. Also: the time to import 1,000 generated modules of
-~1,000 words, and `python -c "import run"`.
+all measured in the same run; then the adaptive diagnostic's next-question POST
+(examinee processes answering one question at a time) and each worker's memory.
+Also: the time to import 1,000 generated modules of ~1,000 words, and
+`python -c "import run"`.
 """
 
 from __future__ import annotations
@@ -129,6 +131,143 @@ def measure_against(
     return rps, p50, p99, statistics.median(ratios)
 
 
+ANSWERERS = 8  # examinee processes for the adaptive next-question POST
+
+
+def _answer_form(page: str) -> dict[str, str] | None:
+    """The take page's "Save and continue" form, answered with its first option."""
+    attempt = re.search(r'name="attempt_id" value="(\d+)"', page)
+    question = re.search(r'name="question" value="(\d+)"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if not (attempt and question and token):
+        return None
+    qid = question[1]
+    form = {
+        "action": "next",
+        "attempt_id": attempt[1],
+        "page": "1",
+        "question": qid,
+        "csrf_token": token[1],
+    }
+    choice = re.search(rf'name="q-{qid}" value="([^"]+)"', page)
+    if choice:
+        form[f"q-{qid}"] = choice[1]
+    else:
+        form[f"n-{qid}"] = "1"  # a calculated question
+    confidence = re.search(rf'name="c-{qid}" value="([^"]+)"', page)
+    if confidence:
+        form[f"c-{qid}"] = confidence[1]
+    return form
+
+
+def _examinee(base: str, email: str, seconds: float, out) -> None:  # type: ignore[no-untyped-def]
+    """One person answering the adaptive diagnostic for ``seconds``, as a browser
+    does: POST the answer (timed), follow to the next question's page (not timed).
+    A finished attempt is started again (the bench server allows retakes)."""
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    session, token = sign_in(base, email)
+    jar.set_cookie(_cookie("session", session))
+    take = f"{base}/assessments/diagnostic/take"
+    times: list[float] = []
+    errors = 0
+    ends = time.perf_counter() + seconds
+    while time.perf_counter() < ends:
+        page = _open(opener, take)
+        form = _answer_form(page)
+        if form is None:  # no attempt open: start one
+            start = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            _open(opener, take, {"action": "start", "csrf_token": start[1] if start else token})
+            continue
+        started = time.perf_counter()
+        status = _status(opener, take, form)
+        times.append(time.perf_counter() - started)
+        errors += status not in (200, 302, 303)
+    out.put((times, errors))
+
+
+def _cookie(name: str, value: str):  # type: ignore[no-untyped-def]
+    import http.cookiejar
+
+    return http.cookiejar.Cookie(
+        0,
+        name,
+        value,
+        None,
+        False,
+        "127.0.0.1",
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        False,
+        None,
+        None,
+        {},
+    )
+
+
+def _open(opener, url: str, form: dict[str, str] | None = None) -> str:  # type: ignore[no-untyped-def]
+    data = urllib.parse.urlencode(form).encode() if form else None
+    try:
+        return opener.open(url, data).read().decode()
+    except urllib.error.HTTPError as error:  # a redirect not followed, or a 4xx
+        return error.read().decode()
+
+
+def _status(opener, url: str, form: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+    try:
+        response = opener.open(url, urllib.parse.urlencode(form).encode())
+        response.read()
+        return response.status
+    except urllib.error.HTTPError as error:
+        error.read()
+        return error.code
+
+
+def adaptive_posts(base: str, seconds: float = 5.0) -> tuple[float, float, float, int]:
+    """Answers per second, p50 and p99 ms of the POST, and errors, from ANSWERERS
+    people each answering in their own process (not threads: the client's own
+    work must not share one interpreter lock)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    emails = [f"person{n:05d}@bench.example" for n in range(2, 2 + ANSWERERS)]
+    workers = [context.Process(target=_examinee, args=(base, e, seconds, out)) for e in emails]
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=seconds + 120) for _ in workers]
+    for worker in workers:
+        worker.join()
+    times = sorted(t for found, _ in results for t in found)
+    errors = sum(e for _, e in results)
+    if len(times) < 2:
+        raise RuntimeError(f"the adaptive POST recorded {len(times)} answers ({errors} errors)")
+    p99 = statistics.quantiles(times, n=100)[98]
+    return len(times) / seconds, statistics.median(times) * 1000, p99 * 1000, errors
+
+
+def worker_memory(master: int) -> list[float]:
+    """Resident megabytes of each gunicorn worker (the master's children), from /proc."""
+    sizes = []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            status = Path(f"/proc/{child}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) / 1024)
+    return sizes
+
+
 def import_time(folder: Path) -> float:
     """Seconds to import 1,000 generated modules (~1,000 words each) into a fresh SQLite."""
     root = folder / "content"
@@ -197,6 +336,7 @@ def main() -> None:
         "DATABASE_URL": url,
         "SECRET_KEY": "bench",
         "SKILLGAP_LOGIN_RATE_LIMIT": "100000 per minute",
+        "SKILLGAP_RETAKE_DAYS": "0",  # examinees start the diagnostic again when done
     }
     hello = serve("bench.hello:app", 8801, env)
     site = serve("run:app", 8802, env)
@@ -275,6 +415,31 @@ def main() -> None:
             )
             measured[name] = ratio
             print(f"{name:<22}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{ratio:>8.2f}")
+        name = "adaptive next POST"
+        if not only or name in only:
+            os.killpg(site.pid, signal.SIGTERM)
+            site.wait()
+            site = serve("run:app", 8802, env)
+            adaptive_posts(base, seconds=2)  # warm-up, discarded
+            ceiling = wrk("http://127.0.0.1:8801/")[0]
+            rps, p50, p99, errors = adaptive_posts(base)
+            print(
+                f"{name:<22}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{'':>8}  "
+                f"({ANSWERERS} examinees, one answer at a time each; {errors} errors; "
+                f"hello-world just before: {ceiling:.0f} req/s)"
+            )
+        # Each worker's resident memory once one server has served every page
+        # (every per-process cache filled), as a long-running site's would be.
+        os.killpg(site.pid, signal.SIGTERM)
+        site.wait()
+        site = serve("run:app", 8802, env)
+        for _name, page_url, cookie, lua, *language in pages:
+            wrk(page_url, cookie=cookie, script=lua, language=language[0] if language else None)
+        memory = worker_memory(site.pid)
+        print(
+            f"memory per worker: {statistics.median(memory):.0f} MB median, "
+            f"{max(memory):.0f} MB max ({len(memory)} workers, RSS after serving every page)"
+        )
         if {"module page (en)", "module page (nl)"} <= set(measured):
             dutch = measured["module page (nl)"] / measured["module page (en)"]
             print(f"module page in Dutch / in English: {dutch:.2f}")
@@ -299,6 +464,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import urllib.error
     import urllib.parse
 
     main()

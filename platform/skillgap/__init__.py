@@ -57,6 +57,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from skillgap import fragments
+
+    fragments.init_app(app)  # after csrf: it wraps the csrf_token template global
     sign_in_limit.init_app(app)
     from skillgap.auth import oidc
 

@@ -119,6 +119,10 @@ def from_environment(instance_path: Path) -> dict[str, object]:
                 "SKILLGAP_CHECK_RETAKE_MINUTES", DEFAULT_CHECK_RETAKE_MINUTES, minimum=0
             )
         ),
+        # Rendered fragments (fragments.py): megabytes per process (0: off), and a
+        # Redis several instances share (empty: each process keeps its own).
+        "FRAGMENT_CACHE_MB": env_int("SKILLGAP_FRAGMENT_CACHE_MB", 64, minimum=0),
+        "CACHE_URL": os.environ.get("SKILLGAP_CACHE_URL", "").strip(),
         **email_from_environment(),
         **locale_from_environment(),
         **credentials_from_environment(instance_path),

@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [  # lowest first; a prefix names a 
             "sessions",
             "hardening",
             "sign_in_limit",
+            "fragments",
             "core",
             "auth",
             "learn",

@@ -17,13 +17,13 @@ from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices, number_arg
+from skillgap.fragments import fragment
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
 from skillgap.services import accounts, invitations, teams
 from skillgap.services import organisation as organisation_view
 from skillgap.services.accounts import AccountError
-from skillgap.services.item_stats import current_calibrations, item_statistics
 from skillgap.services.teams import TeamError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -327,6 +327,9 @@ def edit_team(team_id: int):
 @bp.get("/items")
 @requires(Role.ADMIN)
 def items():
+    # numpy (through the IRT code): imported when an admin first opens this page.
+    from skillgap.services.item_stats import current_calibrations, item_statistics
+
     db = get_session()
     snapshot = snapshot_of(db)
     quizzes = sorted(snapshot.quizzes.values(), key=lambda q: (q.kind, q.title))
@@ -349,5 +352,11 @@ def items():
 @bp.get("/organisation")
 @requires(Role.ADMIN)
 def organisation():
-    skills, _levels, aggregates = organisation_view.organisation(get_session())
-    return render_template("admin/organisation.html", skills=skills, aggregates=aggregates)
+    def table() -> str:
+        skills, _levels, aggregates = organisation_view.organisation(get_session())
+        return render_template(
+            "admin/_organisation_table.html", skills=skills, aggregates=aggregates
+        )
+
+    # Every team's aggregates depend only on the two versions (fragments.py).
+    return render_template("admin/organisation.html", table=fragment("organisation", (), table))

@@ -14,17 +14,14 @@ document whose issuer is not the configured one (OpenID Connect Discovery 4.3).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from skillgap.config import OidcProvider
 
@@ -43,20 +40,34 @@ class SignInFailed(Exception):
 
 
 def init_app(app: Flask) -> None:
-    oauth = OAuth(app)
-    for provider in app.config["OIDC_PROVIDERS"]:
-        oauth.register(
-            provider.name,
-            client_id=provider.client_id,
-            client_secret=provider.client_secret,
-            server_metadata_url=provider.metadata_url,
-            client_kwargs={
-                "scope": provider.scopes,
-                "code_challenge_method": "S256",
-                "default_timeout": 10,
-            },
-        )
-    app.extensions[EXTENSION] = oauth
+    """Nothing is registered yet: Authlib (and requests under it) is a tenth of
+    start-up time, so the clients are made by the first sign-in that needs them."""
+    app.extensions[EXTENSION] = None
+
+
+_registering = threading.Lock()
+
+
+def _oauth(app: Flask) -> Any:
+    with _registering:
+        if app.extensions.get(EXTENSION) is None:
+            from authlib.integrations.flask_client import OAuth
+
+            oauth = OAuth(app)
+            for provider in app.config["OIDC_PROVIDERS"]:
+                oauth.register(
+                    provider.name,
+                    client_id=provider.client_id,
+                    client_secret=provider.client_secret,
+                    server_metadata_url=provider.metadata_url,
+                    client_kwargs={
+                        "scope": provider.scopes,
+                        "code_challenge_method": "S256",
+                        "default_timeout": 10,
+                    },
+                )
+            app.extensions[EXTENSION] = oauth
+        return app.extensions[EXTENSION]
 
 
 def providers() -> tuple[OidcProvider, ...]:
@@ -68,11 +79,14 @@ def provider_named(name: str) -> OidcProvider | None:
 
 
 def client_for(provider: OidcProvider) -> Any:
-    return current_app.extensions[EXTENSION].create_client(provider.name)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _oauth(app).create_client(provider.name)
 
 
 def metadata(provider: OidcProvider) -> Mapping[str, Any]:
     """The provider's discovery document (fetched once per process)."""
+    from requests import RequestException
+
     client = client_for(provider)
     try:
         document = client.load_server_metadata()
@@ -115,6 +129,10 @@ def end_session_link(name: str | None) -> tuple[str, str] | None:
 def verify_id_token(provider: OidcProvider, token: Mapping[str, Any], nonce: str) -> dict:
     """The verified claims of ``token["id_token"]`` (module docstring); raises SignInFailed.
     The same call the callback makes, so tests can hand it forged tokens."""
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
     metadata(provider)
     try:
         claims = client_for(provider).parse_id_token(

@@ -11,14 +11,10 @@ from __future__ import annotations
 import logging
 import secrets
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from skillgap import clock
 from skillgap.access import public
@@ -92,6 +88,12 @@ def _verified_claims(provider: OidcProvider) -> dict:
                 reason=reason,
             ),
         )
+    # Authlib and requests: imported by the sign-in that uses them (start-up time).
+    from authlib.common.errors import AuthlibBaseError
+    from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
     oidc.metadata(provider)
     try:
         token = oidc.client_for(provider).authorize_access_token(

@@ -29,7 +29,7 @@ from skillgap.db import get_session
 from skillgap.models import Team
 from skillgap.roles import Role
 from skillgap.security import get_hasher
-from skillgap.services import accounts, calibration_runs, demo, teams
+from skillgap.services import accounts, teams
 from skillgap.services.accounts import AccountError
 
 
@@ -136,6 +136,8 @@ def _team(session: Session, name: str) -> Team:
 @with_appcontext
 def create_demo() -> None:
     """Create the demo organisation in an empty database and print its sign-ins."""
+    from skillgap.services import demo  # numpy: imported by the commands that need it
+
     require_current_schema()
     session = get_session()
     if demo.has_any_user(session):
@@ -372,6 +374,8 @@ items_cli = AppGroup("items", help="Item banks: calibration of their IRT paramet
 def items_calibrate(skill: str | None, min_responses: int) -> None:
     """A new calibration version per skill from first diagnostic attempts (2PL, linked to
     the last); items with fewer than --min-responses answers keep their values."""
+    from skillgap.services import calibration_runs  # numpy and scipy: only here
+
     require_current_schema()
     session = get_session()
     try:

@@ -44,6 +44,11 @@ def init_app(app: Flask) -> None:
     """Make or read the keys when the app starts, as with the secret key: the key
     file exists from the first start (README, "Credentials"), and a bad
     SKILLGAP_CREDENTIAL_KEYS stops the start with its reason instead of failing
-    the first claim."""
-    with app.app_context():
-        keyring()
+    the first claim. A key file already written is read by the first request that
+    signs or verifies (reading it needs joserfc, a tenth of start-up time)."""
+    path = Path(app.config["CREDENTIAL_KEYS_FILE"])
+    if app.config.get("CREDENTIAL_KEYS") or not path.exists():
+        with app.app_context():
+            keyring()
+    else:
+        credential_keys.check_shape(path.read_text(encoding="utf-8"), str(path))

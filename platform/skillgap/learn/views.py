@@ -11,6 +11,7 @@ from skillgap.access import requires
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
+from skillgap.fragments import fragment
 from skillgap.i18n import percent
 from skillgap.roles import Role
 from skillgap.rules.scoring import PASS_PERCENT
@@ -79,7 +80,12 @@ def course(course_id: str):
 @requires(Role.LEARNER)
 def module(module_id: str):
     page = catalogue.module_page(get_session(), current_user, module_id) or abort(404)
-    return render_template("learn/module.html", page=page)
+    body = fragment(
+        "module-page",
+        page.cache_parts,
+        lambda: render_template("learn/_module.html", page=page),
+    )
+    return render_template("learn/module.html", page=page, body=body)
 
 
 @bp.post("/modules/<module_id>/complete")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,10 +13,17 @@ from sqlalchemy.orm import Session
 from skillgap.content.bank import bank_quiz_id
 from skillgap.curriculum.snapshot import QuizInfo, snapshot_of
 from skillgap.models import Answer, Attempt, Question
-from skillgap.rules import irt, scoring
+from skillgap.rules import scoring
 from skillgap.rules.scoring import GradedAnswer
-from skillgap.services import adaptive, attempt_forms, shown_questions
+from skillgap.services import attempt_forms, shown_questions
 from skillgap.services.standing import NewResult
+
+if TYPE_CHECKING:
+    from skillgap.rules import irt
+    from skillgap.services import adaptive
+
+# The engine (services/adaptive.py, rules/irt.py) needs numpy, a fifth of the
+# app's start-up time: it is imported by the functions that use it, on first use.
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ def plan(
 ) -> AdaptivePlan:
     """The skills to measure (framework order; those measured within the re-take
     interval left out) and the first item of the first one."""
+    from skillgap.services import adaptive
+
     snapshot = snapshot_of(session)
     banked = [s.id for s in snapshot.skills if bank_quiz_id(s.id) in snapshot.quizzes]
     skills = [skill_id] if skill_id is not None else banked
@@ -66,6 +75,9 @@ def advance(session: Session, attempt: Attempt) -> bool:
     """After the current question is answered: the next item of this skill, or the
     first of the next skill once this one's level is clear; True when every skill
     is done (the attempt is then submitted by the caller)."""
+    from skillgap.rules import irt
+    from skillgap.services import adaptive
+
     state = dict(attempt.adaptive or {})
     state["asked"] = dict(state["asked"])
     state["finished"] = list(state["finished"])
@@ -106,6 +118,8 @@ def _finish(state: dict[str, Any], skill: str, found: adaptive.Evidence) -> None
 
 def _stops(found: adaptive.Evidence, rule: irt.Stopping, levels) -> bool:
     """The stopping rule (rules/irt.finished: certainty, bounds, curtailment)."""
+    from skillgap.rules import irt
+
     return irt.finished(
         found.weights,
         found.curve,
@@ -120,6 +134,8 @@ def _stops(found: adaptive.Evidence, rule: irt.Stopping, levels) -> bool:
 def results(session: Session, attempt: Attempt, kind: str) -> list[NewResult]:
     """Per skill with answers: the level on the domain-score scale, its certainty
     and interval; the confidence figures as for a fixed form."""
+    from skillgap.services import adaptive
+
     state = attempt.adaptive or {}
     levels = snapshot_of(session).levels
     answers = {

@@ -153,6 +153,16 @@ class ModulePage:
         return self.module.id in self.done_ids
 
     @property
+    def cache_parts(self) -> tuple:
+        """What the rendered page depends on beyond the curriculum (fragments.py):
+        the module, its prerequisites and neighbours as this reader sees them (an
+        author also sees drafts), and their progress on it and its prerequisites."""
+        prerequisites = tuple(p.id for p in self.prerequisites)
+        done = tuple(sorted({self.module.id, *prerequisites} & self.done_ids))
+        siblings = tuple(s.id for s in self.siblings)
+        return (self.module.id, prerequisites, siblings, done, self.completed_at)
+
+    @property
     def previous(self) -> ModuleEntry | None:
         index = self.siblings.index(self.module)
         return self.siblings[index - 1] if index > 0 else None

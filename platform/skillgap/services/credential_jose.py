@@ -19,9 +19,6 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from joserfc import jws, jwt
-from joserfc.errors import BadSignatureError, JoseError
-from joserfc.jwk import OKPKey
 
 from skillgap.rules import status_list
 from skillgap.rules.open_badges import jwt_claims
@@ -39,6 +36,8 @@ warnings.filterwarnings("ignore", message="EdDSA is deprecated", module="joserfc
 
 def sign(document: dict[str, Any], keyring: Keyring, key_url: str) -> str:
     """``document`` as a compact JWS: header ``kid`` is the URL of the public key."""
+    from joserfc import jwt  # on first use: start-up time (credential_keys.py)
+
     header = {"alg": ALGORITHM, "typ": "vc+jwt", "kid": key_url}
     return jwt.encode(header, jwt_claims(document), keyring.signing, algorithms=[ALGORITHM])
 
@@ -76,6 +75,10 @@ def _signed_payload(
     token: str, keys: Mapping[str, dict[str, Any]], report: Report
 ) -> dict[str, Any] | None:
     """The payload once the signature holds, else None with the reason in ``report``."""
+    from joserfc import jws, jwt
+    from joserfc.errors import BadSignatureError, JoseError
+    from joserfc.jwk import OKPKey
+
     try:
         header = jws.extract_compact(token.strip().encode("ascii")).protected
     except (JoseError, ValueError, UnicodeEncodeError):

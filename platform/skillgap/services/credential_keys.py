@@ -18,16 +18,20 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, OKPKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skillgap import clock
 from skillgap.config import ConfigError
 from skillgap.models import CredentialKey
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeySet, OKPKey
+
+# joserfc (and cryptography under it) is imported where keys are used: a
+# restart with a key file already written does not need it (start-up time).
 
 CURVE: Final = "Ed25519"
 ALGORITHM = "EdDSA"  # the JOSE name Open Badges 3.0 verifiers know (docs/credentials.md)
@@ -55,6 +59,9 @@ def public_jwk(key: OKPKey) -> dict[str, Any]:
 
 
 def _parse(text: str, source: str) -> Keyring:
+    from joserfc.errors import JoseError
+    from joserfc.jwk import OKPKey
+
     try:
         data = json.loads(text)
         entries = data["keys"]
@@ -72,6 +79,24 @@ def _parse(text: str, source: str) -> Keyring:
     return Keyring(keys[0], tuple(public_jwk(key) for key in keys), source)
 
 
+def check_shape(text: str, source: str) -> None:
+    """What ``_parse`` refuses, as far as JSON alone can tell (no joserfc): for the
+    start-up check of a key file that is read in full on first use."""
+    try:
+        entries = json.loads(text)["keys"]
+        shapes = [(e["kty"], e["crv"], bool(e["x"]), "d" in e) for e in entries]
+    except (ValueError, KeyError, TypeError) as error:
+        raise CredentialKeyError(f"{source}: not a JWK Set of Ed25519 keys ({error})") from error
+    if not shapes or any(shape[:3] != ("OKP", CURVE, True) for shape in shapes):
+        raise CredentialKeyError(
+            f"{source}: every key must be an Ed25519 (OKP) key, and one at least"
+        )
+    if not shapes[0][3]:
+        raise CredentialKeyError(
+            f"{source}: the first key signs, so it must include its private part"
+        )
+
+
 def _key_set_text(signing: OKPKey, older: list[dict[str, Any]]) -> str:
     first = {**signing.as_dict(private=True), "kid": signing.thumbprint()}
     return json.dumps({"keys": [first, *older]}, indent=2) + "\n"
@@ -80,6 +105,8 @@ def _key_set_text(signing: OKPKey, older: list[dict[str, Any]]) -> str:
 def new_key_set(current: Keyring | None = None) -> str:
     """A JWK Set with a new signing key first and the current set's public keys after."""
     older = list(current.public) if current else []
+    from joserfc.jwk import OKPKey
+
     return _key_set_text(OKPKey.generate_key(CURVE, private=True), older)
 
 
@@ -151,4 +178,6 @@ def all_public_keys(session: Session, keyring: Keyring) -> list[dict[str, Any]]:
 
 
 def key_set(keys: list[dict[str, Any]]) -> KeySet:
+    from joserfc.jwk import KeySet
+
     return KeySet.import_key_set({"keys": keys})

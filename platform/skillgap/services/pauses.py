@@ -10,10 +10,10 @@ rule 5).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from skillgap.models import PlanWeek, User
@@ -26,6 +26,12 @@ PLAN_AHEAD_WEEKS = 13
 
 class PauseError(ValueError):
     """A change that cannot be made; the message says why, for the form."""
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    paused_until: dict[int, date]  # member id -> last day of their current pause
+    last_sign_in: dict[int, datetime | None]  # member id -> when they last signed in
 
 
 @dataclass(frozen=True)
@@ -109,18 +115,29 @@ def changed_weeks(session: Session, user_id: int, today: date) -> list[ChangedWe
     return [ChangedWeek(start, minutes) for start, minutes in rows]
 
 
-def paused_until(session: Session, team_id: int, today: date) -> dict[int, date]:
-    """Team member id -> the last day of the pause they are in this week, in one
-    statement (the team page's one addition for pauses)."""
+def team_week(session: Session, team_id: int, today: date) -> TeamWeek:
+    """Per team member: the last day of the pause they are in this week, and when
+    they last signed in, in one statement (the team page's state that the people
+    version does not track: fragments.py keys the rendered matrix by it)."""
     this_monday = monday_of(today)
     rows = session.execute(
-        select(PlanWeek.user_id, PlanWeek.week_start)
-        .join(User, User.id == PlanWeek.user_id)
-        .where(User.team_id == team_id, PlanWeek.minutes == 0, PlanWeek.week_start >= this_monday)
+        select(User.id, User.last_login_at, PlanWeek.week_start)
+        .outerjoin(
+            PlanWeek,
+            and_(
+                PlanWeek.user_id == User.id,
+                PlanWeek.minutes == 0,
+                PlanWeek.week_start >= this_monday,
+            ),
+        )
+        .where(User.team_id == team_id)
     )
     paused: dict[int, set[date]] = {}
-    for user_id, start in rows:
-        paused.setdefault(user_id, set()).add(start)
+    signed_in: dict[int, datetime | None] = {}
+    for user_id, last_login_at, start in rows:
+        signed_in[user_id] = last_login_at
+        if start is not None:
+            paused.setdefault(user_id, set()).add(start)
     until = {}
     for user_id, mondays in paused.items():
         monday = this_monday
@@ -128,4 +145,4 @@ def paused_until(session: Session, team_id: int, today: date) -> dict[int, date]
             monday += timedelta(weeks=1)
         if monday != this_monday:
             until[user_id] = monday - timedelta(days=1)
-    return until
+    return TeamWeek(until, signed_in)

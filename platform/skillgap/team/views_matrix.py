@@ -7,12 +7,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from skillgap import clock
 from skillgap.access import requires
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import number_arg
+from skillgap.fragments import fragment
 from skillgap.i18n import day
 from skillgap.models import Team
 from skillgap.roles import Role
@@ -46,20 +48,48 @@ def _matrix_for_request(with_history: bool = False):
 @bp.get("")
 @requires(Role.MANAGER)
 def index():
-    visible, built, sort, profile = _matrix_for_request(with_history=True)
-    return _render_index(visible, built, sort, profile)
+    db = get_session()
+    visible = visibility.teams_visible_to(db, current_user, with_members=False)
+    team = _chosen_team(visible)
+    sort = request.args.get("sort", "name")
+    profile = request.args.get("profile") or None
+    if team is None:
+        return _render_index(visible, None, sort, profile)
+    week = pauses.team_week(db, team.id, clock.now().date())
+
+    def page() -> str:
+        built = matrix.team_matrix(db, team, sort, profile, with_history=True)
+        return _render_body(visible, built, sort, profile, week.paused_until)
+
+    # Results, targets, teams and members are in the people version; this week's
+    # pauses and the last sign-ins are not, so they are part of the key.
+    state = tuple(
+        (member, week.last_sign_in[member], week.paused_until.get(member))
+        for member in sorted(week.last_sign_in)
+    )
+    parts = (team.id, sort, profile, tuple((t.id, t.name) for t in visible), state)
+    return render_template("team/index.html", body=fragment("team-page", parts, page))
 
 
 def _render_index(visible, built, sort, profile, gap_form: GapTargetsForm | None = None):
-    trend = built.trend if built else ([], {})
-    paused = pauses.paused_until(get_session(), built.team.id, clock.now().date()) if built else {}
+    """The page rendered afresh: no team yet, or a gap form with its errors."""
+    paused = (
+        pauses.team_week(get_session(), built.team.id, clock.now().date()).paused_until
+        if built
+        else {}
+    )
+    body = _render_body(visible, built, sort, profile, paused, gap_form)
+    return render_template("team/index.html", body=Markup(body))  # noqa: S704 (rendered HTML)
+
+
+def _render_body(visible, built, sort, profile, paused, gap_form=None) -> str:
     return render_template(
-        "team/index.html",
+        "team/_page.html",
         teams=visible,
         matrix=built,
         sort=sort,
         profile=profile,
-        trend=trend,
+        trend=built.trend if built else ([], {}),
         gap_form=gap_form,
         paused=paused,
     )

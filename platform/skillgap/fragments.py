@@ -1,0 +1,197 @@
+"""Rendered fragments, kept until what they show changes (issue 25).
+
+A page whose content changes only when data changes (a team's matrix, the
+organisation view, a module with the reader's progress) renders its body once
+and keeps the HTML under a key made of everything it depends on:
+
+- the database, and its content and people versions (curriculum/versions.py), read in the same
+  statement as the signed-in user, so checking costs no query; both change in
+  the transaction that changes the data, so a write on one instance makes every
+  other instance's key different on its next request: never a stale page;
+- the reader's language and time zone, and today's date (relative and dated
+  wording such as "due for review");
+- what the caller adds: ids, filters, and any per-person state that the two
+  versions do not track (a module's done marks, a team's last sign-ins).
+
+Forms inside a fragment carry a CSRF token that belongs to one session: while a
+fragment renders, ``csrf_token()`` writes a mark, and the reader's own token
+replaces it each time the fragment is served.
+
+Two layers: a bounded store in each process (SKILLGAP_FRAGMENT_CACHE_MB,
+default 64; 0 turns caching off), and, when SKILLGAP_CACHE_URL names a Redis
+server, a shared one that lets several instances render each fragment once.
+A Redis that does not answer costs a logged warning and a fresh render, never a
+failed page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, g
+from markupsafe import Markup
+
+CSRF_MARK = "@@skillgap-csrf-token@@"
+REDIS_TTL_SECONDS = 24 * 3600  # keys carry the versions: an old one is never read again
+log = logging.getLogger("skillgap.fragments")
+
+
+@dataclass
+class FragmentCache:
+    """A least-recently-used store bounded by the size of what it holds, with an
+    optional Redis behind it. Thread-safe (waitress serves with threads)."""
+
+    max_bytes: int
+    redis_url: str = ""
+    hits: int = 0
+    misses: int = 0
+    _items: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _size: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _redis: Any = None
+    _redis_failed: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            html = self._items.get(key)
+            if html is not None:
+                self._items.move_to_end(key)
+        if html is None and self.redis_url:
+            html = self._redis_get(key)
+            if html is not None:
+                self._put_local(key, html)
+        if html is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return html
+
+    def put(self, key: str, html: str) -> None:
+        self._put_local(key, html)
+        if self.redis_url:
+            self._redis_call("set", key, html.encode(), ex=REDIS_TTL_SECONDS)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+    def _put_local(self, key: str, html: str) -> None:
+        size = len(html)
+        if size > self.max_bytes // 4:
+            return  # one page must not push out everything else
+        with self._lock:
+            old = self._items.pop(key, None)
+            self._size += size - (len(old) if old is not None else 0)
+            self._items[key] = html
+            while self._size > self.max_bytes:
+                _key, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+    def _redis_get(self, key: str) -> str | None:
+        value = self._redis_call("get", key)
+        return value.decode() if isinstance(value, bytes) else None
+
+    def _redis_call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        import redis  # only when configured: it adds to start-up time
+
+        if self._redis is None:
+            self._redis = redis.Redis.from_url(
+                self.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
+            )
+        try:
+            result = getattr(self._redis, method)(*args, **kwargs)
+        except redis.RedisError as error:
+            if not self._redis_failed:  # once, not on every request
+                log.warning("fragment cache: Redis at %s failed: %s", self.redis_url, error)
+            self._redis_failed = True
+            return None
+        self._redis_failed = False
+        return result
+
+
+def init_app(app: Flask) -> None:
+    megabytes = app.config.get("FRAGMENT_CACHE_MB", 64)
+    app.extensions["skillgap.fragments"] = FragmentCache(
+        max_bytes=int(megabytes) * 1024 * 1024, redis_url=app.config.get("CACHE_URL", "")
+    )
+    # Replaces Flask-WTF's template global and context entry (registered before
+    # this one, so this one wins): a mark while a fragment renders.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
+
+
+def cache_of(app: Flask | None = None) -> FragmentCache:
+    return (app or current_app).extensions["skillgap.fragments"]
+
+
+def csrf_token() -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return CSRF_MARK if g.get("rendering_fragment") else generate_csrf()
+
+
+def _key(name: str, parts: tuple[Hashable, ...]) -> str | None:
+    from flask_babel import get_locale, get_timezone
+
+    from skillgap import clock
+    from skillgap.curriculum import versions
+    from skillgap.db import get_session
+
+    current = versions.read(get_session())
+    if None in current:
+        return None
+    timezone = get_timezone()
+    today = clock.now().astimezone(timezone).date() if timezone else clock.now().date()
+    whole = (
+        _database_name(current_app.config["DATABASE_URL"]),
+        name,
+        current.content,
+        current.people,
+        str(get_locale()),
+        str(timezone),
+        today,
+        parts,
+    )
+    return f"skillgap:fragment:{name}:{hashlib.sha256(repr(whole).encode()).hexdigest()}"
+
+
+@functools.lru_cache(maxsize=8)
+def _database_name(url: str) -> str:
+    """Which database the versions count (two sites sharing one Redis must not read
+    each other's fragments): its URL without the password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def fragment(name: str, parts: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
+    """``render()``'s HTML, kept under ``name``, ``parts`` and the versions (see above).
+    ``parts`` must hold everything else the HTML depends on; their ``repr`` is the key."""
+    cache = cache_of()
+    key = _key(name, parts) if cache.enabled else None
+    html = cache.get(key) if key is not None else None
+    if html is None:
+        g.rendering_fragment = True
+        try:
+            html = str(render())
+        finally:
+            g.rendering_fragment = False
+        if key is not None:
+            cache.put(key, html)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, csrf_token())
+    # A rendered template's output (autoescaped by Jinja) and a token of URL-safe
+    # characters: HTML already, not text to escape.
+    return Markup(html)  # noqa: S704

@@ -1,0 +1,177 @@
+"""Rendered fragments (fragments.py): kept until what they show changes, on every
+instance, with each reader's own CSRF token; optionally shared through Redis."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+
+import pytest
+
+from skillgap import create_app
+from skillgap.fragments import CSRF_MARK, FragmentCache, cache_of
+from skillgap.roles import Role
+from tests import factories
+from tests.conftest import app_config, login, post_form, statements_of
+from tests.functional.test_matrix import give_results
+
+
+@pytest.fixture
+def squad(db, content):
+    admin = factories.make_user(db, Role.ADMIN, email="a@example.org")
+    manager = factories.make_user(db, Role.MANAGER, email="m@example.org")
+    second = factories.make_user(db, Role.MANAGER, email="m2@example.org")
+    team = factories.make_team(db, "Social", managers=[manager, second])
+    ava = factories.make_user(db, name="Ava", email="ava@example.org", team=team)
+    ben = factories.make_user(db, name="Ben", email="ben@example.org", team=team)
+    give_results(db, ava, {"strategy-planning": 1})
+    db.commit()
+    return {"admin": admin, "team": team, "ava": ava, "ben": ben}
+
+
+def signed_in(app, email):
+    client = app.test_client()
+    assert login(client, email).status_code == 302
+    return client
+
+
+def cell(page: str, person: str) -> str:
+    """The matrix row of one person, as text."""
+    header = rf'<tr role="row">\s*<th scope="row"[^>]*><a [^>]*>{person}</a>'
+    row = re.search(header + ".*?</tr>", page, re.S)
+    assert row, f"no row for {person}"
+    return row[0]
+
+
+def test_a_write_is_seen_by_the_next_read_on_every_instance(database_url, squad, db):
+    first = create_app(app_config(database_url))
+    second = create_app(app_config(database_url))
+    manager_on_first = signed_in(first, "m@example.org")
+    admin_on_first = signed_in(first, "a@example.org")
+    team = f"/team?team={squad['team'].id}"
+    before = manager_on_first.get(team).get_data(as_text=True)
+    assert manager_on_first.get(team).get_data(as_text=True) == before  # kept
+    organisation = admin_on_first.get("/admin/organisation").get_data(as_text=True)
+    assert cache_of(first).hits >= 1
+
+    # Another writer (the test's own session) records Ben's new result, and the
+    # second instance renders the page first.
+    give_results(db, squad["ben"], {"strategy-planning": 3})
+    db.commit()
+    assert "Adv" in cell(signed_in(second, "m@example.org").get(team).get_data(as_text=True), "Ben")
+
+    after = manager_on_first.get(team).get_data(as_text=True)
+    assert cell(after, "Ben") != cell(before, "Ben")
+    assert "Adv" in cell(after, "Ben")
+    assert admin_on_first.get("/admin/organisation").get_data(as_text=True) != organisation
+
+
+def test_a_module_page_follows_the_readers_progress_on_every_instance(database_url, squad):
+    first = create_app(app_config(database_url))
+    second = create_app(app_config(database_url))
+    on_first = signed_in(first, "ava@example.org")
+    on_second = signed_in(second, "ava@example.org")
+    unread = on_first.get("/modules/first-steps").get_data(as_text=True)
+    assert "Mark as read" in unread
+    response = post_form(on_second, "/modules/first-steps/complete", page="/modules/first-steps")
+    assert response.status_code == 302
+    page = on_first.get("/modules/first-steps").get_data(as_text=True)
+    assert "Mark as unread" in page and "Mark as read<" not in page
+
+
+def test_a_kept_fragment_carries_each_readers_own_csrf_token(app, squad):
+    ava, ben = signed_in(app, "ava@example.org"), signed_in(app, "ben@example.org")
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+    first = ava.get("/modules/first-steps").get_data(as_text=True)
+    hits = cache_of(app).hits
+    again = ben.get("/modules/first-steps").get_data(as_text=True)  # same progress: kept
+    assert cache_of(app).hits == hits + 1
+    assert CSRF_MARK not in first and CSRF_MARK not in again
+    assert token.findall(first)[-1] != token.findall(again)[-1]
+    # Ben's own token, from the kept page, is accepted.
+    form = {"csrf_token": token.findall(again)[-1]}
+    assert ben.post("/modules/first-steps/complete", data=form).status_code == 302
+    assert "Mark as unread" in ben.get("/modules/first-steps").get_data(as_text=True)
+    assert "Mark as read" in ava.get("/modules/first-steps").get_data(as_text=True)
+
+
+def test_a_kept_team_page_skips_the_matrix_statement(app, squad):
+    manager = signed_in(app, "m@example.org")
+    url = f"/team?team={squad['team'].id}"
+    statements_of(app, manager, url)  # the curriculum read into memory
+    cold = statements_of(app, manager, f"{url}&sort=gap")
+    kept = statements_of(app, manager, f"{url}&sort=gap")
+    # the manager, their teams, the team's pauses and sign-ins; the matrix's own on a miss
+    assert len(kept) == 3 and len(cold) == 4
+    # A sign-in is not in the people version, yet the page shows it: it is in the key.
+    signed_in(app, "ben@example.org")
+    assert len(statements_of(app, manager, f"{url}&sort=gap")) == 4
+
+
+def test_fragments_are_kept_per_language(app, squad):
+    manager = signed_in(app, "m@example.org")
+    url = f"/team?team={squad['team'].id}"
+    english = manager.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    dutch = manager.get(url, headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "Skill matrix" in english and "Skill matrix" not in dutch
+
+
+def test_the_store_stays_within_its_size_and_drops_the_least_recently_used():
+    cache = FragmentCache(max_bytes=1000)
+    for n in range(5):
+        cache.put(f"k{n}", "x" * 240)  # 240 bytes each; a quarter of the store at most
+    assert cache.get("k0") is None  # the oldest went first
+    assert cache.get("k4") == "x" * 240
+    cache.get("k1")  # used: kept over k2
+    cache.put("k5", "y" * 240)
+    assert cache.get("k1") is not None and cache.get("k2") is None
+    cache.put("big", "z" * 300)  # over a quarter of the store: never kept
+    assert cache.get("big") is None
+
+
+def redis_url() -> str:
+    redis = pytest.importorskip("redis")
+    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {uri} is unreachable: {error}")
+        pytest.skip(f"Redis at {uri} is unreachable; CI runs this")
+    return uri
+
+
+def test_instances_sharing_redis_render_a_fragment_once(database_url, squad, db):
+    uri = redis_url()
+    # Start from a Redis without fragments (an earlier run's, of a database with
+    # the same URL and versions, would be read as this one's).
+    config = app_config(database_url, CACHE_URL=uri)
+    first, second = create_app(config), create_app(config)
+    import redis
+
+    client = redis.Redis.from_url(uri)
+    for key in client.scan_iter("skillgap:fragment:*"):
+        client.delete(key)
+    marker = f"Team {uuid.uuid4().hex[:8]}"
+    squad["team"].name = marker
+    db.commit()
+    url = f"/team?team={squad['team'].id}"
+    page = signed_in(first, "m@example.org").get(url).get_data(as_text=True)
+    assert marker in page
+    assert cache_of(second).hits == 0
+    again = signed_in(second, "m@example.org").get(url).get_data(as_text=True)
+    assert cache_of(second).hits == 1 and cache_of(second).misses == 0
+    assert re.sub(r'value="[^"]+"', "", again) == re.sub(r'value="[^"]+"', "", page)
+
+
+def test_a_redis_that_does_not_answer_costs_a_warning_not_a_page(database_url, squad, caplog):
+    app = create_app(app_config(database_url, CACHE_URL="redis://127.0.0.1:1/0"))
+    manager = signed_in(app, "m@example.org")
+    with caplog.at_level(logging.WARNING, logger="skillgap.fragments"):
+        response = manager.get(f"/team?team={squad['team'].id}")
+        assert manager.get(f"/team?team={squad['team'].id}").status_code == 200
+    assert response.status_code == 200 and "Ava" in response.get_data(as_text=True)
+    warnings = [r for r in caplog.records if "Redis" in r.getMessage()]
+    assert len(warnings) == 1  # once, not on every request
