@@ -47,6 +47,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     database = db.make_database(app.config["DATABASE_URL"])
+    from skillgap.services import current_levels  # noqa: F401 (its session events keep the rows)
+
     db.init_app(app, database)
     if app.config["SCHEMA_CHECK"] and click.get_current_context(silent=True) is None:
         check_schema_current(database.engine)
@@ -105,6 +107,9 @@ def register_template_helpers(app: Flask) -> None:
     from skillgap.team.cells import cell_html
 
     app.add_template_filter(cell_html, "matrix_cell")  # see team/cells.py for why
+    from skillgap.admin.organisation_cells import organisation_cell
+
+    app.add_template_filter(organisation_cell, "organisation_cell")  # the same, per team
 
     from skillgap.content.markdown import inline_code
 

@@ -130,6 +130,7 @@ def init_app(app: Flask) -> None:
     # this one, so this one wins): a mark while a fragment renders.
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})
+    app.jinja_env.globals["kept"] = kept
 
 
 def cache_of(app: Flask | None = None) -> FragmentCache:
@@ -179,8 +180,13 @@ def _database_name(url: str) -> str:
 def fragment(name: str, parts: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
     """``render()``'s HTML, kept under ``name``, ``parts`` and the versions (see above).
     ``parts`` must hold everything else the HTML depends on; their ``repr`` is the key."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     cache = cache_of()
-    key = _key(name, parts) if cache.enabled else None
+    try:
+        key = _key(name, parts) if cache.enabled else None
+    except SQLAlchemyError:  # an error page while the database is failing: render it
+        key = None
     html = cache.get(key) if key is not None else None
     if html is None:
         g.rendering_fragment = True
@@ -195,3 +201,9 @@ def fragment(name: str, parts: tuple[Hashable, ...], render: Callable[[], str]) 
     # A rendered template's output (autoescaped by Jinja) and a token of URL-safe
     # characters: HTML already, not text to escape.
     return Markup(html)  # noqa: S704
+
+
+def kept(name: str, *parts: Hashable, caller: Callable[[], str]) -> Markup:
+    """``{% call kept(name, part, ...) %}...{% endcall %}`` in a template: the block,
+    kept as ``fragment`` keeps it (the parts and the versions are the key)."""
+    return fragment(name, parts, caller)

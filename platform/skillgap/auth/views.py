@@ -27,7 +27,7 @@ from flask_login import current_user, login_user, logout_user
 
 from skillgap import sign_in_limit
 from skillgap.access import public, requires
-from skillgap.auth import oidc
+from skillgap.auth import oidc, signed_in
 from skillgap.auth.email_forms import email_preferences_form
 from skillgap.auth.forms import (
     BudgetForm,
@@ -39,6 +39,7 @@ from skillgap.auth.forms import (
     RoleProfileForm,
     language_form,
 )
+from skillgap.auth.signed_in import SignedIn
 from skillgap.curriculum import versions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
@@ -55,14 +56,21 @@ INVALID_LOGIN = _l("Email or password is incorrect.")
 
 
 @login_manager.user_loader
-def load_user(cookie_id: str) -> User | None:
+def load_user(cookie_id: str) -> User | SignedIn | None:
     user_id, _, version = cookie_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = versions.versioned_user(get_session(), int(user_id))
+    user: User | SignedIn | None
+    if request.method in READ_ONLY:  # the columns only (auth/signed_in.py)
+        user = signed_in.load(int(user_id))
+    else:
+        user = versions.versioned_user(get_session(), int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+READ_ONLY = frozenset({"GET", "HEAD"})
 
 
 # What a person whose password someone else set may still open (public pages,

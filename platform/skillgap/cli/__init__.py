@@ -22,6 +22,7 @@ from skillgap.cli.database import (
     require_current_schema,
 )
 from skillgap.cli.email import send_digests
+from skillgap.cli.levels import levels_cli
 from skillgap.content.errors import ContentInvalidError
 from skillgap.curriculum.importer import ContentConflictError, import_content
 from skillgap.curriculum.snapshot import snapshot_of
@@ -395,3 +396,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_demo)
     app.cli.add_command(send_digests)
     app.cli.add_command(credentials_cli)
+    app.cli.add_command(levels_cli)

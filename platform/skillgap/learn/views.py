@@ -16,6 +16,7 @@ from skillgap.i18n import percent
 from skillgap.roles import Role
 from skillgap.rules.scoring import PASS_PERCENT
 from skillgap.services import catalogue, getting_started, paths, teams
+from skillgap.services.person_record import PersonRecord, person_record
 
 bp = Blueprint("learn", __name__)
 
@@ -24,23 +25,44 @@ bp = Blueprint("learn", __name__)
 @requires(Role.LEARNER)
 def dashboard():
     db = get_session()
-    view = paths.person_path(db, current_user, clock.now().date(), with_history=True)
-    return render_template(
-        "learn/dashboard.html",
-        view=view,
-        state=getting_started.assessment_state(db, current_user, view),
-        closed=paths.closed_gaps(db, view),
-        levels=snapshot_of(db).levels,
-        role_profile_name=snapshot_of(db).role_profile_name(current_user.role_profile),
-        team_name=teams.team_names(db).get(current_user.team_id),
-    )
+    today = clock.now().date()
+    record = person_record(db, current_user.id, with_history=True)
+
+    def page() -> str:
+        view = paths.person_path(db, current_user, today, with_history=True, record=record)
+        return render_template(
+            "learn/_dashboard.html",
+            view=view,
+            state=getting_started.assessment_state(db, current_user, view),
+            closed=paths.closed_gaps(db, view),
+            levels=snapshot_of(db).levels,
+            role_profile_name=snapshot_of(db).role_profile_name(current_user.role_profile),
+            team_name=teams.team_names(db).get(current_user.team_id),
+        )
+
+    body = fragment("dashboard", _person_parts(record), page)
+    return render_template("learn/dashboard.html", body=body)
 
 
 @bp.get("/path")
 @requires(Role.LEARNER)
 def path():
-    view = paths.person_path(get_session(), current_user, clock.now().date())
-    return render_template("learn/path.html", view=view)
+    db = get_session()
+    today = clock.now().date()
+    record = person_record(db, current_user.id)
+
+    def page() -> str:
+        view = paths.person_path(db, current_user, today, record=record)
+        return render_template("learn/_path.html", view=view)
+
+    return render_template("learn/path.html", body=fragment("path", _person_parts(record), page))
+
+
+def _person_parts(record: PersonRecord) -> tuple:
+    """What a person's dashboard and path depend on besides the curriculum, the
+    people version and the day (fragments.py): their own columns and record."""
+    user = current_user
+    return (user.id, user.name, user.role, user.role_profile, user.team_id, record.fingerprint)
 
 
 @bp.get("/courses")

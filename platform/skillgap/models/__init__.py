@@ -29,6 +29,7 @@ from skillgap.models.content import (
 )
 from skillgap.models.credentials import Credential, CredentialKey
 from skillgap.models.integrations import ApiToken, ExternalIdentity
+from skillgap.models.levels import KeptLevel
 from skillgap.models.plans import EmailDelivery, LearningPlan, PlanWeek, TargetOverride
 from skillgap.models.progress import ModuleCompletion
 from skillgap.models.translations import ContentTranslation
@@ -52,6 +53,7 @@ __all__ = [
     "Invitation",
     "ItemCalibration",
     "ItemParameter",
+    "KeptLevel",
     "LearningPlan",
     "Level",
     "MetricFile",

@@ -28,22 +28,19 @@ from sqlalchemy import (
     func,
     null,
     select,
-    true,
     type_coerce,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import LevelInfo, SkillInfo, snapshot_of
 from skillgap.models import (
+    KeptLevel,
     LearningPlan,
     Level,
     QuizKind,
-    RoleTarget,
-    Skill,
     SkillResult,
-    TargetOverride,
     Team,
     User,
 )
@@ -62,8 +59,6 @@ from skillgap.services.standing import (
     UNCERTAIN_BELOW,
     current_level_id,
     default_target,
-    latest_of_kind,
-    target_level_sql,
 )
 
 
@@ -98,34 +93,28 @@ def _framework(session: Session) -> tuple[list[SkillInfo], list[LevelInfo]]:
 
 
 def _cells_query(member_filter, *member_columns, keep_members=False):
-    """Every (member, skill) with the latest tested and self-rated level and the target.
+    """Every (member, skill) with the latest tested and self-rated level and the
+    target, as kept in current_levels (services/current_levels.py).
     ``keep_members``: a member still gets a row (skill None) when there are no skills."""
-    tested, rated = aliased(SkillResult), aliased(SkillResult)
-    override, role = aliased(TargetOverride), aliased(RoleTarget)
+    kept = KeptLevel
     return (
         select(
             User.id.label("user_id"),
             User.team_id.label("team_id"),
-            Skill.id.label("skill_id"),
-            tested.level_id.label("tested_level"),
-            tested.percent.label("percent"),
+            kept.skill_id.label("skill_id"),
+            kept.tested_level_id.label("tested_level"),
+            kept.percent.label("percent"),
             # 2: an adaptive level not decided yet (under 80% likely); 1: a fixed
             # form's low evidence; 0: neither (rules/matrix_cells.Cell).
-            case((tested.certainty < UNCERTAIN_BELOW, 2), (tested.low_evidence, 1), else_=0).label(
+            case((kept.certainty < UNCERTAIN_BELOW, 2), (kept.low_evidence, 1), else_=0).label(
                 "low_evidence"
             ),
-            rated.level_id.label("rated_level"),
-            target_level_sql(override.level_id, role.level_id, bindparam("default_target")).label(
-                "target_level"
-            ),
+            kept.self_level_id.label("rated_level"),
+            kept.target_level_id.label("target_level"),
             *member_columns,
         )
         .select_from(User)
-        .join(Skill, true(), isouter=keep_members)
-        .outerjoin(tested, latest_of_kind(tested, User.id, Skill.id, QuizKind.DIAGNOSTIC))
-        .outerjoin(rated, latest_of_kind(rated, User.id, Skill.id, QuizKind.SELF_ASSESSMENT))
-        .outerjoin(override, and_(override.user_id == User.id, override.skill_id == Skill.id))
-        .outerjoin(role, and_(role.role_profile_id == User.role_profile, role.skill_id == Skill.id))
+        .join(kept, kept.user_id == User.id, isouter=keep_members)
         .where(member_filter)
     )
 

@@ -157,11 +157,18 @@ def week_numbers(changed: dict[date, int], today: date) -> dict[int, int]:
 ON_RELOAD.append(_planned.cache_clear)
 
 
-def person_path(session: Session, user: User, today: date, with_history: bool = False) -> PathView:
-    """The person's path and standings from one statement (person_record);
-    ``with_history`` adds their diagnostic history, for ``closed_gaps``."""
+def person_path(
+    session: Session,
+    user: User,
+    today: date,
+    with_history: bool = False,
+    record: PersonRecord | None = None,
+) -> PathView:
+    """The person's path and standings from one statement (person_record, or the
+    ``record`` already read); ``with_history`` adds their diagnostic history, for
+    ``closed_gaps``."""
     snapshot = snapshot_of(session)
-    record = person_record(session, user.id, with_history)
+    record = record or person_record(session, user.id, with_history)
     standings = standings_from(snapshot, user, record)
     plan = record.plan
     engine_standings = [

@@ -12,6 +12,8 @@ gives every column its type, so dates and times come back converted.
 from __future__ import annotations
 
 import functools
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy import (
     BindParameter,
     Date,
     Integer,
+    Row,
     bindparam,
     cast,
     func,
@@ -68,6 +71,9 @@ class PersonRecord:
     diagnostic_history: list[tuple[str, str, float | None]]
     open_attempts: list[OpenAttempt] = field(default_factory=list)  # asked with the history
     changed_weeks: dict[date, int] = field(default_factory=dict)  # Monday -> minutes (0: paused)
+    # A digest of every row read: equal digests, equal records (the key of the
+    # person's rendered dashboard and path, fragments.py).
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,7 +186,8 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
     attempts: list[OpenAttempt] = []
     changed_weeks: dict[date, int] = {}
     plan = LearningPlan.defaults(user_id)
-    for row in session.execute(_statement(with_history), {"user_id": user_id}):
+    rows = session.execute(_statement(with_history), {"user_id": user_id}).all()
+    for row in rows:
         part = row.part
         if part == "result":
             result = LatestResult(
@@ -220,4 +227,11 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         [(skill, level, sure) for _at, _id, skill, level, sure in sorted(history, key=_when)],
         sorted(attempts, key=lambda a: a.attempt_id),
         changed_weeks,
+        _fingerprint(rows),
     )
+
+
+def _fingerprint(rows: Sequence[Row]) -> str:
+    """Order-free (the UNION's row order is the database's choice)."""
+    text = "\n".join(sorted(repr(tuple(row)) for row in rows))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -242,7 +242,8 @@ def record_results(session: Session, results: Sequence[NewResult]) -> None:
             update(SkillResult)
             .where(mine, SkillResult.latest == true())
             .values(latest=False)
-            .execution_options(synchronize_session=False)
+            # whose kept levels to rewrite (services/current_levels.py)
+            .execution_options(synchronize_session=False, skillgap_people=tuple(chunk))
         )
         newer = aliased(SkillResult)
         has_newer = exists().where(
@@ -258,5 +259,6 @@ def record_results(session: Session, results: Sequence[NewResult]) -> None:
             update(SkillResult)
             .where(mine, ~has_newer)
             .values(latest=True)
-            .execution_options(synchronize_session=False)
+            # whose kept levels to rewrite (services/current_levels.py)
+            .execution_options(synchronize_session=False, skillgap_people=tuple(chunk))
         )
