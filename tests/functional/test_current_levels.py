@@ -19,15 +19,18 @@ from tests.functional.test_matrix import give_results
 def kept(db, user) -> dict[str, tuple]:
     rows = db.scalars(select(KeptLevel).where(KeptLevel.user_id == user.id))
     return {
-        r.skill_id: (r.level_id, r.tested_level_id, r.self_level_id, r.target_level_id,
-                     r.target_source)
+        r.skill_id: (
+            r.level_id,
+            r.tested_level_id,
+            r.self_level_id,
+            r.target_level_id,
+            r.target_source,
+        )
         for r in rows
     }
 
 
-def test_a_new_person_has_a_row_per_skill_at_the_lowest_level_and_the_default_target(
-    db, content
-):
+def test_a_new_person_has_a_row_per_skill_at_the_lowest_level_and_the_default_target(db, content):
     ava = factories.make_user(db, email="ava@example.org")
     db.commit()
     assert kept(db, ava) == {
@@ -87,9 +90,7 @@ def test_a_content_import_that_changes_role_targets_rewrites_everyone(db, tmp_pa
     assert {kept(db, p)["platform-metrics"][3] for p in people} == {"advanced"}
 
 
-def test_verify_finds_a_row_changed_behind_the_apps_back_and_rebuild_repairs_it(
-    app, db, content
-):
+def test_verify_finds_a_row_changed_behind_the_apps_back_and_rebuild_repairs_it(app, db, content):
     ava = factories.make_user(db, Role.LEARNER, email="ava@example.org")
     give_results(db, ava, {"strategy-planning": 2})
     db.commit()
@@ -100,8 +101,10 @@ def test_verify_finds_a_row_changed_behind_the_apps_back_and_rebuild_repairs_it(
     # A raw write that bypasses the session events (as a hand-run SQL fix would).
     with db.get_bind().connect() as connection:
         connection.execute(
-            text("UPDATE current_levels SET level_id = 'advanced' WHERE user_id = :id"
-                 " AND skill_id = 'strategy-planning'"),
+            text(
+                "UPDATE current_levels SET level_id = 'advanced' WHERE user_id = :id"
+                " AND skill_id = 'strategy-planning'"
+            ),
             {"id": ava.id},
         )
         connection.commit()
