@@ -215,3 +215,17 @@ def statements_of(app: Flask, client, url: str) -> list[str]:
     finally:
         event.remove(engine, "before_cursor_execute", note)
     return [s for s in seen if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+
+def redis_url() -> str:
+    """The test Redis (TEST_REDIS_URL, default the local one); the test is skipped
+    when it does not answer, and fails instead under REQUIRE_REDIS=1 (CI)."""
+    redis = pytest.importorskip("redis")
+    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {uri} is unreachable: {error}")
+        pytest.skip(f"Redis at {uri} is unreachable; CI runs this")
+    return uri

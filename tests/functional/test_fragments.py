@@ -4,7 +4,6 @@ instance, with each reader's own CSRF token; optionally shared through Redis."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 import uuid
 
@@ -14,7 +13,7 @@ from skillgap import create_app
 from skillgap.fragments import CSRF_MARK, FragmentCache, cache_of
 from skillgap.roles import Role
 from tests import factories
-from tests.conftest import app_config, login, post_form, statements_of
+from tests.conftest import app_config, login, post_form, redis_url, statements_of
 from tests.functional.test_matrix import give_results
 
 
@@ -129,18 +128,6 @@ def test_the_store_stays_within_its_size_and_drops_the_least_recently_used():
     assert cache.get("k1") is not None and cache.get("k2") is None
     cache.put("big", "z" * 300)  # over a quarter of the store: never kept
     assert cache.get("big") is None
-
-
-def redis_url() -> str:
-    redis = pytest.importorskip("redis")
-    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {uri} is unreachable: {error}")
-        pytest.skip(f"Redis at {uri} is unreachable; CI runs this")
-    return uri
 
 
 def test_instances_sharing_redis_render_a_fragment_once(database_url, squad, db):

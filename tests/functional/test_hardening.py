@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import uuid
 
@@ -11,7 +10,7 @@ import pytest
 
 from skillgap import create_app
 from tests import factories
-from tests.conftest import app_config, login, statements_of
+from tests.conftest import app_config, login, redis_url, statements_of
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -104,14 +103,7 @@ def sign_in_attempts(apps, address: str, count: int) -> list[int]:
 
 
 def test_the_sign_in_limit_is_shared_through_redis_by_two_instances(database_url):
-    redis = pytest.importorskip("redis")
-    uri = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis at {uri} is unreachable: {error}")
-        pytest.skip(f"Redis at {uri} is unreachable; CI runs this")
+    uri = redis_url()
     config = app_config(
         database_url,
         LOGIN_RATE_LIMIT="3 per minute",
