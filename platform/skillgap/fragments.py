@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -114,7 +115,8 @@ class FragmentCache:
             result = getattr(self._redis, method)(*args, **kwargs)
         except redis.RedisError as error:
             if not self._redis_failed:  # once, not on every request
-                log.warning("fragment cache: Redis at %s failed: %s", self.redis_url, error)
+                where = re.sub(r"//[^@/]*@", "//", self.redis_url)  # no password in the log
+                log.warning("fragment cache: Redis at %s failed: %s", where, error)
             self._redis_failed = True
             return None
         self._redis_failed = False
@@ -189,11 +191,12 @@ def fragment(name: str, parts: tuple[Hashable, ...], render: Callable[[], str]) 
         key = None
     html = cache.get(key) if key is not None else None
     if html is None:
+        outer = g.get("rendering_fragment", False)  # a fragment inside another keeps the mark
         g.rendering_fragment = True
         try:
             html = str(render())
         finally:
-            g.rendering_fragment = False
+            g.rendering_fragment = outer
         if key is not None:
             cache.put(key, html)
     if CSRF_MARK in html:

@@ -157,7 +157,7 @@ def test_instances_sharing_redis_render_a_fragment_once(database_url, squad, db)
 
 
 def test_a_redis_that_does_not_answer_costs_a_warning_not_a_page(database_url, squad, caplog):
-    app = create_app(app_config(database_url, CACHE_URL="redis://127.0.0.1:1/0"))
+    app = create_app(app_config(database_url, CACHE_URL="redis://:s3cret@127.0.0.1:1/0"))
     manager = signed_in(app, "m@example.org")
     with caplog.at_level(logging.WARNING, logger="skillgap.fragments"):
         response = manager.get(f"/team?team={squad['team'].id}")
@@ -165,6 +165,7 @@ def test_a_redis_that_does_not_answer_costs_a_warning_not_a_page(database_url, s
     assert response.status_code == 200 and "Ava" in response.get_data(as_text=True)
     warnings = [r for r in caplog.records if "Redis" in r.getMessage()]
     assert len(warnings) == 1  # once, not on every request
+    assert "s3cret" not in warnings[0].getMessage()
 
 
 def test_a_persons_dashboard_and_path_follow_their_record_on_every_instance(database_url, squad):
