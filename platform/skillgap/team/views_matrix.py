@@ -79,7 +79,7 @@ def _render_index(visible, built, sort, profile, gap_form: GapTargetsForm | None
         else {}
     )
     body = _render_body(visible, built, sort, profile, paused, gap_form)
-    return render_template("team/index.html", body=Markup(body))  # noqa: S704 (rendered HTML)
+    return render_template("team/index.html", body=Markup(body))  # noqa: S704  # nosec B704
 
 
 def _render_body(visible, built, sort, profile, paused, gap_form=None) -> str:
