@@ -4,15 +4,20 @@ that changes what they depend on, checked against the history by `levels verify`
 from __future__ import annotations
 
 import shutil
+import threading
 
+import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
 
+from skillgap import create_app
 from skillgap.curriculum.importer import import_content
+from skillgap.db import database
 from skillgap.models import KeptLevel, TargetOverride, User
 from skillgap.roles import Role
 from skillgap.services import current_levels
 from tests import factories
-from tests.conftest import FIXTURE_CONTENT, reread
+from tests.conftest import FIXTURE_CONTENT, app_config, reread
 from tests.functional.test_matrix import give_results
 
 
@@ -124,3 +129,42 @@ def test_a_bulk_update_of_users_that_names_no_one_rewrites_everyone(db, content)
     db.execute(update(User).values(role_profile="social-media-manager"))
     db.commit()
     assert {kept(db, p)["strategy-planning"][3] for p in people} == {"intermediate"}
+
+
+def test_a_result_and_an_override_for_one_person_at_once_both_count(database_url, content, db):
+    """Two transactions change what Ava's rows depend on at the same time
+    (PostgreSQL): the second waits for the first, then rewrites from both."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL")
+    ava = factories.make_user(db, email="ava@example.org")
+    db.commit()
+    engine = database(create_app(app_config(database_url))).engine
+    first, second = Session(engine), Session(engine)
+    give_results(first, first.get(User, ava.id), {"strategy-planning": 3})
+    first.flush()
+    # What the first one's commit does first (the hook), holding the versions row.
+    current_levels.rewrite_in_turn(first, [ava.id])
+
+    def set_override() -> None:
+        second.add(
+            TargetOverride(user_id=ava.id, skill_id="strategy-planning", level_id="advanced")
+        )
+        second.commit()  # waits for the first transaction, then rewrites
+
+    thread = threading.Thread(target=set_override)
+    thread.start()
+    thread.join(timeout=1)
+    assert thread.is_alive()  # waiting on the first transaction's locks
+    first.commit()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    first.close()
+    second.close()
+    db.expire_all()
+    row = db.get(KeptLevel, (ava.id, "strategy-planning"))
+    assert (row.level_id, row.target_level_id, row.target_source) == (
+        "advanced",
+        "advanced",
+        "manager",
+    )
+    assert current_levels.verify(db) == []

@@ -31,6 +31,7 @@ from sqlalchemy.orm import InstanceState, ORMExecuteState, Session, aliased
 
 from skillgap.kinds import QuizKind
 from skillgap.models import (
+    ContentVersion,
     KeptLevel,
     Level,
     RoleTarget,
@@ -129,7 +130,26 @@ def rewrite(session: Session, user_ids: Iterable[int] | None = None) -> None:
     for start in range(0, len(ids), IDS_PER_STATEMENT):
         chunk = ids[start : start + IDS_PER_STATEMENT]
         session.execute(delete(KeptLevel).where(KeptLevel.user_id.in_(chunk)))
-        session.execute(insert(KeptLevel).from_select(columns, kept_rows(User.id.in_(chunk))))
+        session.execute(_insert(session, columns, kept_rows(User.id.in_(chunk))))
+
+
+def _insert(session: Session, columns: list[Any], rows: Any) -> Any:
+    """INSERT ... SELECT; on PostgreSQL an upsert. Two transactions that rewrite the
+    same person (a result and a manager's override at once) both delete the old
+    rows; the second waits on the first's locks, and its SELECT, a new snapshot
+    under READ COMMITTED, sees the first's commit: its rows are the right ones
+    and replace those the first inserted instead of colliding with them. (SQLite
+    runs one writer at a time, so its plain INSERT cannot collide.)"""
+    if session.get_bind().dialect.name != "postgresql":
+        return insert(KeptLevel).from_select(columns, rows)
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    statement = pg_insert(KeptLevel).from_select(columns, rows)
+    keys = {"user_id", "skill_id"}
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "skill_id"],
+        set_={name: statement.excluded[name] for name in COLUMNS if name not in keys},
+    )
 
 
 # --- keeping the rows in step: session events ---------------------------------------
@@ -202,10 +222,19 @@ def _people_of(state: ORMExecuteState, table: str) -> list[int] | str:
 def _rewrite_on_commit(session: Session) -> None:
     session.flush()
     marked = session.info.pop(MARKED_KEY, None)
-    if marked == EVERYONE:
-        rewrite(session)
-    elif marked:
-        rewrite(session, marked)
+    if marked:
+        rewrite_in_turn(session, None if marked == EVERYONE else marked)
+
+
+def rewrite_in_turn(session: Session, user_ids: Iterable[int] | None) -> None:
+    """``rewrite``, once this transaction holds the versions row (PostgreSQL: FOR
+    UPDATE; SQLite has one writer anyway). Every transaction that changes what
+    the rows depend on also bumps that row as it commits (curriculum/versions.py),
+    so taking it first puts such transactions in one order: the second waits for
+    the first to commit, then reads what it wrote. Without it, two transactions
+    could each hold what the other waits for (the versions row, a person's rows)."""
+    session.execute(select(ContentVersion.id).where(ContentVersion.id == 1).with_for_update())
+    rewrite(session, user_ids)
 
 
 @event.listens_for(Session, "after_transaction_end")
