@@ -306,6 +306,10 @@ def test_manager_journey_on_a_phone(new_page, server):
     assert fits()
     page.select_option("#sort", "weakest")
     page.click("button:has-text('Show')")
+    # Measured once the new page has its stylesheet: before, the matrix is a
+    # plain, wide table (this check failed about one run in four without it).
+    page.wait_for_url("**/team?*sort=weakest*")
+    page.wait_for_load_state("load")
     assert fits()
     averages = page.locator("table.matrix tbody th .small:has-text('Tested:')").all_inner_texts()
     tested = [float(re.search(r"(\d+)% on average", a)[1]) for a in averages if "%" in a]
