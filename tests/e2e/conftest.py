@@ -178,6 +178,9 @@ def sign_out(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    # After a click that navigates (a form's POST, then its redirect), the new
+    # document may not exist yet: axe goes into the page once it has loaded.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",

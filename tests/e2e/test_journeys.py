@@ -301,6 +301,7 @@ def test_manager_journey_on_a_phone(new_page, server):
     page.wait_for_url("**/team")
 
     def fits() -> bool:
+        page.wait_for_load_state("load")  # with its stylesheet, not mid-navigation
         return page.evaluate("document.documentElement.scrollWidth") <= 390
 
     assert fits()
