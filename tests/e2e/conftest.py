@@ -157,6 +157,16 @@ def new_page(browser, server):  # type: ignore[no-untyped-def]
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # A click that submits a form returns once the next URL is committed,
+        # before its document exists; content() read then is "" (CI failed so
+        # once). Every read of the page's HTML waits for that document's load.
+        read_html = page.content
+
+        def content() -> str:
+            page.wait_for_load_state("load")
+            return read_html()
+
+        page.content = content
         return page
 
     yield make
