@@ -11,6 +11,7 @@ which in WAL mode never blocks or is blocked by a writer.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from skillgap.sqlite_turns import WriterTurns, connection_class
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # In a sessionmaker's info, shared by every session of one database in this
@@ -43,7 +46,12 @@ def make_engine(url: str) -> Engine:
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True)
 
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    connect_args: dict = {"check_same_thread": False}
+    path = make_url(url).database
+    if path and path != ":memory:" and not path.startswith("file:"):
+        turns = WriterTurns(os.path.abspath(path), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        connect_args["factory"] = connection_class(turns)
+    engine = create_engine(url, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection, _record):
@@ -59,7 +67,16 @@ def make_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        dbapi_connection = connection.connection.dbapi_connection
+        writer = mode == "IMMEDIATE" and hasattr(dbapi_connection, "take_turn")
+        if writer:  # a turn first, then SQLite's lock (sqlite_turns.py)
+            dbapi_connection.take_turn()
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            if writer:
+                dbapi_connection.give_turn()
+            raise
 
     return engine
 

@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from skillgap import clock
 from skillgap.db import database
@@ -401,6 +401,37 @@ def test_autosave_stores_an_answer_and_answers_json(client, db, learner):
     reread(db)
     saved = db.get(Answer, (attempt.id, question.id))
     assert saved.chosen == [1] and saved.confidence == 0.67
+
+
+def test_an_autosave_takes_the_write_lock_only_for_its_own_statements(app, client, db, learner):
+    """On SQLite one writer at a time holds the database: the person is read
+    before the write transaction begins, and the CSRF check and the form are
+    dealt with before it too (auth/signed_in.py for_write, assess/views.py)."""
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    question = questions_of(db, attempt)[0]
+    form = {
+        "csrf_token": csrf_token(client, "/assessments"),
+        "attempt_id": str(attempt.id),
+        "page": "1",
+        "action": "autosave",
+        f"q-{question.id}": "0",
+    }
+    seen: list[list[str]] = []
+    engine = database(app).engine
+    note = lambda _c, _cur, statement, *_a: seen.append(statement.split()[0:2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = client.post("/assessments/diagnostic/take", data=form)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert response.get_json() == {"saved": 1}
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL locks rows only: the person is read in the write transaction
+    writes_from = seen.index(["BEGIN", "IMMEDIATE"])
+    assert ["SELECT", "users.id,"] in seen[:writes_from]
+    assert ["SELECT", "users.id,"] not in seen[writes_from:]
+    assert ["UPDATE", "answers"] in seen[writes_from:] or ["INSERT", "INTO"] in seen[writes_from:]
 
 
 def test_passing_a_module_check_completes_the_module(client, db, learner):

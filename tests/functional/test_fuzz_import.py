@@ -123,10 +123,11 @@ def test_generated_gift_never_raises(text):
 
 
 def test_report_how_many_files_were_tried(capsys):
+    # Under pytest-xdist each fuzz test runs whole in one worker, but not always
+    # in this one: a kind is counted where it ran (it failed once with 0 tried).
+    content, gift = sum(1 for t in TRIED if t != "gift"), TRIED.count("gift")
+    if not TRIED:
+        pytest.skip("the fuzz tests ran in another worker")
     with capsys.disabled():
-        print(
-            f"\nfuzz: {len(TRIED)} files tried "
-            f"({sum(1 for t in TRIED if t != 'gift')} content, "
-            f"{sum(1 for t in TRIED if t == 'gift')} GIFT), 0 crashes"
-        )
-    assert len(TRIED) >= 300
+        print(f"\nfuzz: {len(TRIED)} files tried ({content} content, {gift} GIFT), 0 crashes")
+    assert all(count == 0 or count >= 150 for count in (content, gift)), (content, gift)

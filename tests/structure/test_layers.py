@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [  # lowest first; a prefix names a 
     ("rules", ("rules",)),
     ("models", ("models",)),
     ("content", ("content",)),
-    ("database", ("db", "migrate", "migrations")),
+    ("database", ("sqlite_turns", "db", "migrate", "migrations")),
     ("curriculum", ("curriculum",)),
     ("services", ("services",)),
     (

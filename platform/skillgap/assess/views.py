@@ -65,6 +65,14 @@ def time_of_day(value: datetime) -> str:
     return format_datetime(value, "HH:mm z")
 
 
+def _valid_csrf(token: str | None) -> bool:
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return False
+    return True
+
+
 def _visible_quiz(quiz_id: str) -> QuizInfo:
     snapshot = snapshot_of(get_session())
     quiz = snapshot.published_quiz(quiz_id, visibility.sees_drafts(current_user))
@@ -104,6 +112,11 @@ def index():
 @requires(Role.LEARNER)
 @csrf.exempt
 def take(quiz_id: str):
+    if request.method == "POST":
+        # The form parsed and its token checked before the first statement: on
+        # SQLite that statement takes the database's one write lock (db.py).
+        posted = attempt_flow.posted(request.form)
+        csrf_ok = _valid_csrf(request.form.get("csrf_token"))
     db = get_session()
     quiz = _visible_quiz(quiz_id)
     try:
@@ -117,10 +130,7 @@ def take(quiz_id: str):
             return _start_page(quiz, skill_id, now)
         page = attempt_flow.posted(request.args).page
         return _render_take(attempt_pages.take_page(db, attempt, page), now)
-    posted = attempt_flow.posted(request.form)
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
+    if not csrf_ok:
         return _keep_posted_answers(quiz, skill_id, posted, now)
     outcome = attempt_flow.handle_post(
         db,

@@ -40,7 +40,6 @@ from skillgap.auth.forms import (
     language_form,
 )
 from skillgap.auth.signed_in import SignedIn
-from skillgap.curriculum import versions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.extensions import login_manager
@@ -64,7 +63,7 @@ def load_user(cookie_id: str) -> User | SignedIn | None:
     if request.method in READ_ONLY:  # the columns only (auth/signed_in.py)
         user = signed_in.load(int(user_id))
     else:
-        user = versions.versioned_user(get_session(), int(user_id))
+        user = signed_in.for_write(int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -66,9 +66,11 @@ def attempt_questions(session: Session, attempt: Attempt) -> list[Question]:
 
 
 def open_attempt_for(
-    session: Session, user_id: int, quiz_id: str, skill_id: str | None
+    session: Session, user_id: int, quiz_id: str, skill_id: str | None, for_update: bool = False
 ) -> Attempt | None:
-    return session.scalar(
+    """The person's open attempt; ``for_update`` locks its row (PostgreSQL) and
+    reads it afresh, so that concurrent posts to one attempt go one at a time."""
+    query = (
         select(Attempt)
         .where(
             Attempt.user_id == user_id,
@@ -78,6 +80,9 @@ def open_attempt_for(
         )
         .order_by(Attempt.id.desc())
     )
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def start_attempt(

@@ -93,7 +93,9 @@ def handle_post(
     retake_interval: timedelta = timedelta(0),
     check_wait: timedelta = timedelta(0),
 ) -> Outcome:
-    attempt = assessments.open_attempt_for(session, user.id, quiz.id, skill_id)
+    # Locked as it is read: one post at a time per attempt, even concurrently
+    # (an adaptive "next" advances once per item).
+    attempt = assessments.open_attempt_for(session, user.id, quiz.id, skill_id, for_update=True)
     if request.action == "start":
         try:
             _attempt, skipped = assessments.start(
@@ -135,8 +137,8 @@ def handle_post(
 def _adaptive_post(session: Session, attempt: Attempt, request: Posted, now: datetime) -> Outcome:
     """Only the current item can be answered. "Next" makes its answer final and
     has the engine choose the next item; a replayed "next" for an item already
-    moved past (the form names the item it showed) changes nothing."""
-    session.refresh(attempt, with_for_update=True)  # one advance per item, even concurrently
+    moved past (the form names the item it showed) changes nothing. The attempt
+    was read with its row locked (handle_post), so one advance per item."""
     current = adaptive_flow.current_question(attempt)
     shown = whole_number(request.form.get("question") or "")
     if current is None or (shown is not None and shown != current):
