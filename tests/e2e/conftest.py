@@ -202,7 +202,9 @@ def run_axe(page) -> list[dict]:  # type: ignore[no-untyped-def]
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    # A record for people, not a check: a full-page capture of a long page took
+    # over 15 s on a loaded two-core machine (CI, 2026-12-04), so it gets a minute.
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True, timeout=60_000)
 
 
 def write_report(name: str, data: object) -> None:
