@@ -20,13 +20,15 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(NoRedirect)
 
-    def request(self, url: str, form: dict | None = None) -> tuple[int, str, dict]:
+    def request(
+        self, url: str, form: dict | None = None, timeout: float = 20
+    ) -> tuple[int, str, dict]:
         data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
         request = urllib.request.Request(url, data=data)
         if self.cookies:
             request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         try:
-            response = self.opener.open(request, timeout=20)
+            response = self.opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as error:  # 3xx and 4xx arrive here
             response = error
         for header in response.headers.get_all("Set-Cookie") or []:

@@ -45,7 +45,20 @@ def start_gunicorn(url: str, port: int, workers: int = 4, **env: str) -> subproc
     if not GUNICORN.exists():
         pytest.skip("gunicorn is not installed")
     process = subprocess.Popen(
-        [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}", "run:app"],
+        [
+            str(GUNICORN),
+            "-w",
+            str(workers),
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            # A loaded CI machine runs a 5,000-row import 4x slower than this one:
+            # past gunicorn's default 30 s the worker would be killed mid-import.
+            "--timeout",
+            "120",
+            "run:app",
+        ],
         cwd=ROOT,
         env={
             **os.environ,

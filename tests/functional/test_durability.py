@@ -30,6 +30,7 @@ from tests.servers import free_port, start_gunicorn
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 16
 KILLS = 5
+ACKS_PER_ROUND = 12  # so the run has more than 50 acknowledged writes to check
 
 pytestmark = pytest.mark.slow
 
@@ -122,7 +123,14 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path, capsys):
             threads = [threading.Thread(target=work, args=(i, stop)) for i in range(CLIENTS)]
             for thread in threads:
                 thread.start()
+            # At least 1.5 s, and long enough for this round's share of acknowledged
+            # writes: a loaded CI machine answers far fewer requests per second.
+            deadline = time.monotonic() + 30
             time.sleep(1.5)
+            while len(acknowledged) < ACKS_PER_ROUND * (round_number + 1):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
             os.killpg(process.pid, signal.SIGKILL)  # mid-flight, every worker at once
             process.wait()
             stop.set()

@@ -70,7 +70,7 @@ def test_a_5000_row_import_leaves_the_site_usable(tmp_path, backend, capsys):
             def run_import() -> None:
                 started = time.perf_counter()
                 outcome["status"], outcome["page"], _ = admin.request(
-                    f"{base}/admin/users/import", form
+                    f"{base}/admin/users/import", form, timeout=120
                 )
                 outcome["seconds"] = time.perf_counter() - started
 
@@ -90,6 +90,7 @@ def test_a_5000_row_import_leaves_the_site_usable(tmp_path, backend, capsys):
                 time.sleep(0.05)
             importer.join(timeout=120)
 
+        assert "status" in outcome, "the import request got no answer (timed out or failed)"
         assert outcome["status"] == 200
         assert f"{ROWS:,} users created" in outcome["page"]
         assert len(re.findall(r"/invitation/[\w-]+</code>", outcome["page"])) == ROWS
