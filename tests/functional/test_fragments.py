@@ -182,3 +182,18 @@ def test_a_persons_dashboard_and_path_follow_their_record_on_every_instance(data
     # Another person with the same progress sees their own name, not Ava's.
     ben = signed_in(first, "ben@example.org").get("/").get_data(as_text=True)
     assert "Hello, Ben" in ben and "Hello, Ava" not in ben
+
+
+def test_a_kept_dashboard_or_path_does_not_build_the_persons_record(app, squad, monkeypatch):
+    from skillgap.services import person_record
+
+    built = []
+    real = person_record._record_from
+    monkeypatch.setattr(person_record, "_record_from", lambda *args: built.append(1) or real(*args))
+    ava = signed_in(app, "ava@example.org")
+    for url in ("/", "/path"):
+        first = ava.get(url).get_data(as_text=True)
+        count = len(built)
+        assert count >= 1  # rendered: the record was built
+        assert ava.get(url).get_data(as_text=True) == first
+        assert len(built) == count  # kept: only the rows' digest was needed

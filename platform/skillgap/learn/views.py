@@ -16,7 +16,7 @@ from skillgap.i18n import percent
 from skillgap.roles import Role
 from skillgap.rules.scoring import PASS_PERCENT
 from skillgap.services import catalogue, getting_started, paths, teams
-from skillgap.services.person_record import PersonRecord, person_record
+from skillgap.services.person_record import person_rows
 
 bp = Blueprint("learn", __name__)
 
@@ -26,10 +26,10 @@ bp = Blueprint("learn", __name__)
 def dashboard():
     db = get_session()
     today = clock.now().date()
-    record = person_record(db, current_user.id, with_history=True)
+    rows = person_rows(db, current_user.id, with_history=True)
 
-    def page() -> str:
-        view = paths.person_path(db, current_user, today, with_history=True, record=record)
+    def page() -> str:  # only when not kept: the record is built here
+        view = paths.person_path(db, current_user, today, with_history=True, record=rows.record())
         return render_template(
             "learn/_dashboard.html",
             view=view,
@@ -40,7 +40,7 @@ def dashboard():
             team_name=teams.team_names(db).get(current_user.team_id),
         )
 
-    body = fragment("dashboard", _person_parts(record), page)
+    body = fragment("dashboard", _person_parts(rows.fingerprint), page)
     return render_template("learn/dashboard.html", body=body)
 
 
@@ -49,20 +49,22 @@ def dashboard():
 def path():
     db = get_session()
     today = clock.now().date()
-    record = person_record(db, current_user.id)
+    rows = person_rows(db, current_user.id)
 
     def page() -> str:
-        view = paths.person_path(db, current_user, today, record=record)
+        view = paths.person_path(db, current_user, today, record=rows.record())
         return render_template("learn/_path.html", view=view)
 
-    return render_template("learn/path.html", body=fragment("path", _person_parts(record), page))
+    return render_template(
+        "learn/path.html", body=fragment("path", _person_parts(rows.fingerprint), page)
+    )
 
 
-def _person_parts(record: PersonRecord) -> tuple:
+def _person_parts(fingerprint: str) -> tuple:
     """What a person's dashboard and path depend on besides the curriculum, the
     people version and the day (fragments.py): their own columns and record."""
     user = current_user
-    return (user.id, user.name, user.role, user.role_profile, user.team_id, record.fingerprint)
+    return (user.id, user.name, user.role, user.role_profile, user.team_id, fingerprint)
 
 
 @bp.get("/courses")

@@ -177,7 +177,34 @@ def _when(entry: tuple) -> tuple:
     return entry[:2]  # created_at, then id
 
 
+class PersonRows:
+    """The rows of one person's record and their digest. A kept dashboard or path
+    needs only the digest (its key, fragments.py): the record is built from the
+    rows on first use, so a page served from the cache does not build it."""
+
+    def __init__(self, user_id: int, rows: Sequence[Row]) -> None:
+        self.user_id = user_id
+        self.rows = rows
+        self.fingerprint = _fingerprint(rows)
+        self._record: PersonRecord | None = None
+
+    def record(self) -> PersonRecord:
+        if self._record is None:
+            self._record = _record_from(self.user_id, self.rows, self.fingerprint)
+        return self._record
+
+
+def person_rows(session: Session, user_id: int, with_history: bool = False) -> PersonRows:
+    return PersonRows(
+        user_id, session.execute(_statement(with_history), {"user_id": user_id}).all()
+    )
+
+
 def person_record(session: Session, user_id: int, with_history: bool = False) -> PersonRecord:
+    return person_rows(session, user_id, with_history).record()
+
+
+def _record_from(user_id: int, rows: Sequence[Row], fingerprint: str) -> PersonRecord:
     overrides: dict[str, str] = {}
     results: list[tuple[datetime, int, LatestResult]] = []
     history: list[tuple[datetime, int, str, str, float | None]] = []
@@ -186,7 +213,6 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
     attempts: list[OpenAttempt] = []
     changed_weeks: dict[date, int] = {}
     plan = LearningPlan.defaults(user_id)
-    rows = session.execute(_statement(with_history), {"user_id": user_id}).all()
     for row in rows:
         part = row.part
         if part == "result":
@@ -227,7 +253,7 @@ def person_record(session: Session, user_id: int, with_history: bool = False) ->
         [(skill, level, sure) for _at, _id, skill, level, sure in sorted(history, key=_when)],
         sorted(attempts, key=lambda a: a.attempt_id),
         changed_weeks,
-        _fingerprint(rows),
+        fingerprint,
     )
 
 
