@@ -36,10 +36,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 from markupsafe import Markup
 
 CSRF_MARK = "@@skillgap-csrf-token@@"
+CSRF_MARK_BYTES = CSRF_MARK.encode()
 REDIS_TTL_SECONDS = 24 * 3600  # keys carry the versions: an old one is never read again
 log = logging.getLogger("skillgap.fragments")
 
@@ -53,7 +54,7 @@ class FragmentCache:
     redis_url: str = ""
     hits: int = 0
     misses: int = 0
-    _items: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    _items: OrderedDict[str, str | bytes] = field(default_factory=OrderedDict)
     _size: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _redis: Any = None
@@ -64,12 +65,22 @@ class FragmentCache:
         return self.max_bytes > 0
 
     def get(self, key: str) -> str | None:
+        html = self._get(key)
+        return html.decode() if isinstance(html, bytes) else html
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """A whole page, kept encoded (kept_page): a large page's str.encode cost
+        more than everything else its request did."""
+        page = self._get(key)
+        return page.encode() if isinstance(page, str) else page
+
+    def _get(self, key: str) -> str | bytes | None:
         with self._lock:
             html = self._items.get(key)
             if html is not None:
                 self._items.move_to_end(key)
         if html is None and self.redis_url:
-            html = self._redis_get(key)
+            html = self._redis_call("get", key)  # bytes, or None
             if html is not None:
                 self._put_local(key, html)
         if html is None:
@@ -78,17 +89,18 @@ class FragmentCache:
             self.hits += 1
         return html
 
-    def put(self, key: str, html: str) -> None:
+    def put(self, key: str, html: str | bytes) -> None:
         self._put_local(key, html)
         if self.redis_url:
-            self._redis_call("set", key, html.encode(), ex=REDIS_TTL_SECONDS)
+            value = html.encode() if isinstance(html, str) else html
+            self._redis_call("set", key, value, ex=REDIS_TTL_SECONDS)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self._size = 0
 
-    def _put_local(self, key: str, html: str) -> None:
+    def _put_local(self, key: str, html: str | bytes) -> None:
         size = len(html)
         if size > self.max_bytes // 4:
             return  # one page must not push out everything else
@@ -99,10 +111,6 @@ class FragmentCache:
             while self._size > self.max_bytes:
                 _key, dropped = self._items.popitem(last=False)
                 self._size -= len(dropped)
-
-    def _redis_get(self, key: str) -> str | None:
-        value = self._redis_call("get", key)
-        return value.decode() if isinstance(value, bytes) else None
 
     def _redis_call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         import redis  # only when configured: it adds to start-up time
@@ -182,21 +190,10 @@ def _database_name(url: str) -> str:
 def fragment(name: str, parts: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
     """``render()``'s HTML, kept under ``name``, ``parts`` and the versions (see above).
     ``parts`` must hold everything else the HTML depends on; their ``repr`` is the key."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    cache = cache_of()
-    try:
-        key = _key(name, parts) if cache.enabled else None
-    except SQLAlchemyError:  # an error page while the database is failing: render it
-        key = None
+    cache, key = _lookup(name, parts)
     html = cache.get(key) if key is not None else None
     if html is None:
-        outer = g.get("rendering_fragment", False)  # a fragment inside another keeps the mark
-        g.rendering_fragment = True
-        try:
-            html = str(render())
-        finally:
-            g.rendering_fragment = outer
+        html = _render_marked(render)
         if key is not None:
             cache.put(key, html)
     if CSRF_MARK in html:
@@ -204,6 +201,65 @@ def fragment(name: str, parts: tuple[Hashable, ...], render: Callable[[], str]) 
     # A rendered template's output (autoescaped by Jinja) and a token of URL-safe
     # characters: HTML already, not text to escape.
     return Markup(html)  # noqa: S704  # nosec B704
+
+
+def kept_page(
+    name: str, parts: tuple[Hashable, ...], render: Callable[[], str]
+) -> Response | Markup:
+    """A whole page kept, as ``fragment`` keeps a part: for a page whose every byte,
+    besides its CSRF tokens, follows from ``parts`` (what the view's own fragment
+    depends on), the versions and the site menu's parts (base.html), added here.
+    Serving it skips the page template and the menu's and body's own lookups, and
+    it is kept as UTF-8 bytes. While flash messages wait in the session the page
+    is rendered, not kept: they are shown once, then the kept page serves again."""
+    from flask import request, session
+    from flask_login import current_user
+
+    if session.get("_flashes"):
+        return Markup(render())  # noqa: S704  # nosec B704  # a rendered template
+    menu = (current_user.role, current_user.name, request.endpoint)
+    cache, key = _lookup(f"page:{name}", (*parts, *menu))
+    page = cache.get_bytes(key) if key is not None else None
+    if page is None:
+        page = _render_marked(render).encode()
+        if key is not None:
+            cache.put(key, page)
+    if CSRF_MARK_BYTES in page:
+        page = page.replace(CSRF_MARK_BYTES, csrf_token().encode())
+    return current_app.response_class(page, mimetype="text/html")
+
+
+def _lookup(name: str, parts: tuple[Hashable, ...]) -> tuple[FragmentCache, str | None]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    cache = cache_of()
+    try:
+        return cache, _key(name, parts) if cache.enabled else None
+    except SQLAlchemyError:  # an error page while the database is failing: render it
+        return cache, None
+
+
+def _render_marked(render: Callable[[], str]) -> str:
+    """``render()`` with a mark for each CSRF token (put back when served)."""
+    outer = g.get("rendering_fragment", False)  # a fragment inside another keeps the mark
+    g.rendering_fragment = True
+    try:
+        return str(render())
+    finally:
+        g.rendering_fragment = outer
+
+
+def kept_body_page(
+    template: str, name: str, parts: tuple[Hashable, ...], body: Callable[[], str], **context: Any
+) -> Response | Markup:
+    """``template`` around its kept ``body`` fragment, the whole page kept too
+    (kept_page): a view's usual shape."""
+    from flask import render_template
+
+    def page() -> str:
+        return render_template(template, body=fragment(name, parts, body), **context)
+
+    return kept_page(name, parts, page)
 
 
 def kept(name: str, *parts: Hashable, caller: Callable[[], str]) -> Markup:

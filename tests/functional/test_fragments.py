@@ -197,3 +197,18 @@ def test_a_kept_dashboard_or_path_does_not_build_the_persons_record(app, squad, 
         assert count >= 1  # rendered: the record was built
         assert ava.get(url).get_data(as_text=True) == first
         assert len(built) == count  # kept: only the rows' digest was needed
+
+
+def test_a_kept_page_shows_a_waiting_message_once_and_each_readers_own_menu(app, squad):
+    ava = signed_in(app, "ava@example.org")
+    kept = ava.get("/path").get_data(as_text=True)
+    assert ava.get("/path").get_data(as_text=True) == kept
+    saved = post_form(ava, "/account", {"weekly_minutes": "90"}, page="/account")
+    assert saved.status_code == 302  # the message waits for the next page
+    shown = ava.get("/path").get_data(as_text=True)
+    assert "Your path is now planned at 90 minutes a week." in shown
+    again = ava.get("/path").get_data(as_text=True)
+    assert "Your path is now planned at" not in again and "At 90 minutes a week" in again
+    # The same page for another reader carries their name in the menu, not Ava's.
+    ben = signed_in(app, "ben@example.org").get("/path").get_data(as_text=True)
+    assert re.search(r'href="/account"[^>]*>Ben</a>', ben) and ">Ava</a>" not in ben

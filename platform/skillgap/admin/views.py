@@ -17,7 +17,7 @@ from skillgap.curriculum import revisions
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm, choices, number_arg
-from skillgap.fragments import fragment
+from skillgap.fragments import kept_body_page
 from skillgap.models import Team, User
 from skillgap.roles import Role
 from skillgap.security import get_hasher
@@ -359,4 +359,4 @@ def organisation():
         )
 
     # Every team's aggregates depend only on the two versions (fragments.py).
-    return render_template("admin/organisation.html", table=fragment("organisation", (), table))
+    return kept_body_page("admin/organisation.html", "organisation", (), table)

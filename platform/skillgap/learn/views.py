@@ -11,7 +11,7 @@ from skillgap.access import requires
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import ConfirmForm
-from skillgap.fragments import fragment
+from skillgap.fragments import kept_body_page
 from skillgap.i18n import percent
 from skillgap.roles import Role
 from skillgap.rules.scoring import PASS_PERCENT
@@ -40,8 +40,8 @@ def dashboard():
             team_name=teams.team_names(db).get(current_user.team_id),
         )
 
-    body = fragment("dashboard", _person_parts(rows.fingerprint), page)
-    return render_template("learn/dashboard.html", body=body)
+    parts = _person_parts(rows.fingerprint)
+    return kept_body_page("learn/dashboard.html", "dashboard", parts, page)
 
 
 @bp.get("/path")
@@ -55,9 +55,7 @@ def path():
         view = paths.person_path(db, current_user, today, record=rows.record())
         return render_template("learn/_path.html", view=view)
 
-    return render_template(
-        "learn/path.html", body=fragment("path", _person_parts(rows.fingerprint), page)
-    )
+    return kept_body_page("learn/path.html", "path", _person_parts(rows.fingerprint), page)
 
 
 def _person_parts(fingerprint: str) -> tuple:
@@ -104,12 +102,13 @@ def course(course_id: str):
 @requires(Role.LEARNER)
 def module(module_id: str):
     page = catalogue.module_page(get_session(), current_user, module_id) or abort(404)
-    body = fragment(
+    return kept_body_page(
+        "learn/module.html",
         "module-page",
         page.cache_parts,
         lambda: render_template("learn/_module.html", page=page),
+        page=page,
     )
-    return render_template("learn/module.html", page=page, body=body)
 
 
 @bp.post("/modules/<module_id>/complete")

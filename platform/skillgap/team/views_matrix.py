@@ -14,7 +14,7 @@ from skillgap.access import requires
 from skillgap.curriculum.snapshot import snapshot_of
 from skillgap.db import get_session
 from skillgap.forms import number_arg
-from skillgap.fragments import fragment
+from skillgap.fragments import kept_body_page
 from skillgap.i18n import day
 from skillgap.models import Team
 from skillgap.roles import Role
@@ -68,7 +68,7 @@ def index():
         for member in sorted(week.last_sign_in)
     )
     parts = (team.id, sort, profile, tuple((t.id, t.name) for t in visible), state)
-    return render_template("team/index.html", body=fragment("team-page", parts, page))
+    return kept_body_page("team/index.html", "team-page", parts, page)
 
 
 def _render_index(visible, built, sort, profile, gap_form: GapTargetsForm | None = None):
