@@ -403,6 +403,31 @@ def test_autosave_stores_an_answer_and_answers_json(client, db, learner):
     assert saved.chosen == [1] and saved.confidence == 0.67
 
 
+def test_an_unchanged_answer_is_not_rewritten(client, db, learner, monkeypatch):
+    """Autosave posts the whole page each time: an answer that did not change keeps
+    its row untouched (answered_at is when it last changed); a change is stored."""
+    start(client, "diagnostic")
+    attempt = attempt_of(db, learner.id)
+    first, second = questions_of(db, attempt)[:2]
+    began = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: began)
+    post_answers(client, "diagnostic", attempt, {first.id: [1]}, "autosave")
+    monkeypatch.setattr(clock, "now", lambda: began + timedelta(minutes=5))
+    response = post_answers(
+        client, "diagnostic", attempt, {first.id: [1], second.id: [0]}, "autosave"
+    )
+    assert response.get_json() == {"saved": 2}
+    reread(db)
+    kept, added = db.get(Answer, (attempt.id, first.id)), db.get(Answer, (attempt.id, second.id))
+    assert kept.answered_at == began.replace(tzinfo=kept.answered_at.tzinfo)
+    assert added.answered_at > kept.answered_at
+    monkeypatch.setattr(clock, "now", lambda: began + timedelta(minutes=9))
+    post_answers(client, "diagnostic", attempt, {first.id: [2]}, "autosave")
+    reread(db)
+    changed = db.get(Answer, (attempt.id, first.id))
+    assert changed.chosen == [2] and changed.answered_at > added.answered_at
+
+
 def test_an_autosave_takes_the_write_lock_only_for_its_own_statements(app, client, db, learner):
     """On SQLite one writer at a time holds the database: the person is read
     before the write transaction begins, and the CSRF check and the form are

@@ -251,16 +251,24 @@ def save_answers(
         kept = _kept(attempt, question, given, ratings, as_shown)
         if kept is None:
             continue
+        confidence = (
+            given.confidence if given.confidence in scoring.CONFIDENCE_LEVELS.values() else None
+        )
+        saved += 1
         answer = existing.get(question_id)
         if answer is None:
             answer = Answer(attempt_id=attempt.id, question_id=question_id)
             session.add(answer)
+        elif (answer.chosen, answer.rating_id, answer.response, answer.confidence) == (
+            *kept,
+            confidence,
+        ):
+            # Unchanged (autosave posts the whole page each time): no write, and
+            # answered_at stays when the answer was last changed.
+            continue
         answer.chosen, answer.rating_id, answer.response = kept
-        answer.confidence = (
-            given.confidence if given.confidence in scoring.CONFIDENCE_LEVELS.values() else None
-        )
+        answer.confidence = confidence
         answer.answered_at = now
-        saved += 1
     session.flush()
     return saved
 
