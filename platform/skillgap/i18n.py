@@ -20,10 +20,11 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,6 +44,15 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DEFAULT_TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel's own template callables (installed just now) find the
+    # translations anew on every call: these keep them for the request.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks ignore line breaks
     app.add_template_filter(when, "when")
     app.add_template_filter(day, "day")
@@ -52,6 +62,27 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict[str, object]:
         return {"current_locale": current_locale(), "LOCALES": LOCALES}
+
+
+def _translations() -> Any:
+    """Flask-Babel's translations for the language being rendered, kept on its own
+    per-request namespace beside the locale they are for. Its get_translations()
+    walks about ten context lookups per call and a page makes dozens of calls; the
+    kept pair is used only while the namespace still holds that same locale
+    object, which ``force_locale`` (emails in the recipient's language) and
+    ``refresh()`` replace, so a switched language is never served stale words."""
+    from flask_babel import get_translations
+
+    state = g.get("_flask_babel")
+    if state is not None:
+        kept = getattr(state, "skillgap_translations", None)
+        if kept is not None and kept[0] is getattr(state, "babel_locale", None):
+            return kept[1]
+    translations = get_translations()  # selects the locale first if need be
+    state = g.get("_flask_babel")
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.skillgap_translations = (state.babel_locale, translations)
+    return translations
 
 
 def compile_catalogues(source: Path, target: Path) -> Path:
