@@ -182,6 +182,15 @@ def sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/")
 
 
+def click_and_load(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a button that submits its form and wait for the next page's load.
+    Playwright's click waits for a navigation only if it sees one start soon
+    after the click; on a loaded CI machine a read right after the click once
+    saw the page before ("question 4" where the next page says 5)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def sign_out(page) -> None:  # type: ignore[no-untyped-def]
     page.click("button:has-text('Sign out')")
     page.wait_for_url("**/login")

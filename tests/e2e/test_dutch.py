@@ -15,7 +15,15 @@ import sqlite3
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.e2e.conftest import PASSWORD, ROOT, answer_question, run_axe, screenshot, write_report
+from tests.e2e.conftest import (
+    PASSWORD,
+    ROOT,
+    answer_question,
+    click_and_load,
+    run_axe,
+    screenshot,
+    write_report,
+)
 from tests.e2e.test_journeys import create_learner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -104,9 +112,9 @@ def test_a_learner_journey_in_dutch(browser, server):
         for question in page.locator("fieldset.question").all():
             question.locator("input[value=fairly]").check()
         if page.locator("button[value=submit]").count():
-            page.click("button[value=submit]")
+            click_and_load(page, "button[value=submit]")
             break
-        page.click("button[value=next]")
+        click_and_load(page, "button[value=next]")
     page.wait_for_url(re.compile(r"/results/\d+"))
     assert nl("Your self-rating") in page.content()
     check_axe(page, "self-assessment-result", report)
@@ -122,7 +130,7 @@ def test_a_learner_journey_in_dutch(browser, server):
     keys = dutch_keys(server, "smart-social-goals-check")
     for question in page.locator("fieldset.question").all():
         answer_question(question, keys[question.get_attribute("id").removeprefix("question-")])
-    page.click("button[value=submit]")
+    click_and_load(page, "button[value=submit]")
     page.wait_for_url(re.compile(r"/results/\d+"))
     assert nl("Passed: %(percent)s", percent="100%") in page.content()
     check_axe(page, "check-result", report)

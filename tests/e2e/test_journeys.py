@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     PASSWORD,
     ROOT,
     answer_question,
+    click_and_load,
     correct_choices,
     screenshot,
     sign_in,
@@ -42,7 +43,7 @@ def pass_check(page, server, quiz_id: str) -> None:  # type: ignore[no-untyped-d
     for question in page.locator("fieldset.question").all():
         qid = question.get_attribute("id").removeprefix("question-")
         answer_question(question, keys[qid])
-    page.click("button[value=submit]")
+    click_and_load(page, "button[value=submit]")
 
 
 def take_and_pass_the_check(page, server) -> None:  # type: ignore[no-untyped-def]
@@ -100,9 +101,9 @@ def test_learner_journey(new_page, server):
     while True:
         answer_page(page, rating="fairly")
         if page.locator("button[value=submit]").count():
-            page.click("button[value=submit]")
+            click_and_load(page, "button[value=submit]")
             break
-        page.click("button[value=next]")
+        click_and_load(page, "button[value=next]")
     assert "Your self-rating" in page.content()
     # The adaptive diagnostic, one question at a time: four answers (fewer than a
     # skill's minimum of five, so still in its first skill), sign out, sign in,
@@ -113,7 +114,7 @@ def test_learner_journey(new_page, server):
     assert page.locator("button[value=submit]").count() == 1  # stopping is always offered
     for _ in range(4):
         answer_page(page)
-        page.click("button[value=next]")
+        click_and_load(page, "button[value=next]")
     waiting = current_question(page)
     assert progress(page) == ("1", "12", "Strategy & planning", "5")
     assert "4 answered in all" in page.locator("main").inner_text()
@@ -128,14 +129,14 @@ def test_learner_journey(new_page, server):
     asked = 4
     while progress(page)[0] == "1":
         answer_page(page)
-        page.click("button[value=next]")
+        click_and_load(page, "button[value=next]")
         asked += 1
         assert asked <= 20, "a skill stops after at most 20 questions"
     assert 5 <= asked <= 20, asked
     skill_two = progress(page)
     assert skill_two[:2] == ("2", "12") and skill_two[2] != "Strategy & planning"
     assert skill_two[3] == "1"  # the next skill's first question
-    page.click("button[value=submit]")  # "Stop and see the result"
+    click_and_load(page, "button[value=submit]")  # "Stop and see the result"
     page.wait_for_url(re.compile(r"/results/\d+"))
     text = page.locator("main").inner_text()
     cards = page.locator("li.result-card")
@@ -219,7 +220,7 @@ def test_a_fresh_learner_gets_a_first_result_and_a_path_within_one_skill(new_pag
     while not re.search(r"/results/\d+", page.url):
         assert progress(page)[:2] == ("1", "1") and page.locator("fieldset.question").count() == 1
         answer_page(page)
-        page.click("button[value=next]")
+        click_and_load(page, "button[value=next]")
         asked += 1
         assert asked <= 20, "still asking after 20 questions"
     assert 5 <= asked <= 20, asked
