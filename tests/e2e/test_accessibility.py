@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, run_axe, screenshot, sign_in, write_report
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    click_and_load,
+    run_axe,
+    screenshot,
+    sign_in,
+    write_report,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 # The focused control and the text of its label (options are found by their text:
@@ -88,9 +95,9 @@ def resolve(page, path: str) -> str:  # type: ignore[no-untyped-def]
     if path == "PROGRESS":  # a diagnostic under way: one page answered and saved
         page.goto("/assessments/diagnostic/take")
         if page.locator("button[value=start]").count():
-            page.click("button[value=start]")
+            click_and_load(page, "button[value=start]")
         page.locator("fieldset.question input[name^=q-]").first.check()
-        page.click("button[value=save]")
+        click_and_load(page, "button[value=save]")
         return "/"
     if path == "CREDENTIAL":  # claimed at the first width, found in the list at the next
         page.goto("/credentials")
@@ -124,7 +131,7 @@ def test_no_serious_or_critical_violations_on_the_main_pages(new_page, capsys):
                 name in ("take-quiz", "adaptive-take")
                 and page.locator("button[value=start]").count()
             ):
-                page.click("button[value=start]")
+                click_and_load(page, "button[value=start]")
             if name == "adaptive-take":  # one question at a time, its answer and confidence
                 assert page.locator("fieldset.question").count() == 1
                 assert page.locator("input[name^=c-]").count() == 3

@@ -105,7 +105,7 @@ def test_a_learner_journey_in_dutch(browser, server):
     check_axe(page, "account", report)
     # The self-assessment: Dutch statements, the Dutch rating scale.
     page.goto("/assessments/self-assessment/take")
-    page.click("button[value=start]")
+    click_and_load(page, "button[value=start]")
     assert "Ik kan" in page.locator("fieldset.question").first.inner_text()
     check_axe(page, "self-assessment", report)
     while True:
@@ -125,7 +125,7 @@ def test_a_learner_journey_in_dutch(browser, server):
     check_axe(page, "module", report)
     page.click(f"a:has-text('{nl('Take the module check')}')")
     page.wait_for_url("**/assessments/smart-social-goals-check/take")
-    page.click("button[value=start]")
+    click_and_load(page, "button[value=start]")
     check_axe(page, "check", report)
     keys = dutch_keys(server, "smart-social-goals-check")
     for question in page.locator("fieldset.question").all():

@@ -52,7 +52,7 @@ def take_and_pass_the_check(page, server) -> None:  # type: ignore[no-untyped-de
     page.click("a:has-text('Take the module check')")
     page.wait_for_url(re.compile(r"/assessments/.+-check/take"))
     quiz_id = re.search(r"/assessments/(.+-check)/take", page.url)[1]
-    page.click("button[value=start]")
+    click_and_load(page, "button[value=start]")
     pass_check(page, server, quiz_id)
     assert "Passed: 100%" in page.content()
 
@@ -90,7 +90,7 @@ def current_question(page) -> str:  # type: ignore[no-untyped-def]
 def start(page, quiz_id: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"/assessments/{quiz_id}/take")
     if page.locator("button[value=start]").count():
-        page.click("button[value=start]")
+        click_and_load(page, "button[value=start]")
 
 
 def test_learner_journey(new_page, server):
@@ -213,7 +213,7 @@ def test_a_fresh_learner_gets_a_first_result_and_a_path_within_one_skill(new_pag
     minutes = int(re.search(r"about (\d+) minutes?", label)[1])
     assert 3 <= minutes <= 20, label  # a first result well within 20 minutes
     offer.click()
-    page.click("button[value=start]")
+    click_and_load(page, "button[value=start]")
     # Adaptive: "next" until the engine has placed the level (5 to 20 questions);
     # the section is then submitted by itself and the result shown.
     asked = 0
